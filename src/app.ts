@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import type { GatehouseConfig } from './config/options.js';
+import { createHttpServer } from './http/server.js';
+import type { HttpServices } from './http/services.js';
+import { ApiKeyService } from './identity/api-key-service.js';
+import { ApplicationService } from './identity/application-service.js';
+import { TenantService } from './identity/tenant-service.js';
+import { UserService } from './identity/user-service.js';
+import { applyKickstart, loadKickstartFile } from './kickstart/kickstart.js';
+import type { KickstartSummary } from './kickstart/kickstart.js';
+import { KeyService } from './keys/key-service.js';
+import { MasterKey } from './keys/master-key.js';
+import { RemoteJwksCache } from './keys/remote-jwks-cache.js';
+import { systemClock } from './lib/clock.js';
+import type { Clock } from './lib/clock.js';
+import type { OAuthContext } from './oauth/context.js';
+import { clientCredentialsGrant } from './oauth/grants/client-credentials.js';
+import { GrantRegistry } from './oauth/grants/grant.js';
+import { allowedScopesPolicy } from './oauth/scope.js';
+import { openDatabase } from './store/database.js';
+import { Store } from './store/store.js';
+
+export type { GatehouseConfig } from './config/options.js';
+export { resolveConfig } from './config/options.js';
+
+export interface GatehouseOptions {
+  config: Readonly<GatehouseConfig>;
+  clock?: Clock;
+  /** Injected into outbound JWKS / discovery fetches (tests may count calls). */
+  fetch?: typeof fetch;
+  /** SQLite file instead of `{dataDir}/gatehouse.sqlite` (`:memory:` for tests). */
+  sqliteFile?: string;
+}
+
+export interface Gatehouse {
+  server: FastifyInstance;
+  services: HttpServices;
+  /** The superuser key generated on first start, if one was (to print once). */
+  generatedApiKey: string | undefined;
+  kickstart: KickstartSummary | undefined;
+  /** Listens on the configured host and port; resolves to the base URL. */
+  listen(): Promise<string>;
+  /** Drains in-flight requests, stops timers and closes the database. */
+  close(): Promise<void>;
+}
+
+const PURGE_INTERVAL_MS = 60_000;
+
+/** Builds the service graph over one store (the root store, or a transaction for kickstart). */
+export function buildServices(
+  config: Readonly<GatehouseConfig>,
+  store: Store,
+  clock: Clock,
+  masterKey: MasterKey,
+  remoteJwks: RemoteJwksCache,
+): HttpServices {
+  const keys = new KeyService(store, masterKey, clock);
+  const tenants = new TenantService(store, keys, clock);
+  const applications = new ApplicationService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp });
+  const grants = new GrantRegistry().register(clientCredentialsGrant);
+  const oauth: OAuthContext = { config, clock, store, keys, tenants, applications, remoteJwks, scopePolicy: allowedScopesPolicy };
+  return {
+    config,
+    store,
+    oauth,
+    grants,
+    tenants,
+    applications,
+    users: new UserService(store, clock),
+    apiKeys: new ApiKeyService(store, clock),
+    keys,
+  };
+}
+
+/** The composition root: opens and migrates storage, wires services, returns the server. */
+export async function createGatehouse(options: GatehouseOptions): Promise<Gatehouse> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteFile: options.sqliteFile });
+  const store = Store.fromHandle(handle);
+  try {
+    await store.migrate();
+    const masterKey = config.masterKey ? MasterKey.fromBase64url(config.masterKey) : MasterKey.loadOrCreate(config.dataDir);
+    const remoteJwks = new RemoteJwksCache({
+      fetchPolicy: { timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes, allowHttp: config.fetchAllowHttp, fetch: options.fetch },
+      clock,
+      defaultTtlMs: config.jwksDefaultTtlSeconds * 1000,
+      maxTtlMs: config.jwksMaxTtlSeconds * 1000,
+      refetchCooldownMs: config.jwksRefetchCooldownSeconds * 1000,
+      maxEntries: config.jwksCacheEntries,
+    });
+    const services = buildServices(config, store, clock, masterKey, remoteJwks);
+    await services.keys.checkMasterKey();
+    await services.tenants.ensureDefaultTenant();
+    let kickstart: KickstartSummary | undefined;
+    if (config.kickstart) {
+      const document = loadKickstartFile(config.kickstart);
+      kickstart = await store.transaction((tx) => applyKickstart(buildServices(config, tx, clock, masterKey, remoteJwks), document, process.env));
+    }
+    const generatedApiKey = await services.apiKeys.bootstrap(config.bootstrapApiKey);
+    const tls = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
+    const server = await createHttpServer(services, { tls });
+
+    const purge = setInterval(() => {
+      const now = clock.now();
+      Promise.all([store.replay.purge(now), store.revocations.purge(now)]).catch((error: unknown) => server.log.warn({ err: error }, 'purge failed'));
+    }, PURGE_INTERVAL_MS);
+    purge.unref();
+
+    let closed = false;
+    return {
+      server,
+      services,
+      generatedApiKey,
+      kickstart,
+      async listen() {
+        await server.listen({ port: config.port, host: config.host });
+        const address = server.server.address();
+        const port = typeof address === 'object' && address ? address.port : config.port;
+        return `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      },
+      async close() {
+        if (closed) return;
+        closed = true;
+        clearInterval(purge);
+        await server.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+import { performance } from 'node:perf_hooks';
+import { createGatehouse } from './app.js';
+import { ConfigError, OPTIONS, resolveConfig } from './config/options.js';
+import type { GatehouseConfig } from './config/options.js';
+import { applyKickstart, KickstartError, loadKickstartFile } from './kickstart/kickstart.js';
+
+const USAGE = `Usage: gatehouse <command> [options]
+
+Commands:
+  start                 run the server (migrates and applies --kickstart first)
+  migrate               apply database migrations and exit
+  kickstart FILE        apply a kickstart file and exit
+  keys rotate [--tenant SLUG]
+                        give a tenant (default: "default") a new signing key; the old one stays
+                        in the JWKS until every token it signed has expired
+  help config           print the configuration reference
+
+Options (each also an environment variable; see "gatehouse help config"):
+${OPTIONS.map((o) => `  ${o.flag.padEnd(34)} ${o.env}`).join('\n')}
+`;
+
+/** Takes a command-specific `--name value` out of argv. */
+function takeOption(argv: string[], name: string): string | undefined {
+  const index = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (index < 0) return undefined;
+  const [arg] = argv.splice(index, 1);
+  if (arg.includes('=')) return arg.slice(arg.indexOf('=') + 1);
+  const [value] = argv.splice(index, 1);
+  if (value === undefined) throw new ConfigError(`option ${name} needs a value`);
+  return value;
+}
+
+function configReference(): string {
+  const rows = OPTIONS.map((o) => `| \`${o.flag}\` | \`${o.env}\` | ${o.default === undefined || o.default === '' ? '—' : `\`${String(o.default)}\``} | ${o.doc} |`);
+  return ['| flag | environment | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+async function start(config: Readonly<GatehouseConfig>): Promise<void> {
+  const gatehouse = await createGatehouse({ config });
+  const url = await gatehouse.listen();
+  if (gatehouse.generatedApiKey) {
+    // Shown once, on the terminal only; it is stored hashed and never logged.
+    process.stdout.write(`\nGenerated a superuser API key (shown once, store it now):\n\n  ${gatehouse.generatedApiKey}\n\n`);
+  }
+  gatehouse.server.log.info({ url, publicUrl: config.publicUrl, readyMs: Math.round(performance.now()), kickstart: gatehouse.kickstart }, 'gatehouse ready');
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    gatehouse.server.log.info({ signal }, 'draining');
+    const force = setTimeout(() => {
+      gatehouse.server.log.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    gatehouse.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const command = argv.shift();
+  switch (command) {
+    case 'start':
+      await start(resolveConfig({ argv, env: process.env }));
+      return -1;
+    case 'migrate': {
+      const gatehouse = await createGatehouse({ config: resolveConfig({ argv, env: process.env, overrides: { logLevel: 'warn' } }) });
+      await gatehouse.close();
+      console.log('migrations applied');
+      return 0;
+    }
+    case 'kickstart': {
+      const file = argv.shift();
+      if (!file) throw new ConfigError('kickstart needs a FILE');
+      const document = loadKickstartFile(file);
+      const gatehouse = await createGatehouse({ config: resolveConfig({ argv, env: process.env, overrides: { logLevel: 'warn' } }) });
+      try {
+        const services = gatehouse.services;
+        const summary = await services.store.transaction(async () => applyKickstart(services, document, process.env));
+        console.log(JSON.stringify(summary, null, 2));
+      } finally {
+        await gatehouse.close();
+      }
+      return 0;
+    }
+    case 'keys': {
+      if (argv.shift() !== 'rotate') throw new ConfigError('usage: gatehouse keys rotate [--tenant SLUG]');
+      const slug = takeOption(argv, '--tenant') ?? 'default';
+      const gatehouse = await createGatehouse({ config: resolveConfig({ argv, env: process.env, overrides: { logLevel: 'warn' } }) });
+      try {
+        const tenant = await gatehouse.services.tenants.findBySlug(slug);
+        if (!tenant) throw new ConfigError(`no tenant with slug ${slug}`);
+        const rotated = await gatehouse.services.tenants.rotateSigningKey(tenant.id);
+        console.log(`tenant ${slug}: new signing key ${rotated.jwtConfiguration.accessTokenKeyId}`);
+      } finally {
+        await gatehouse.close();
+      }
+      return 0;
+    }
+    case 'help':
+      console.log(argv[0] === 'config' ? configReference() : USAGE);
+      return 0;
+    case undefined:
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new ConfigError(`unknown command ${command}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof KickstartError) {
+      console.error(`gatehouse: ${error.message}`);
+      process.exitCode = 2;
+    } else {
+      console.error(`gatehouse: ${(error as Error).message ?? String(error)}`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,174 @@
+/**
+ * Every option Gatehouse understands, with its flag, environment variable, default and meaning.
+ * This table is the documentation: the README's configuration reference is printed from it
+ * (`gatehouse help config`). Values are validated, then the config object is frozen.
+ */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface GatehouseConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  publicUrl: string;
+  kickstart: string | undefined;
+  bootstrapApiKey: string | undefined;
+  masterKey: string | undefined;
+  logLevel: LogLevel;
+  bodyLimitBytes: number;
+  clockSkewSeconds: number;
+  clientAssertionMaxLifetimeSeconds: number;
+  fetchTimeoutMs: number;
+  fetchMaxBytes: number;
+  fetchAllowHttp: boolean;
+  jwksDefaultTtlSeconds: number;
+  jwksMaxTtlSeconds: number;
+  jwksRefetchCooldownSeconds: number;
+  jwksCacheEntries: number;
+  rateLimitTokenPerMinute: number;
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  shutdownTimeoutMs: number;
+}
+
+type Parser<T> = (raw: string) => T;
+
+export interface OptionSpec<K extends keyof GatehouseConfig = keyof GatehouseConfig> {
+  key: K;
+  flag: string;
+  env: string;
+  default: GatehouseConfig[K];
+  parse: Parser<GatehouseConfig[K]>;
+  doc: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const integer =
+  (min: number, max: number): Parser<number> =>
+  (raw) => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(`expected an integer, got "${raw}"`);
+    const value = Number(raw);
+    if (value < min || value > max) throw new ConfigError(`expected ${min}..${max}, got ${value}`);
+    return value;
+  };
+const text: Parser<string> = (raw) => {
+  if (raw.trim() === '') throw new ConfigError('must not be empty');
+  return raw;
+};
+const optionalText: Parser<string | undefined> = (raw) => (raw === '' ? undefined : raw);
+const bool: Parser<boolean> = (raw) => {
+  if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`expected true or false, got "${raw}"`);
+};
+const httpUrl: Parser<string> = (raw) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`expected an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`expected http(s), got ${url.protocol}`);
+  if (url.search || url.hash) throw new ConfigError('must not carry a query or fragment');
+  return url.href.replace(/\/+$/, '');
+};
+const databaseUrl: Parser<string | undefined> = (raw) => {
+  if (raw === '') return undefined;
+  if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigError('expected a postgres:// or postgresql:// URL');
+  return raw;
+};
+const logLevel: Parser<LogLevel> = (raw) => {
+  const levels: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!levels.includes(raw as LogLevel)) throw new ConfigError(`expected one of ${levels.join(', ')}`);
+  return raw as LogLevel;
+};
+const masterKey: Parser<string | undefined> = (raw) => {
+  if (raw === '') return undefined;
+  if (Buffer.from(raw, 'base64url').length !== 32 || !/^[A-Za-z0-9_-]{43}$/.test(raw)) {
+    throw new ConfigError('expected 32 bytes as base64url (43 characters)');
+  }
+  return raw;
+};
+
+function option<K extends keyof GatehouseConfig>(spec: OptionSpec<K>): OptionSpec<K> {
+  return spec;
+}
+
+export const OPTIONS: readonly OptionSpec[] = [
+  option({ key: 'port', flag: '--port', env: 'GATEHOUSE_PORT', default: 9011, parse: integer(0, 65535), doc: 'TCP port to listen on (0 picks a free one).' }),
+  option({ key: 'host', flag: '--host', env: 'GATEHOUSE_HOST', default: '127.0.0.1', parse: text, doc: 'Interface to bind; `0.0.0.0` for all.' }),
+  option({ key: 'dataDir', flag: '--data-dir', env: 'GATEHOUSE_DATA_DIR', default: './data', parse: text, doc: 'Holds the SQLite database and the generated master key.' }),
+  option({ key: 'databaseUrl', flag: '--database-url', env: 'DATABASE_URL', default: undefined, parse: databaseUrl, doc: 'PostgreSQL URL; when absent, SQLite in the data dir.' }),
+  option({ key: 'publicUrl', flag: '--public-url', env: 'GATEHOUSE_PUBLIC_URL', default: '', parse: httpUrl, doc: 'Base URL clients see; issuers are `{publicUrl}/t/{tenant}`. Default `http://localhost:{port}`.' }),
+  option({ key: 'kickstart', flag: '--kickstart', env: 'GATEHOUSE_KICKSTART', default: undefined, parse: optionalText, doc: 'JSON or YAML file applied idempotently at start.' }),
+  option({ key: 'bootstrapApiKey', flag: '--bootstrap-api-key', env: 'GATEHOUSE_BOOTSTRAP_API_KEY', default: undefined, parse: optionalText, doc: 'A superuser API key to ensure at start; when unset and no key exists, one is generated and printed once.' }),
+  option({ key: 'masterKey', flag: '--master-key', env: 'GATEHOUSE_MASTER_KEY', default: undefined, parse: masterKey, doc: 'Encrypts private keys at rest (32 bytes, base64url). When unset, generated into `{dataDir}/master.key`. Every node sharing a database needs the same one.' }),
+  option({ key: 'logLevel', flag: '--log-level', env: 'GATEHOUSE_LOG_LEVEL', default: 'info', parse: logLevel, doc: 'JSON log level.' }),
+  option({ key: 'bodyLimitBytes', flag: '--body-limit', env: 'GATEHOUSE_BODY_LIMIT', default: 65536, parse: integer(1024, 10485760), doc: 'Largest request body accepted (413 above).' }),
+  option({ key: 'clockSkewSeconds', flag: '--clock-skew', env: 'GATEHOUSE_CLOCK_SKEW', default: 30, parse: integer(0, 300), doc: 'Tolerance for `exp`, `nbf` and `iat` of incoming JWTs.' }),
+  option({ key: 'clientAssertionMaxLifetimeSeconds', flag: '--client-assertion-max-lifetime', env: 'GATEHOUSE_CLIENT_ASSERTION_MAX_LIFETIME', default: 300, parse: integer(1, 300), doc: 'How far ahead a client assertion\'s `exp` may be (SMART: at most 5 minutes).' }),
+  option({ key: 'fetchTimeoutMs', flag: '--fetch-timeout', env: 'GATEHOUSE_FETCH_TIMEOUT_MS', default: 3000, parse: integer(100, 30000), doc: 'Time budget of one outbound JWKS or discovery fetch.' }),
+  option({ key: 'fetchMaxBytes', flag: '--fetch-max-bytes', env: 'GATEHOUSE_FETCH_MAX_BYTES', default: 262144, parse: integer(1024, 4194304), doc: 'Largest JWKS or discovery document accepted.' }),
+  option({ key: 'fetchAllowHttp', flag: '--fetch-allow-http', env: 'GATEHOUSE_FETCH_ALLOW_HTTP', default: false, parse: bool, doc: 'Allow plain-http JWKS URLs (development and tests only).' }),
+  option({ key: 'jwksDefaultTtlSeconds', flag: '--jwks-default-ttl', env: 'GATEHOUSE_JWKS_DEFAULT_TTL', default: 300, parse: integer(0, 86400), doc: 'Cache lifetime of a remote JWKS that sends no Cache-Control.' }),
+  option({ key: 'jwksMaxTtlSeconds', flag: '--jwks-max-ttl', env: 'GATEHOUSE_JWKS_MAX_TTL', default: 3600, parse: integer(0, 86400), doc: 'Cap on a remote JWKS\'s Cache-Control max-age.' }),
+  option({ key: 'jwksRefetchCooldownSeconds', flag: '--jwks-refetch-cooldown', env: 'GATEHOUSE_JWKS_REFETCH_COOLDOWN', default: 10, parse: integer(0, 3600), doc: 'Least time between two re-reads of a JWKS for an unknown `kid`.' }),
+  option({ key: 'jwksCacheEntries', flag: '--jwks-cache-entries', env: 'GATEHOUSE_JWKS_CACHE_ENTRIES', default: 1000, parse: integer(1, 1000000), doc: 'How many remote JWKS documents are cached at once.' }),
+  option({ key: 'rateLimitTokenPerMinute', flag: '--rate-limit-token', env: 'GATEHOUSE_RATE_LIMIT_TOKEN', default: 0, parse: integer(0, 100000000), doc: 'Token-endpoint requests per client IP per minute; 0 turns rate limiting off.' }),
+  option({ key: 'tlsCert', flag: '--tls-cert', env: 'GATEHOUSE_TLS_CERT', default: undefined, parse: optionalText, doc: 'PEM certificate file; with `--tls-key`, serve HTTPS (TLS 1.2 minimum).' }),
+  option({ key: 'tlsKey', flag: '--tls-key', env: 'GATEHOUSE_TLS_KEY', default: undefined, parse: optionalText, doc: 'PEM private key file for `--tls-cert`.' }),
+  option({ key: 'shutdownTimeoutMs', flag: '--shutdown-timeout', env: 'GATEHOUSE_SHUTDOWN_TIMEOUT_MS', default: 10000, parse: integer(0, 600000), doc: 'How long SIGTERM waits for in-flight requests.' }),
+];
+
+export function defaultConfig(): GatehouseConfig {
+  const config = {} as Record<string, unknown>;
+  for (const spec of OPTIONS) config[spec.key] = spec.default;
+  return config as unknown as GatehouseConfig;
+}
+
+/**
+ * Resolves the final config: defaults < environment < flags < overrides (from code), then validates
+ * cross-field rules and freezes the result. Throws ConfigError naming the offending option.
+ */
+export function resolveConfig(
+  input: { argv?: readonly string[]; env?: NodeJS.ProcessEnv; overrides?: Partial<GatehouseConfig> } = {},
+): Readonly<GatehouseConfig> {
+  const config = defaultConfig() as unknown as Record<string, unknown>;
+  const env = input.env ?? {};
+  for (const spec of OPTIONS) {
+    const raw = env[spec.env];
+    if (raw !== undefined) config[spec.key] = parseNamed(spec, raw, spec.env);
+  }
+  const argv = input.argv ?? [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const spec = OPTIONS.find((o) => o.flag === flag);
+    if (!spec) throw new ConfigError(`unknown option ${flag}`);
+    const raw = inline ?? argv[++i];
+    if (raw === undefined) throw new ConfigError(`option ${flag} needs a value`);
+    config[spec.key] = parseNamed(spec, raw, flag);
+  }
+  Object.assign(config, input.overrides ?? {});
+  const result = config as unknown as GatehouseConfig;
+  if (!result.publicUrl) result.publicUrl = `http://localhost:${result.port}`;
+  if (Boolean(result.tlsCert) !== Boolean(result.tlsKey)) throw new ConfigError('--tls-cert and --tls-key go together');
+  if (result.jwksDefaultTtlSeconds > result.jwksMaxTtlSeconds) {
+    throw new ConfigError('--jwks-default-ttl must not exceed --jwks-max-ttl');
+  }
+  return Object.freeze(result);
+}
+
+function parseNamed(spec: OptionSpec, raw: string, name: string): unknown {
+  try {
+    return spec.parse(raw);
+  } catch (error) {
+    throw new ConfigError(`${name}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { registerApiAuth } from './api-auth.js';
+import { errorHandler, notFoundHandler } from './error-replies.js';
+import { parseFormBody } from './form-body.js';
+import { registerApiKeyRoutes } from './routes/api-key-routes.js';
+import { registerApplicationRoutes } from './routes/application-routes.js';
+import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerKeyRoutes } from './routes/key-routes.js';
+import { registerOAuthRoutes } from './routes/oauth-routes.js';
+import { registerTenantRoutes } from './routes/tenant-routes.js';
+import { registerUserRoutes } from './routes/user-routes.js';
+import type { HttpServices } from './services.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `/api` routes that need no API key. */
+    public?: boolean;
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export interface HttpServerOptions {
+  /** PEM certificate and key: serve HTTPS with TLS 1.2 as the minimum. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Route registrations contributed by capabilities (SMART, identity providers, ...). */
+  plugins?: ((app: FastifyInstance, services: HttpServices) => void)[];
+}
+
+/**
+ * Builds the Fastify server. Logs are JSON with request ids; they carry method, path without
+ * query and status, never headers, bodies, tokens or secrets.
+ */
+export async function createHttpServer(services: HttpServices, options: HttpServerOptions = {}): Promise<FastifyInstance> {
+  const { config } = services;
+  const base: FastifyServerOptions = {
+    logger: {
+      level: config.logLevel,
+      serializers: {
+        req: (req) => ({ method: req.method, path: String(req.url).split('?')[0], remoteAddress: req.ip }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    },
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    requestIdHeader: false,
+    trustProxy: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  };
+  const app = (
+    options.tls
+      ? Fastify({ ...base, https: { cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' } } as FastifyServerOptions)
+      : Fastify(base)
+  ) as unknown as FastifyInstance;
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseFormBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  let tokenRouteConfig: Record<string, unknown> = {};
+  if (config.rateLimitTokenPerMinute > 0) {
+    await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        error: 'too_many_requests',
+        error_description: `Rate limit exceeded; retry in ${Math.ceil(context.ttl / 1000)} s.`,
+      }),
+    });
+    tokenRouteConfig = { rateLimit: { max: config.rateLimitTokenPerMinute, timeWindow: 60_000 } };
+  }
+
+  registerApiAuth(app, services);
+  registerHealthRoutes(app, services);
+  registerOAuthRoutes(app, services, tokenRouteConfig);
+  registerTenantRoutes(app, services);
+  registerApplicationRoutes(app, services);
+  registerUserRoutes(app, services);
+  registerApiKeyRoutes(app, services);
+  registerKeyRoutes(app, services);
+  for (const plugin of options.plugins ?? []) plugin(app, services);
+  return app;
+}

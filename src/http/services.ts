@@ -1,0 +1,22 @@
+import type { GatehouseConfig } from '../config/options.js';
+import type { ApiKeyService } from '../identity/api-key-service.js';
+import type { ApplicationService } from '../identity/application-service.js';
+import type { TenantService } from '../identity/tenant-service.js';
+import type { UserService } from '../identity/user-service.js';
+import type { KeyService } from '../keys/key-service.js';
+import type { OAuthContext } from '../oauth/context.js';
+import type { GrantRegistry } from '../oauth/grants/grant.js';
+import type { Store } from '../store/store.js';
+
+/** What the HTTP layer is given by the composition root (`app.ts`). */
+export interface HttpServices {
+  config: Readonly<GatehouseConfig>;
+  store: Store;
+  oauth: OAuthContext;
+  grants: GrantRegistry;
+  tenants: TenantService;
+  applications: ApplicationService;
+  users: UserService;
+  apiKeys: ApiKeyService;
+  keys: KeyService;
+}

@@ -1,0 +1,116 @@
+import { ApiError, FieldErrors } from '../lib/api-error.js';
+import type { Clock } from '../lib/clock.js';
+import { sha256 } from '../lib/hash.js';
+import { isUuid, newId, randomSecret } from '../lib/ids.js';
+import type { ApiKey, JsonObject } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { mergePatch, optionalObject, optionalString, unwrap } from './request-body.js';
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+const MIN_KEY_LENGTH = 32;
+
+/** API keys (FusionAuth `/api/api-key`), stored as SHA-256 hashes; the key is shown once. */
+export class ApiKeyService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Resolves the `Authorization` header value to a key, or undefined. */
+  authenticate(presented: string): Promise<ApiKey | undefined> {
+    if (presented.length < 8 || presented.length > 512) return Promise.resolve(undefined);
+    return this.store.apiKeys.findByHash(sha256(presented));
+  }
+
+  list(): Promise<ApiKey[]> {
+    return this.store.apiKeys.list();
+  }
+
+  async get(id: string): Promise<ApiKey> {
+    const key = await this.store.apiKeys.findById(id);
+    if (!key) throw ApiError.notFound();
+    return key;
+  }
+
+  async create(body: unknown, id?: string): Promise<{ apiKey: ApiKey; key: string }> {
+    const input = unwrap(body, 'apiKey');
+    const errors = new FieldErrors();
+    const key = optionalString(input.key) ?? randomSecret(32);
+    if (key.length < MIN_KEY_LENGTH) errors.add('apiKey.key', 'invalid', `An API key has at least ${MIN_KEY_LENGTH} characters.`);
+    const apiKey = this.build(input, id ?? optionalString(input.id) ?? newId());
+    await this.validate(apiKey, errors);
+    if (await this.store.apiKeys.findById(apiKey.id)) errors.add('apiKey.id', 'duplicate', 'An API key with this id exists.');
+    if (await this.store.apiKeys.findByHash(sha256(key))) errors.add('apiKey.key', 'duplicate', 'This key exists.');
+    errors.throwIfAny();
+    await this.store.apiKeys.insertWithHash(apiKey, sha256(key));
+    return { apiKey, key };
+  }
+
+  async update(id: string, body: unknown, patch = false): Promise<ApiKey> {
+    const existing = await this.get(id);
+    const input = unwrap(body, 'apiKey');
+    if ('key' in input) throw new ApiError(400, { 'apiKey.key': [{ code: '[notAllowed]apiKey.key', message: 'The key itself cannot be changed; create a new key.' }] });
+    const merged = patch ? mergePatch(existing as unknown as JsonObject, input) : input;
+    const apiKey = this.build(merged, id, existing);
+    await this.validate(apiKey, new FieldErrors());
+    await this.store.apiKeys.update(apiKey);
+    return apiKey;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.get(id);
+    await this.store.apiKeys.delete(id);
+  }
+
+  /**
+   * Start-up: with `GATEHOUSE_BOOTSTRAP_API_KEY`, make sure that key exists as a superuser key.
+   * Without it and with no key at all, create one and return it so the CLI prints it once.
+   */
+  async bootstrap(configured: string | undefined): Promise<string | undefined> {
+    if (configured) {
+      if (!(await this.store.apiKeys.findByHash(sha256(configured)))) {
+        await this.create({ apiKey: { key: configured, metaData: { attributes: { description: 'Bootstrap key (GATEHOUSE_BOOTSTRAP_API_KEY)' } } } });
+      }
+      return undefined;
+    }
+    if ((await this.store.apiKeys.count()) > 0) return undefined;
+    const { key } = await this.create({ apiKey: { metaData: { attributes: { description: 'Generated at first start' } } } });
+    return key;
+  }
+
+  private build(input: JsonObject, id: string, existing?: ApiKey): ApiKey {
+    const now = this.clock.now();
+    const permissions = optionalObject(input.permissions);
+    const attributes = optionalObject(optionalObject(input.metaData).attributes);
+    return {
+      id,
+      ...(optionalString(input.tenantId) ? { tenantId: input.tenantId as string } : {}),
+      keyManager: input.keyManager === true,
+      metaData: { attributes: Object.fromEntries(Object.entries(attributes).filter(([, v]) => typeof v === 'string')) as Record<string, string> },
+      permissions: { endpoints: optionalObject(permissions.endpoints) as Record<string, string[]> },
+      insertInstant: existing?.insertInstant ?? now,
+      lastUpdateInstant: now,
+    };
+  }
+
+  private async validate(apiKey: ApiKey, errors: FieldErrors): Promise<void> {
+    if (!isUuid(apiKey.id)) errors.add('apiKey.id', 'invalid', 'The API key id must be a UUID.');
+    for (const [endpoint, methods] of Object.entries(apiKey.permissions.endpoints)) {
+      if (!endpoint.startsWith('/api/') || !Array.isArray(methods) || !methods.every((m) => METHODS.includes(m))) {
+        errors.add('apiKey.permissions.endpoints', 'invalid', `Endpoint ${endpoint}: an /api path with methods from ${METHODS.join(', ')}.`);
+      }
+    }
+    if (apiKey.tenantId && !(await this.store.tenants.findById(apiKey.tenantId))) errors.add('apiKey.tenantId', 'invalid', 'No tenant has this id.');
+    errors.throwIfAny();
+  }
+}
+
+/** Whether `key` may call `method` on `path` (FusionAuth: no endpoints listed = every endpoint). */
+export function apiKeyAllows(key: ApiKey, method: string, path: string): boolean {
+  const endpoints = Object.entries(key.permissions.endpoints);
+  if (endpoints.length === 0) return true;
+  return endpoints.some(([endpoint, methods]) => (path === endpoint || path.startsWith(`${endpoint}/`)) && methods.includes(method));
+}
+
+/** Superuser: every endpoint, every tenant. Only such keys manage API keys. */
+export const isSuperuserKey = (key: ApiKey): boolean => !key.tenantId && Object.keys(key.permissions.endpoints).length === 0;

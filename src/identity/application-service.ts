@@ -1,0 +1,217 @@
+import { ApiError, FieldErrors } from '../lib/api-error.js';
+import { isPlainObject } from '../lib/base64url.js';
+import { checkFetchUrl } from '../lib/bounded-fetch.js';
+import type { Clock } from '../lib/clock.js';
+import { sha256 } from '../lib/hash.js';
+import { isUuid, newId, randomSecret } from '../lib/ids.js';
+import { importJwkSet } from '../keys/jwk-set.js';
+import type { Application, ApplicationRole, ClientAuthenticationMethod, JsonObject } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { mergePatch, optionalObject, optionalString, unwrap } from './request-body.js';
+
+/** Grant types an application may enable (RFC 6749 §4.4, §6; RFC 8693; RFC 7523 §2.1). */
+export const KNOWN_GRANT_TYPES = [
+  'client_credentials',
+  'refresh_token',
+  'urn:ietf:params:oauth:grant-type:token-exchange',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer',
+] as const;
+
+const AUTH_METHODS: readonly ClientAuthenticationMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
+const MIN_CLIENT_SECRET_LENGTH = 32;
+const CLIENT_CACHE_MS = 2_000;
+
+export interface ApplicationResult {
+  application: Application;
+  /** Present once: when the secret was generated or set by this call. */
+  clientSecret?: string;
+}
+
+export interface ClientRecord {
+  application: Application;
+  clientSecretHash: string | null;
+}
+
+/** Applications (FusionAuth `/api/application`); each is an OAuth client of its tenant. */
+export class ApplicationService {
+  private readonly clientCache = new Map<string, { record: ClientRecord | undefined; until: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly options: { allowHttpJwksUri: boolean },
+  ) {}
+
+  list(tenantId: string): Promise<Application[]> {
+    return this.store.applications.listByTenant(tenantId);
+  }
+
+  async get(tenantId: string, id: string): Promise<Application> {
+    const application = await this.store.applications.findById(id);
+    if (!application || application.tenantId !== tenantId) throw ApiError.notFound();
+    return application;
+  }
+
+  /** The token endpoint's client lookup; cached for two seconds per node. */
+  async findClient(tenantId: string, clientId: string): Promise<ClientRecord | undefined> {
+    const cacheKey = `${tenantId}\u0000${clientId}`;
+    const now = this.clock.now();
+    const cached = this.clientCache.get(cacheKey);
+    if (cached && cached.until > now) return cached.record;
+    const record = clientId.length > 191 ? undefined : await this.store.applications.findByClientId(tenantId, clientId);
+    if (this.clientCache.size > 10_000) this.clientCache.clear();
+    this.clientCache.set(cacheKey, { record, until: now + CLIENT_CACHE_MS });
+    return record;
+  }
+
+  async create(tenantId: string, body: unknown, id?: string): Promise<ApplicationResult> {
+    const input = unwrap(body, 'application');
+    const application = this.build(tenantId, input, id ?? optionalString(input.id) ?? newId());
+    const secret = this.secretFor(application, optionalObject(input.oauthConfiguration).clientSecret, undefined);
+    await this.validate(application, secret.error, true);
+    await this.store.transaction(async (store) => {
+      await store.applications.insert(application);
+      await store.applications.setClientSecretHash(application.id, secret.value ? sha256(secret.value) : null);
+    });
+    this.clientCache.clear();
+    return { application, ...(secret.value ? { clientSecret: secret.value } : {}) };
+  }
+
+  async update(tenantId: string, id: string, body: unknown, patch = false): Promise<ApplicationResult> {
+    const existing = await this.get(tenantId, id);
+    const input = unwrap(body, 'application');
+    const merged = patch ? mergePatch(existing as unknown as JsonObject, input) : input;
+    const application = this.build(tenantId, merged, id, existing);
+    const current = await this.store.applications.findByClientId(tenantId, existing.oauthConfiguration.clientId);
+    const secret = this.secretFor(application, optionalObject(input.oauthConfiguration).clientSecret, current?.clientSecretHash ?? undefined);
+    await this.validate(application, secret.error, false);
+    await this.store.transaction(async (store) => {
+      await store.applications.update(application);
+      if (secret.value !== undefined || secret.clear) await store.applications.setClientSecretHash(id, secret.value ? sha256(secret.value) : null);
+    });
+    this.clientCache.clear();
+    return { application, ...(secret.value ? { clientSecret: secret.value } : {}) };
+  }
+
+  async delete(tenantId: string, id: string): Promise<void> {
+    await this.get(tenantId, id);
+    await this.store.applications.delete(id);
+    this.clientCache.clear();
+  }
+
+  private build(tenantId: string, input: JsonObject, id: string, existing?: Application): Application {
+    const oauth = optionalObject(input.oauthConfiguration);
+    const jwt = optionalObject(input.jwtConfiguration);
+    const login = optionalObject(input.loginConfiguration);
+    const now = this.clock.now();
+    const roles = Array.isArray(input.roles) ? input.roles.filter(isPlainObject) : [];
+    const method = (oauth.clientAuthenticationMethod as ClientAuthenticationMethod | undefined) ?? 'client_secret_basic';
+    const application: Application = {
+      id,
+      tenantId,
+      name: typeof input.name === 'string' ? input.name.trim() : '',
+      active: input.active !== false,
+      roles: roles.map(
+        (role): ApplicationRole => ({
+          id: optionalString(role.id) ?? newId(),
+          name: typeof role.name === 'string' ? role.name : '',
+          ...(typeof role.description === 'string' ? { description: role.description } : {}),
+          isDefault: role.isDefault === true,
+          isSuperRole: role.isSuperRole === true,
+        }),
+      ),
+      oauthConfiguration: {
+        clientId: optionalString(oauth.clientId) ?? existing?.oauthConfiguration.clientId ?? id,
+        enabledGrants: Array.isArray(oauth.enabledGrants) ? (oauth.enabledGrants as string[]) : [],
+        clientAuthenticationMethod: method,
+        ...(optionalString(oauth.jwksUri) ? { jwksUri: oauth.jwksUri as string } : {}),
+        ...(isPlainObject(oauth.jwks) ? { jwks: oauth.jwks as { keys: JsonObject[] } } : {}),
+        ...(Array.isArray(oauth.allowedScopes) ? { allowedScopes: oauth.allowedScopes as string[] } : {}),
+        ...(optionalString(oauth.accessTokenAudience) ? { accessTokenAudience: oauth.accessTokenAudience as string } : {}),
+      },
+      jwtConfiguration: {
+        enabled: jwt.enabled === true,
+        ...(jwt.timeToLiveInSeconds !== undefined ? { timeToLiveInSeconds: jwt.timeToLiveInSeconds as number } : {}),
+        ...(jwt.refreshTokenTimeToLiveInMinutes !== undefined ? { refreshTokenTimeToLiveInMinutes: jwt.refreshTokenTimeToLiveInMinutes as number } : {}),
+      },
+      loginConfiguration: { generateRefreshTokens: login.generateRefreshTokens === true },
+      data: optionalObject(input.data),
+      insertInstant: existing?.insertInstant ?? now,
+      lastUpdateInstant: now,
+    };
+    return application;
+  }
+
+  /**
+   * Secret handling: secret methods get a generated secret on create (shown once); a supplied
+   * secret must be long enough to be stored as a plain SHA-256; other methods hold none.
+   */
+  private secretFor(application: Application, supplied: unknown, currentHash: string | undefined): { value?: string; clear?: boolean; error?: string } {
+    const usesSecret = application.oauthConfiguration.clientAuthenticationMethod.startsWith('client_secret');
+    if (!usesSecret) return supplied === undefined ? { clear: currentHash !== undefined } : { error: 'Only client_secret_* methods take a client secret.' };
+    if (supplied === undefined) return currentHash ? {} : { value: randomSecret(32) };
+    if (typeof supplied !== 'string' || supplied.length < MIN_CLIENT_SECRET_LENGTH) {
+      return { error: `A client secret has at least ${MIN_CLIENT_SECRET_LENGTH} characters.` };
+    }
+    return { value: supplied };
+  }
+
+  private async validate(application: Application, secretError: string | undefined, creating: boolean): Promise<void> {
+    const errors = new FieldErrors();
+    const oauth = application.oauthConfiguration;
+    if (!isUuid(application.id)) errors.add('application.id', 'invalid', 'The application id must be a UUID.');
+    if (!application.name) errors.add('application.name', 'blank', 'You must specify the [application.name] property.');
+    if (secretError) errors.add('application.oauthConfiguration.clientSecret', 'invalid', secretError);
+    if (!/^[\x21-\x7e]{1,191}$/.test(oauth.clientId)) errors.add('application.oauthConfiguration.clientId', 'invalid', 'Printable ASCII without spaces, at most 191 characters.');
+    if (!AUTH_METHODS.includes(oauth.clientAuthenticationMethod)) {
+      errors.add('application.oauthConfiguration.clientAuthenticationMethod', 'invalid', `One of ${AUTH_METHODS.join(', ')}.`);
+    }
+    for (const grant of oauth.enabledGrants) {
+      if (!(KNOWN_GRANT_TYPES as readonly string[]).includes(grant)) errors.add('application.oauthConfiguration.enabledGrants', 'invalid', `Unknown grant type ${grant}.`);
+    }
+    // RFC 6749 §4.4: the client credentials grant MUST only be used by confidential clients.
+    if (oauth.clientAuthenticationMethod === 'none' && oauth.enabledGrants.includes('client_credentials')) {
+      errors.add('application.oauthConfiguration.enabledGrants', 'notAllowed', 'A public client (method none) cannot use client_credentials.');
+    }
+    if (oauth.clientAuthenticationMethod === 'private_key_jwt') {
+      if (Boolean(oauth.jwksUri) === Boolean(oauth.jwks)) {
+        errors.add('application.oauthConfiguration.jwksUri', 'invalid', 'private_key_jwt needs exactly one of [jwksUri] or [jwks].');
+      }
+    } else if (oauth.jwksUri || oauth.jwks) {
+      errors.add('application.oauthConfiguration.jwksUri', 'notAllowed', 'Only private_key_jwt clients register a JWKS.');
+    }
+    if (oauth.jwksUri) {
+      try {
+        checkFetchUrl(oauth.jwksUri, this.options.allowHttpJwksUri);
+      } catch (error) {
+        errors.add('application.oauthConfiguration.jwksUri', 'invalid', `Not an allowed JWKS URL: ${(error as Error).message}.`);
+      }
+    }
+    if (oauth.jwks) {
+      const keys = importJwkSet(oauth.jwks);
+      if (keys === 'NOT_A_JWKS' || keys.length === 0 || keys.some((k) => !k.kid)) {
+        errors.add('application.oauthConfiguration.jwks', 'invalid', 'A JWKS with at least one public signature key, each with a kid.');
+      }
+    }
+    if (oauth.allowedScopes && !oauth.allowedScopes.every((s) => typeof s === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s))) {
+      errors.add('application.oauthConfiguration.allowedScopes', 'invalid', 'Scope tokens as in RFC 6749 §3.3.');
+    }
+    const ttl = application.jwtConfiguration.timeToLiveInSeconds;
+    if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 1 || ttl > 86400)) {
+      errors.add('application.jwtConfiguration.timeToLiveInSeconds', 'invalid', 'Between 1 and 86400 seconds.');
+    }
+    const roleNames = new Set<string>();
+    application.roles.forEach((role, i) => {
+      if (!role.name) errors.add(`application.roles[${i}].name`, 'blank', 'A role needs a name.');
+      if (roleNames.has(role.name)) errors.add(`application.roles[${i}].name`, 'duplicate', 'Role names are unique within an application.');
+      roleNames.add(role.name);
+    });
+    errors.throwIfAny();
+    if (creating && (await this.store.applications.findById(application.id))) errors.add('application.id', 'duplicate', 'An application with this id exists.');
+    const sameClient = await this.store.applications.findByClientId(application.tenantId, oauth.clientId);
+    if (sameClient && sameClient.application.id !== application.id) {
+      errors.add('application.oauthConfiguration.clientId', 'duplicate', 'Another application of this tenant has this client id.');
+    }
+    errors.throwIfAny();
+  }
+}

@@ -1,0 +1,153 @@
+import { ApiError, FieldErrors } from '../lib/api-error.js';
+import type { Clock } from '../lib/clock.js';
+import { isUuid, newId } from '../lib/ids.js';
+import { isSigningAlgorithm } from '../keys/algorithms.js';
+import type { KeyService } from '../keys/key-service.js';
+import type { JsonObject, Tenant } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { mergePatch, optionalObject, optionalString, unwrap } from './request-body.js';
+
+const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62})$/;
+const TENANT_CACHE_MS = 5_000;
+
+export const DEFAULT_TENANT_ID = '00000000-0000-4000-8000-000000000001';
+
+/** Tenants (FusionAuth `/api/tenant`), each with a URL-safe slug and its own signing key. */
+export class TenantService {
+  private readonly bySlugCache = new Map<string, { tenant: Tenant | undefined; until: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly keys: KeyService,
+    private readonly clock: Clock,
+  ) {}
+
+  list(): Promise<Tenant[]> {
+    return this.store.tenants.list();
+  }
+
+  async get(id: string): Promise<Tenant> {
+    const tenant = await this.store.tenants.findById(id);
+    if (!tenant) throw ApiError.notFound();
+    return tenant;
+  }
+
+  /** The hot-path lookup for `/t/{slug}/…`; cached for a few seconds. */
+  async findBySlug(slug: string): Promise<Tenant | undefined> {
+    const now = this.clock.now();
+    const cached = this.bySlugCache.get(slug);
+    if (cached && cached.until > now) return cached.tenant;
+    const tenant = SLUG_PATTERN.test(slug) ? await this.store.tenants.findBySlug(slug) : undefined;
+    if (this.bySlugCache.size > 10_000) this.bySlugCache.clear();
+    this.bySlugCache.set(slug, { tenant, until: now + TENANT_CACHE_MS });
+    return tenant;
+  }
+
+  async create(body: unknown, id?: string): Promise<Tenant> {
+    const input = unwrap(body, 'tenant');
+    const tenant = this.build(input, id ?? optionalString(input.id) ?? newId());
+    await this.validate(tenant, true);
+    await this.store.transaction(async (store) => {
+      await store.tenants.insert(tenant);
+      const key = await this.keys.createTenantSigningKey(store, tenant.id, tenant.name, tenant.jwtConfiguration.signingAlgorithm);
+      tenant.jwtConfiguration.accessTokenKeyId = key.id;
+      await store.tenants.update(tenant);
+    });
+    this.bySlugCache.clear();
+    return tenant;
+  }
+
+  async update(id: string, body: unknown, patch = false): Promise<Tenant> {
+    const existing = await this.get(id);
+    const input = unwrap(body, 'tenant');
+    const merged = patch ? mergePatch(existing as unknown as JsonObject, input) : input;
+    const tenant = this.build(merged, id, existing);
+    await this.validate(tenant, false);
+    tenant.jwtConfiguration.accessTokenKeyId = existing.jwtConfiguration.accessTokenKeyId;
+    await this.store.tenants.update(tenant);
+    this.bySlugCache.clear();
+    if (tenant.jwtConfiguration.signingAlgorithm !== existing.jwtConfiguration.signingAlgorithm) return this.rotateSigningKey(id);
+    return tenant;
+  }
+
+  /** `gatehouse keys rotate`: new active key; the old stays published until its tokens expire. */
+  async rotateSigningKey(id: string): Promise<Tenant> {
+    const tenant = await this.get(id);
+    const applications = await this.store.applications.listByTenant(id);
+    const maxLifetime = Math.max(tenant.jwtConfiguration.timeToLiveInSeconds, ...applications.map((a) => a.jwtConfiguration.timeToLiveInSeconds ?? 0));
+    const key = await this.keys.rotate(tenant.id, tenant.name, tenant.jwtConfiguration.signingAlgorithm, maxLifetime, 60);
+    tenant.jwtConfiguration.accessTokenKeyId = key.id;
+    tenant.lastUpdateInstant = this.clock.now();
+    await this.store.tenants.update(tenant);
+    return tenant;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.get(id);
+    await this.store.transaction(async (store) => {
+      await store.db.deleteFrom('registrations').where('tenant_id', '=', id).execute();
+      await store.db.deleteFrom('users').where('tenant_id', '=', id).execute();
+      await store.db.deleteFrom('applications').where('tenant_id', '=', id).execute();
+      await store.db.deleteFrom('api_keys').where('tenant_id', '=', id).execute();
+      await store.db.deleteFrom('tenant_signing_keys').where('tenant_id', '=', id).execute();
+      await store.tenants.delete(id);
+    });
+    this.bySlugCache.clear();
+  }
+
+  /** Creates the `default` tenant on first start. */
+  async ensureDefaultTenant(): Promise<void> {
+    if ((await this.store.tenants.count()) > 0) return;
+    await this.create({ tenant: { name: 'Default', slug: 'default' } }, DEFAULT_TENANT_ID);
+  }
+
+  private build(input: JsonObject, id: string, existing?: Tenant): Tenant {
+    const jwt = optionalObject(input.jwtConfiguration);
+    const now = this.clock.now();
+    const name = typeof input.name === 'string' ? input.name.trim() : '';
+    return {
+      id,
+      name,
+      slug: optionalString(input.slug) ?? slugify(name),
+      jwtConfiguration: {
+        timeToLiveInSeconds: (jwt.timeToLiveInSeconds as number | undefined) ?? 3600,
+        refreshTokenTimeToLiveInMinutes: (jwt.refreshTokenTimeToLiveInMinutes as number | undefined) ?? 43200,
+        signingAlgorithm: (jwt.signingAlgorithm as Tenant['jwtConfiguration']['signingAlgorithm'] | undefined) ?? existing?.jwtConfiguration.signingAlgorithm ?? 'ES256',
+      },
+      data: optionalObject(input.data),
+      insertInstant: existing?.insertInstant ?? now,
+      lastUpdateInstant: now,
+    };
+  }
+
+  private async validate(tenant: Tenant, creating: boolean): Promise<void> {
+    const errors = new FieldErrors();
+    if (!isUuid(tenant.id)) errors.add('tenant.id', 'invalid', 'The tenant id must be a UUID.');
+    if (!tenant.name) errors.add('tenant.name', 'blank', 'You must specify the [tenant.name] property.');
+    if (!SLUG_PATTERN.test(tenant.slug)) errors.add('tenant.slug', 'invalid', 'The slug is 1 to 63 characters of a-z, 0-9 and -, starting with a letter or digit.');
+    const { timeToLiveInSeconds, refreshTokenTimeToLiveInMinutes, signingAlgorithm } = tenant.jwtConfiguration;
+    if (!Number.isInteger(timeToLiveInSeconds) || timeToLiveInSeconds < 1 || timeToLiveInSeconds > 86400) {
+      errors.add('tenant.jwtConfiguration.timeToLiveInSeconds', 'invalid', 'Between 1 and 86400 seconds.');
+    }
+    if (!Number.isInteger(refreshTokenTimeToLiveInMinutes) || refreshTokenTimeToLiveInMinutes < 1) {
+      errors.add('tenant.jwtConfiguration.refreshTokenTimeToLiveInMinutes', 'invalid', 'A positive number of minutes.');
+    }
+    if (!isSigningAlgorithm(signingAlgorithm)) errors.add('tenant.jwtConfiguration.signingAlgorithm', 'invalid', 'Not a supported signing algorithm.');
+    errors.throwIfAny();
+    if (creating && (await this.store.tenants.findById(tenant.id))) errors.add('tenant.id', 'duplicate', 'A tenant with this id exists.');
+    const sameName = await this.store.tenants.findByName(tenant.name);
+    if (sameName && sameName.id !== tenant.id) errors.add('tenant.name', 'duplicate', 'A tenant with this name exists.');
+    const sameSlug = await this.store.tenants.findBySlug(tenant.slug);
+    if (sameSlug && sameSlug.id !== tenant.id) errors.add('tenant.slug', 'duplicate', 'A tenant with this slug exists.');
+    errors.throwIfAny();
+  }
+}
+
+export function slugify(name: string): string {
+  return name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63);
+}

@@ -1,0 +1,182 @@
+import { ApiError, FieldErrors } from '../lib/api-error.js';
+import type { Clock } from '../lib/clock.js';
+import { isUuid, newId } from '../lib/ids.js';
+import type { JsonObject, Registration, User } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import type { TenantRegistration } from '../store/repositories/registration-repository.js';
+import { mergePatch, optionalObject, optionalString, unwrap } from './request-body.js';
+
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PROFILE_FIELDS = ['firstName', 'middleName', 'lastName', 'fullName', 'birthDate', 'imageUrl', 'mobilePhone', 'timezone'] as const;
+
+/** A user as the API returns it: with its registrations (FusionAuth `user.registrations[]`). */
+export type UserView = User & { registrations: Registration[] };
+
+/**
+ * Users and registrations (FusionAuth `/api/user`, `/api/user/registration`). Gatehouse has no
+ * password login: a `password` in a request is refused rather than silently dropped.
+ */
+export class UserService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(tenantId: string, id: string): Promise<UserView> {
+    const user = await this.store.users.findById(id);
+    if (!user || user.tenantId !== tenantId) throw ApiError.notFound();
+    return this.view(user);
+  }
+
+  async findByLogin(tenantId: string, query: { email?: string; username?: string }): Promise<UserView> {
+    const user = query.email
+      ? await this.store.users.findByEmail(tenantId, query.email)
+      : query.username
+        ? await this.store.users.findByUsername(tenantId, query.username)
+        : undefined;
+    if (!user) throw ApiError.notFound();
+    return this.view(user);
+  }
+
+  async create(tenantId: string, body: unknown, id?: string, store: Store = this.store): Promise<UserView> {
+    const input = unwrap(body, 'user');
+    const user = this.build(tenantId, input, id ?? optionalString(input.id) ?? newId());
+    await this.validate(store, user, input, true);
+    await store.users.insert(user);
+    return { ...user, registrations: [] };
+  }
+
+  async update(tenantId: string, id: string, body: unknown, patch = false): Promise<UserView> {
+    const existing = await this.get(tenantId, id);
+    const input = unwrap(body, 'user');
+    const { registrations: _ignored, ...stored } = existing;
+    const merged = patch ? mergePatch(stored as unknown as JsonObject, input) : input;
+    const user = this.build(tenantId, merged, id, existing);
+    await this.validate(this.store, user, input, false);
+    await this.store.users.update(user);
+    return this.view(user);
+  }
+
+  async delete(tenantId: string, id: string): Promise<void> {
+    await this.get(tenantId, id);
+    await this.store.transaction(async (store) => {
+      await store.db.deleteFrom('registrations').where('user_id', '=', id).execute();
+      await store.users.delete(id);
+    });
+  }
+
+  /** `POST /api/user/registration[/{userId}]`: registers an existing user, or creates user and registration together. */
+  async register(tenantId: string, body: unknown, userId?: string): Promise<{ user: UserView; registration: Registration }> {
+    const registrationInput = unwrap(body, 'registration');
+    return this.store.transaction(async (store) => {
+      let user: User | undefined;
+      if (userId) {
+        user = await store.users.findById(userId);
+        if (!user || user.tenantId !== tenantId) throw ApiError.notFound();
+      } else {
+        user = await this.create(tenantId, body, undefined, store);
+      }
+      const registration = await this.buildRegistration(store, tenantId, user.id, registrationInput);
+      if (await store.registrations.find(user.id, registration.applicationId)) {
+        throw new ApiError(400, { 'registration.applicationId': [{ code: '[duplicate]registration.applicationId', message: 'The user is already registered for this application.' }] });
+      }
+      await store.registrations.insert(registration);
+      const { tenantId: _t, ...view } = registration;
+      return { user: await this.view(user, store), registration: view };
+    });
+  }
+
+  async getRegistration(tenantId: string, userId: string, applicationId: string): Promise<Registration> {
+    const registration = await this.store.registrations.find(userId, applicationId);
+    if (!registration || registration.tenantId !== tenantId) throw ApiError.notFound();
+    const { tenantId: _t, ...view } = registration;
+    return view;
+  }
+
+  async updateRegistration(tenantId: string, userId: string, body: unknown): Promise<Registration> {
+    const input = unwrap(body, 'registration');
+    const existing = await this.store.registrations.find(userId, String(input.applicationId ?? ''));
+    if (!existing || existing.tenantId !== tenantId) throw ApiError.notFound();
+    const registration = await this.buildRegistration(this.store, tenantId, userId, input, existing);
+    await this.store.registrations.update(registration);
+    const { tenantId: _t, ...view } = registration;
+    return view;
+  }
+
+  async deleteRegistration(tenantId: string, userId: string, applicationId: string): Promise<void> {
+    const existing = await this.store.registrations.find(userId, applicationId);
+    if (!existing || existing.tenantId !== tenantId) throw ApiError.notFound();
+    await this.store.registrations.delete(existing.id);
+  }
+
+  private async view(user: User, store: Store = this.store): Promise<UserView> {
+    const registrations = await store.registrations.listByUser(user.id);
+    return { ...user, registrations: registrations.map(({ tenantId: _t, ...r }) => r) };
+  }
+
+  private build(tenantId: string, input: JsonObject, id: string, existing?: User): User {
+    const now = this.clock.now();
+    const user: User = {
+      id,
+      tenantId,
+      ...(optionalString(input.email) ? { email: (input.email as string).trim() } : {}),
+      ...(optionalString(input.username) ? { username: (input.username as string).trim() } : {}),
+      data: optionalObject(input.data),
+      active: input.active !== false,
+      verified: input.verified === true,
+      insertInstant: existing?.insertInstant ?? now,
+      lastUpdateInstant: now,
+      ...(existing?.lastLoginInstant ? { lastLoginInstant: existing.lastLoginInstant } : {}),
+    };
+    for (const field of PROFILE_FIELDS) if (typeof input[field] === 'string') user[field] = input[field] as string;
+    if (Array.isArray(input.preferredLanguages)) user.preferredLanguages = input.preferredLanguages.filter((l): l is string => typeof l === 'string');
+    return user;
+  }
+
+  private async validate(store: Store, user: User, input: JsonObject, creating: boolean): Promise<void> {
+    const errors = new FieldErrors();
+    if (!isUuid(user.id)) errors.add('user.id', 'invalid', 'The user id must be a UUID.');
+    if ('password' in input) errors.add('user.password', 'notSupported', 'Gatehouse has no password login; users authenticate through identity providers.');
+    if (!user.email && !user.username) errors.add('user.email', 'blank', 'You must specify either the [user.email] or [user.username] property.');
+    if (user.email && !EMAIL_PATTERN.test(user.email)) errors.add('user.email', 'invalid', 'The email address is not valid.');
+    if (user.birthDate && !/^\d{4}-\d{2}-\d{2}$/.test(user.birthDate)) errors.add('user.birthDate', 'invalid', 'Use YYYY-MM-DD.');
+    errors.throwIfAny();
+    if (creating && (await store.users.findById(user.id))) errors.add('user.id', 'duplicate', 'A user with this id exists.');
+    if (user.email) {
+      const same = await store.users.findByEmail(user.tenantId, user.email);
+      if (same && same.id !== user.id) errors.add('user.email', 'duplicate', 'A user with this email exists.');
+    }
+    if (user.username) {
+      const same = await store.users.findByUsername(user.tenantId, user.username);
+      if (same && same.id !== user.id) errors.add('user.username', 'duplicate', 'A user with this username exists.');
+    }
+    errors.throwIfAny();
+  }
+
+  private async buildRegistration(store: Store, tenantId: string, userId: string, input: JsonObject, existing?: TenantRegistration): Promise<TenantRegistration> {
+    const errors = new FieldErrors();
+    const applicationId = optionalString(input.applicationId);
+    const application = applicationId ? await store.applications.findById(applicationId) : undefined;
+    if (!application || application.tenantId !== tenantId) {
+      errors.add('registration.applicationId', applicationId ? 'invalid' : 'blank', 'The registration needs the id of an application of this tenant.');
+      errors.throwIfAny();
+    }
+    const known = new Set(application!.roles.map((r) => r.name));
+    const roles = Array.isArray(input.roles) ? input.roles.filter((r): r is string => typeof r === 'string') : application!.roles.filter((r) => r.isDefault).map((r) => r.name);
+    for (const role of roles) if (!known.has(role)) errors.add('registration.roles', 'invalid', `The application has no role ${role}.`);
+    errors.throwIfAny();
+    const now = this.clock.now();
+    return {
+      id: existing?.id ?? newId(),
+      tenantId,
+      userId,
+      applicationId: application!.id,
+      roles: [...new Set(roles)],
+      ...(optionalString(input.username) ? { username: input.username as string } : {}),
+      data: optionalObject(input.data),
+      verified: input.verified === true,
+      insertInstant: existing?.insertInstant ?? now,
+      lastUpdateInstant: now,
+    };
+  }
+}

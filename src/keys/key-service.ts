@@ -1,0 +1,302 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint } from 'jose';
+import { ApiError, FieldErrors } from '../lib/api-error.js';
+import type { Clock } from '../lib/clock.js';
+import { isUuid, newId } from '../lib/ids.js';
+import type { JsonObject, KeyType, SigningAlgorithm, StoredKey } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { ALGORITHMS, isSigningAlgorithm, keyFitsAlgorithm, MIN_RSA_BITS } from './algorithms.js';
+import type { MasterKey } from './master-key.js';
+
+export interface SigningKey {
+  keyId: string;
+  kid: string;
+  alg: SigningAlgorithm;
+  privateKey: KeyObject;
+}
+
+export interface GenerateKeyRequest {
+  id?: string;
+  name?: string;
+  algorithm?: string;
+  length?: number;
+  issuer?: string;
+}
+
+export interface ImportKeyRequest {
+  id?: string;
+  name?: string;
+  algorithm?: string;
+  kid?: string;
+  publicKey?: string;
+  privateKey?: string;
+  certificate?: string;
+  /** Gatehouse: a public JWK. */
+  jwk?: JsonObject;
+  type?: string;
+}
+
+const SIGNING_KEY_CACHE_MS = 30_000;
+const MASTER_KEY_CHECK = 'gatehouse-master-key-check';
+
+/**
+ * The Key Master: generated and imported keys (FusionAuth `/api/key` shapes), private keys
+ * encrypted at rest, each tenant's active signing key, rotation and the published JWKS.
+ */
+export class KeyService {
+  private readonly signingKeyCache = new Map<string, { key: SigningKey; until: number }>();
+  private readonly publicKeyCache = new Map<string, KeyObject>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly masterKey: MasterKey,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Refuses to start when the database was created under another master key. */
+  async checkMasterKey(): Promise<void> {
+    const stored = await this.store.meta.setIfAbsent('master_key_check', this.masterKey.encrypt(MASTER_KEY_CHECK));
+    let ok = false;
+    try {
+      ok = this.masterKey.decrypt(stored) === MASTER_KEY_CHECK;
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new Error('the master key does not match the one this database was created with (set GATEHOUSE_MASTER_KEY)');
+  }
+
+  list(): Promise<StoredKey[]> {
+    return this.store.keys.list();
+  }
+
+  async get(id: string): Promise<StoredKey> {
+    const key = await this.store.keys.findById(id);
+    if (!key) throw ApiError.notFound();
+    return key;
+  }
+
+  /** `POST /api/key/generate`: a new asymmetric key pair; the private half is encrypted at rest. */
+  async generate(request: GenerateKeyRequest, store: Store = this.store): Promise<StoredKey> {
+    const errors = new FieldErrors();
+    const algorithm = request.algorithm === 'Ed25519' ? 'EdDSA' : request.algorithm;
+    if (!request.name) errors.add('key.name', 'blank', 'You must specify the [key.name] property.');
+    if (!isSigningAlgorithm(algorithm)) errors.add('key.algorithm', 'invalid', `Algorithm must be one of ${Object.keys(ALGORITHMS).join(', ')}.`);
+    const length = request.length ?? 2048;
+    if (isSigningAlgorithm(algorithm) && ALGORITHMS[algorithm].kty === 'RSA' && (!Number.isInteger(length) || length < MIN_RSA_BITS || length > 4096)) {
+      errors.add('key.length', 'invalid', `RSA keys are ${MIN_RSA_BITS} to 4096 bits.`);
+    }
+    if (request.id !== undefined && !isUuid(request.id)) errors.add('key.id', 'invalid', 'The key id must be a UUID.');
+    errors.throwIfAny();
+    const alg = algorithm as SigningAlgorithm;
+    const pair = generatePair(alg, length);
+    const publicJwk = pair.publicKey.export({ format: 'jwk' }) as JsonObject;
+    const now = this.clock.now();
+    const key: StoredKey = {
+      id: request.id ?? newId(),
+      name: request.name!,
+      kid: await calculateJwkThumbprint(publicJwk as import('jose').JWK, 'sha256'),
+      algorithm: alg,
+      type: ALGORITHMS[alg].kty,
+      ...(ALGORITHMS[alg].kty === 'RSA' ? { length } : {}),
+      publicKey: pair.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      ...(request.issuer ? { issuer: request.issuer } : {}),
+      hasPrivateKey: true,
+      insertInstant: now,
+      lastUpdateInstant: now,
+    };
+    const privatePem = pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    await this.insertUnique(store, key, { privateKey: this.masterKey.encrypt(privatePem), secret: null });
+    return key;
+  }
+
+  /** `POST /api/key/import`: public keys, X.509 certificates, JWKs, or key pairs. */
+  async importKey(request: ImportKeyRequest): Promise<StoredKey> {
+    const errors = new FieldErrors();
+    if (!request.name) errors.add('key.name', 'blank', 'You must specify the [key.name] property.');
+    if (request.id !== undefined && !isUuid(request.id)) errors.add('key.id', 'invalid', 'The key id must be a UUID.');
+    const sources = [request.publicKey, request.certificate, request.jwk].filter((s) => s !== undefined);
+    if (sources.length === 0 && !request.privateKey) {
+      errors.add('key.publicKey', 'blank', 'Provide a [key.publicKey], [key.certificate], [key.jwk] or [key.privateKey].');
+    }
+    errors.throwIfAny();
+
+    const now = this.clock.now();
+    let publicKey: KeyObject | undefined;
+    let certificateInformation: JsonObject | undefined;
+    let expirationInstant: number | undefined;
+    let privatePem: string | null = null;
+    try {
+      if (request.certificate) {
+        const certificate = new X509Certificate(request.certificate);
+        expirationInstant = Date.parse(certificate.validTo);
+        if (expirationInstant <= now) errors.add('key.certificate', 'expired', 'The certificate has expired.');
+        publicKey = certificate.publicKey;
+        certificateInformation = {
+          issuer: certificate.issuer,
+          subject: certificate.subject,
+          serialNumber: certificate.serialNumber,
+          sha1Fingerprint: certificate.fingerprint,
+          sha256Fingerprint: certificate.fingerprint256,
+          validFrom: Date.parse(certificate.validFrom),
+          validTo: expirationInstant,
+        };
+      } else if (request.jwk) {
+        publicKey = createPublicKey({ key: request.jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+      } else if (request.publicKey) {
+        publicKey = createPublicKey(request.publicKey);
+      }
+      if (request.privateKey) {
+        const privateKey = createPrivateKey(request.privateKey);
+        const derived = createPublicKey(privateKey);
+        if (publicKey && !publicKeysEqual(publicKey, derived)) errors.add('key.privateKey', 'mismatch', 'The private key does not belong to the public key.');
+        publicKey ??= derived;
+        privatePem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+      }
+    } catch (error) {
+      errors.add('key.publicKey', 'invalid', `The key could not be parsed: ${(error as Error).message}`);
+    }
+    errors.throwIfAny();
+    if (!publicKey || publicKey.type !== 'public') throw new ApiError(400, { 'key.publicKey': [{ code: '[invalid]key.publicKey', message: 'Only asymmetric keys can be imported.' }] });
+
+    const type = keyTypeOf(publicKey);
+    const algorithm = request.algorithm === 'Ed25519' ? 'EdDSA' : request.algorithm;
+    if (algorithm !== undefined && (!isSigningAlgorithm(algorithm) || !keyFitsAlgorithm(publicKey, algorithm))) {
+      errors.add('key.algorithm', 'invalid', 'The algorithm does not fit the key.');
+    }
+    if (type === 'RSA' && (publicKey.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_BITS) {
+      errors.add('key.publicKey', 'invalid', `RSA keys shorter than ${MIN_RSA_BITS} bits are refused.`);
+    }
+    errors.throwIfAny();
+    const publicJwk = publicKey.export({ format: 'jwk' }) as JsonObject;
+    const key: StoredKey = {
+      id: request.id ?? newId(),
+      name: request.name!,
+      kid: request.kid ?? (typeof request.jwk?.kid === 'string' ? request.jwk.kid : await calculateJwkThumbprint(publicJwk as import('jose').JWK, 'sha256')),
+      ...(algorithm ? { algorithm } : {}),
+      type,
+      ...(type === 'RSA' ? { length: publicKey.asymmetricKeyDetails?.modulusLength } : {}),
+      publicKey: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+      ...(request.certificate ? { certificate: request.certificate, certificateInformation } : {}),
+      ...(expirationInstant ? { expirationInstant } : {}),
+      hasPrivateKey: privatePem !== null,
+      insertInstant: now,
+      lastUpdateInstant: now,
+    };
+    await this.insertUnique(this.store, key, { privateKey: privatePem ? this.masterKey.encrypt(privatePem) : null, secret: null });
+    return key;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.get(id);
+    if (await this.store.keys.isInUse(id)) {
+      throw ApiError.general(400, '[KeyInUse]', 'The key is, or was recently, a tenant signing key and cannot be deleted.');
+    }
+    await this.store.keys.delete(id);
+    this.publicKeyCache.delete(id);
+  }
+
+  /** The public half of a stored key as a KeyObject (cached; keys are immutable). */
+  publicKeyOf(key: StoredKey): KeyObject {
+    let cached = this.publicKeyCache.get(key.id);
+    if (!cached) {
+      cached = createPublicKey(key.publicKey!);
+      this.publicKeyCache.set(key.id, cached);
+    }
+    return cached;
+  }
+
+  /** Creates and activates a signing key for a new tenant, inside the caller's transaction. */
+  async createTenantSigningKey(store: Store, tenantId: string, tenantName: string, alg: SigningAlgorithm): Promise<StoredKey> {
+    const key = await this.generate({ name: `Signing key for ${tenantName} (${tenantId.slice(0, 8)}, ${this.clock.now()})`, algorithm: alg }, store);
+    await store.signingKeys.activate(tenantId, key.id, this.clock.now(), this.clock.now());
+    return key;
+  }
+
+  /**
+   * Rotation: a new key signs from now on; the old one stays in the JWKS until every token it
+   * signed has expired (`maxTokenLifetimeSeconds`, plus this node's cache time and the skew).
+   */
+  async rotate(tenantId: string, tenantName: string, alg: SigningAlgorithm, maxTokenLifetimeSeconds: number, skewSeconds: number): Promise<StoredKey> {
+    const key = await this.store.transaction(async (store) => {
+      const created = await this.generate({ name: `Signing key for ${tenantName} (${tenantId.slice(0, 8)}, ${this.clock.now()})`, algorithm: alg }, store);
+      const now = this.clock.now();
+      await store.signingKeys.activate(tenantId, created.id, now, now + (maxTokenLifetimeSeconds + skewSeconds) * 1000 + SIGNING_KEY_CACHE_MS);
+      return created;
+    });
+    this.signingKeyCache.delete(tenantId);
+    return key;
+  }
+
+  /** The tenant's active signing key; cached briefly so every token does not read the store. */
+  async signingKey(tenantId: string): Promise<SigningKey> {
+    const now = this.clock.now();
+    const cached = this.signingKeyCache.get(tenantId);
+    if (cached && cached.until > now) return cached.key;
+    const active = await this.store.signingKeys.active(tenantId);
+    if (!active) throw new Error(`tenant ${tenantId} has no active signing key`);
+    const stored = await this.get(active.key_id);
+    const secrets = await this.store.keys.secrets(active.key_id);
+    if (!secrets?.privateKey) throw new Error(`signing key ${active.key_id} has no private key`);
+    const key: SigningKey = {
+      keyId: stored.id,
+      kid: stored.kid,
+      alg: stored.algorithm as SigningAlgorithm,
+      privateKey: createPrivateKey(this.masterKey.decrypt(secrets.privateKey)),
+    };
+    this.signingKeyCache.set(tenantId, { key, until: now + SIGNING_KEY_CACHE_MS });
+    return key;
+  }
+
+  /** Keys the tenant's JWKS publishes: the active one and retired ones inside their window. */
+  async publishedKeys(tenantId: string): Promise<StoredKey[]> {
+    const rows = await this.store.signingKeys.published(tenantId, this.clock.now());
+    const keys = await Promise.all(rows.map((row) => this.store.keys.findById(row.key_id)));
+    return keys.filter((k): k is StoredKey => k !== undefined);
+  }
+
+  /** RFC 7517 §5 JWK Set of the tenant's published keys. */
+  async jwks(tenantId: string): Promise<{ keys: JsonObject[] }> {
+    const keys = await this.publishedKeys(tenantId);
+    return {
+      keys: keys.map((key) => ({
+        ...(this.publicKeyOf(key).export({ format: 'jwk' }) as JsonObject),
+        kid: key.kid,
+        use: 'sig',
+        alg: key.algorithm,
+      })),
+    };
+  }
+
+  private async insertUnique(store: Store, key: StoredKey, secrets: { privateKey: string | null; secret: string | null }): Promise<void> {
+    const errors = new FieldErrors();
+    if (await store.keys.findById(key.id)) errors.add('key.id', 'duplicate', 'A key with this id exists.');
+    if (await store.keys.findByName(key.name)) errors.add('key.name', 'duplicate', 'A key with this name exists.');
+    if (await store.keys.findByKid(key.kid)) errors.add('key.kid', 'duplicate', 'A key with this kid exists.');
+    errors.throwIfAny();
+    await store.keys.insertWithSecrets(key, secrets);
+  }
+}
+
+function generatePair(alg: SigningAlgorithm, length: number): { publicKey: KeyObject; privateKey: KeyObject } {
+  const spec = ALGORITHMS[alg];
+  if (spec.kty === 'RSA') return generateKeyPairSync('rsa', { modulusLength: length });
+  if (spec.kty === 'EC') return generateKeyPairSync('ec', { namedCurve: spec.curves![0] });
+  return generateKeyPairSync('ed25519');
+}
+
+function keyTypeOf(key: KeyObject): KeyType {
+  switch (key.asymmetricKeyType) {
+    case 'ec':
+      return 'EC';
+    case 'rsa':
+    case 'rsa-pss':
+      return 'RSA';
+    default:
+      return 'OKP';
+  }
+}
+
+function publicKeysEqual(a: KeyObject, b: KeyObject): boolean {
+  return a.export({ format: 'der', type: 'spki' }).equals(b.export({ format: 'der', type: 'spki' }));
+}

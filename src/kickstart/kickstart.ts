@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { HttpServices } from '../http/services.js';
+import { ApiError } from '../lib/api-error.js';
+import { isPlainObject } from '../lib/base64url.js';
+import { isUuid } from '../lib/ids.js';
+import type { JsonObject } from '../store/records.js';
+
+/**
+ * Kickstart: one JSON or YAML file describing API keys, keys, tenants and their applications and
+ * users, applied idempotently at start (like FusionAuth Kickstart and Keycloak realm import) so a
+ * deployment is reproducible from one file. Every object carries a fixed UUID: an object that
+ * exists is updated to the file's state, one that does not is created. `${name}` takes a value
+ * from `variables`, `${env.NAME}` from the environment. It runs in one transaction: all or nothing.
+ */
+export interface KickstartSummary {
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+}
+
+export class KickstartError extends Error {
+  constructor(message: string) {
+    super(`kickstart: ${message}`);
+    this.name = 'KickstartError';
+  }
+}
+
+export function loadKickstartFile(file: string): JsonObject {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new KickstartError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  let document: unknown;
+  try {
+    document = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new KickstartError(`${file} is not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
+  }
+  if (!isPlainObject(document)) throw new KickstartError(`${file} must hold an object`);
+  return document;
+}
+
+const TOP_LEVEL = ['variables', 'apiKeys', 'keys', 'tenants'];
+const TENANT_CHILDREN = ['applications', 'users'];
+
+export async function applyKickstart(services: HttpServices, raw: JsonObject, env: NodeJS.ProcessEnv): Promise<KickstartSummary> {
+  for (const key of Object.keys(raw)) if (!TOP_LEVEL.includes(key)) throw new KickstartError(`unknown top-level entry "${key}"`);
+  const variables = isPlainObject(raw.variables) ? raw.variables : {};
+  const document = substitute(raw, variables, env, '') as JsonObject;
+  const summary: KickstartSummary = { created: [], updated: [], unchanged: [] };
+
+  for (const [i, key] of list(document.keys, 'keys').entries()) {
+    const path = `keys[${i}]`;
+    const id = requireId(key, path);
+    if (await services.store.keys.findById(id)) {
+      summary.unchanged.push(`key ${id}`);
+      continue;
+    }
+    const importing = key.publicKey !== undefined || key.certificate !== undefined || key.jwk !== undefined || key.privateKey !== undefined;
+    await at(path, () => (importing ? services.keys.importKey(key) : services.keys.generate(key)));
+    summary.created.push(`key ${id}`);
+  }
+
+  for (const [i, input] of list(document.tenants, 'tenants').entries()) {
+    const path = `tenants[${i}]`;
+    const id = requireId(input, path);
+    const tenant = Object.fromEntries(Object.entries(input).filter(([k]) => !TENANT_CHILDREN.includes(k)));
+    if (await services.store.tenants.findById(id)) {
+      await at(path, () => services.tenants.update(id, { tenant }));
+      summary.updated.push(`tenant ${id}`);
+    } else {
+      await at(path, () => services.tenants.create({ tenant }, id));
+      summary.created.push(`tenant ${id}`);
+    }
+    for (const [j, application] of list(input.applications, `${path}.applications`).entries()) {
+      const appPath = `${path}.applications[${j}]`;
+      const appId = requireId(application, appPath);
+      if (await services.store.applications.findById(appId)) {
+        await at(appPath, () => services.applications.update(id, appId, { application }));
+        summary.updated.push(`application ${appId}`);
+      } else {
+        await at(appPath, () => services.applications.create(id, { application }, appId));
+        summary.created.push(`application ${appId}`);
+      }
+    }
+    for (const [j, user] of list(input.users, `${path}.users`).entries()) {
+      const userPath = `${path}.users[${j}]`;
+      const userId = requireId(user, userPath);
+      if (await services.store.users.findById(userId)) {
+        await at(userPath, () => services.users.update(id, userId, { user }));
+        summary.updated.push(`user ${userId}`);
+      } else {
+        await at(userPath, () => services.users.create(id, { user }, userId));
+        summary.created.push(`user ${userId}`);
+      }
+    }
+  }
+
+  for (const [i, input] of list(document.apiKeys, 'apiKeys').entries()) {
+    const path = `apiKeys[${i}]`;
+    const id = requireId(input, path);
+    const { description, ...rest } = input;
+    const apiKey: JsonObject = { ...rest, ...(typeof description === 'string' ? { metaData: { attributes: { description } } } : {}) };
+    if (await services.store.apiKeys.findById(id)) {
+      const { key: _key, ...updatable } = apiKey;
+      await at(path, () => services.apiKeys.update(id, { apiKey: updatable }));
+      summary.updated.push(`apiKey ${id}`);
+    } else {
+      if (typeof apiKey.key !== 'string') throw new KickstartError(`${path}.key is required (an API key created from a file must be known to its operator)`);
+      await at(path, () => services.apiKeys.create({ apiKey }, id));
+      summary.created.push(`apiKey ${id}`);
+    }
+  }
+  return summary;
+}
+
+function list(value: unknown, path: string): JsonObject[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every(isPlainObject)) throw new KickstartError(`${path} must be a list of objects`);
+  return value as JsonObject[];
+}
+
+function requireId(value: JsonObject, path: string): string {
+  if (!isUuid(value.id)) throw new KickstartError(`${path}.id must be a fixed UUID so that re-applying the file is idempotent`);
+  return value.id;
+}
+
+/** Runs one step; a validation error is reported with the file path of the object. */
+async function at<T>(path: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof ApiError) {
+      const fields = Object.entries(error.fieldErrors).map(([f, m]) => `${f}: ${m.map((e) => e.message).join(' ')}`);
+      const general = error.generalErrors.map((e) => e.message);
+      throw new KickstartError(`${path}: ${[...fields, ...general].join('; ') || `status ${error.status}`}`);
+    }
+    throw error;
+  }
+}
+
+function substitute(value: unknown, variables: JsonObject, env: NodeJS.ProcessEnv, path: string): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z0-9_.]+)\}/g, (_, name: string) => {
+      if (name.startsWith('env.')) {
+        const fromEnv = env[name.slice(4)];
+        if (fromEnv === undefined) throw new KickstartError(`${path}: environment variable ${name.slice(4)} is not set`);
+        return fromEnv;
+      }
+      const variable = variables[name];
+      if (typeof variable !== 'string' && typeof variable !== 'number') throw new KickstartError(`${path}: unknown variable \${${name}}`);
+      return String(variable);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substitute(v, variables, env, `${path}[${i}]`));
+  if (isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, variables, env, path ? `${path}.${k}` : k)]));
+  }
+  return value;
+}

@@ -1,0 +1,28 @@
+import { nowSeconds } from '../lib/clock.js';
+import { isSigningAlgorithm } from '../keys/algorithms.js';
+import { parseCompactJws, verifyJwsSignature } from '../keys/jws.js';
+import type { Tenant } from '../store/records.js';
+import { issuerOf } from './context.js';
+import type { OAuthContext } from './context.js';
+
+/**
+ * Checks that `token` is a live access token of this tenant: signed by one of its published
+ * keys, issued by its issuer, inside its validity window and not revoked. Returns the claims,
+ * or undefined for anything else (RFC 7662 §2.2: such tokens are simply inactive).
+ */
+export async function verifyOwnAccessToken(ctx: OAuthContext, tenant: Tenant, token: string): Promise<Record<string, unknown> | undefined> {
+  const jws = parseCompactJws(token);
+  if (typeof jws === 'string') return undefined;
+  const { alg, kid } = jws.header;
+  if (!isSigningAlgorithm(alg) || typeof kid !== 'string') return undefined;
+  const keys = await ctx.keys.publishedKeys(tenant.id);
+  const stored = keys.find((k) => k.kid === kid && k.algorithm === alg);
+  if (!stored || !verifyJwsSignature(jws, alg, ctx.keys.publicKeyOf(stored))) return undefined;
+  const { payload } = jws;
+  const now = nowSeconds(ctx.clock);
+  if (payload.iss !== issuerOf(ctx.config, tenant)) return undefined;
+  if (typeof payload.exp !== 'number' || payload.exp <= now) return undefined;
+  if (typeof payload.nbf === 'number' && payload.nbf > now + ctx.config.clockSkewSeconds) return undefined;
+  if (typeof payload.jti !== 'string' || (await ctx.store.revocations.isRevoked(payload.jti))) return undefined;
+  return payload;
+}

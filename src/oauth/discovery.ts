@@ -1,0 +1,29 @@
+import { ASYMMETRIC_ALGORITHMS } from '../keys/algorithms.js';
+import type { Tenant } from '../store/records.js';
+import { issuerOf } from './context.js';
+import type { OAuthContext } from './context.js';
+
+const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+
+/**
+ * RFC 8414 authorization server metadata; it states only what is true of this server: no
+ * authorization endpoint, hence no response types beyond the empty set.
+ */
+export function authorizationServerMetadata(ctx: OAuthContext, tenant: Tenant, grantTypes: string[]): Record<string, unknown> {
+  const issuer = issuerOf(ctx.config, tenant);
+  return {
+    issuer,
+    token_endpoint: `${issuer}/oauth2/token`,
+    jwks_uri: `${issuer}/.well-known/jwks.json`,
+    introspection_endpoint: `${issuer}/oauth2/introspect`,
+    revocation_endpoint: `${issuer}/oauth2/revoke`,
+    grant_types_supported: grantTypes,
+    response_types_supported: [],
+    token_endpoint_auth_methods_supported: AUTH_METHODS,
+    token_endpoint_auth_signing_alg_values_supported: ASYMMETRIC_ALGORITHMS,
+    introspection_endpoint_auth_methods_supported: AUTH_METHODS,
+    introspection_endpoint_auth_signing_alg_values_supported: ASYMMETRIC_ALGORITHMS,
+    revocation_endpoint_auth_methods_supported: AUTH_METHODS,
+    revocation_endpoint_auth_signing_alg_values_supported: ASYMMETRIC_ALGORITHMS,
+  };
+}

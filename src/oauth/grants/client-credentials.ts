@@ -1,0 +1,39 @@
+import { OAuthError } from '../errors.js';
+import { parseScope } from '../scope.js';
+import { accessTokenLifetime, issueAccessToken } from '../token-issuer.js';
+import type { Grant } from './grant.js';
+
+/**
+ * RFC 6749 §4.4 client credentials: the client acts for itself. Used by SMART Backend Services
+ * and Koppeltaal applications with `private_key_jwt`.
+ */
+export const clientCredentialsGrant: Grant = {
+  grantType: 'client_credentials',
+  parameters: [],
+  async handle(ctx, request, client) {
+    // §4.4: only confidential clients.
+    if (client.method === 'none') throw new OAuthError('unauthorized_client', 'Public clients cannot use client_credentials.');
+    const { application } = client;
+    const scopes = await ctx.scopePolicy.grant(request.tenant, application, parseScope(request.params.get('scope')));
+    const clientId = application.oauthConfiguration.clientId;
+    const lifetime = accessTokenLifetime(request.tenant, application);
+    const issued = await issueAccessToken(
+      ctx,
+      request.tenant,
+      {
+        sub: clientId,
+        aud: application.oauthConfiguration.accessTokenAudience ?? clientId,
+        azp: clientId,
+        client_id: clientId,
+        ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}),
+      },
+      lifetime,
+    );
+    return {
+      access_token: issued.token,
+      token_type: 'Bearer',
+      expires_in: issued.expiresIn,
+      ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}),
+    };
+  },
+};

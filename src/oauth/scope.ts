@@ -1,0 +1,29 @@
+import { OAuthError } from './errors.js';
+import type { ScopePolicy } from './context.js';
+
+/** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), separated by single spaces. */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/** Parses the `scope` parameter; undefined when absent. Duplicates collapse. */
+export function parseScope(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const tokens = raw.split(' ');
+  if (raw === '' ) return [];
+  if (!tokens.every((t) => SCOPE_TOKEN.test(t))) throw new OAuthError('invalid_scope', 'The scope parameter is malformed (RFC 6749 §3.3).');
+  return [...new Set(tokens)];
+}
+
+/**
+ * The default policy: an application may be granted the scopes listed in
+ * `oauthConfiguration.allowedScopes`. No `scope` requested: all of them. A request for anything
+ * else is refused whole rather than silently narrowed, so a client learns of its mistake.
+ */
+export const allowedScopesPolicy: ScopePolicy = {
+  grant(_tenant, application, requested) {
+    const allowed = application.oauthConfiguration.allowedScopes ?? [];
+    if (requested === undefined || requested.length === 0) return allowed;
+    const refused = requested.filter((s) => !allowed.includes(s));
+    if (refused.length > 0) throw new OAuthError('invalid_scope', `Scope not allowed for this client: ${refused.join(' ')}`);
+    return requested;
+  },
+};

@@ -1,0 +1,126 @@
+import { sql, Migrator } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+
+/**
+ * Versioned migrations, written once for both dialects. Kysely's Migrator runs them in a
+ * transaction under a lock (an advisory lock on PostgreSQL), so several nodes starting at once
+ * apply each migration exactly once. Never edit a released migration; add a new one.
+ */
+const migrations: Record<string, Migration> = {
+  '0001-foundation': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('tenants')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('slug', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('name', 'varchar(191)', (c) => c.notNull().unique())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('insert_instant', 'bigint', (c) => c.notNull())
+        .addColumn('last_update_instant', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('applications')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull().references('tenants.id'))
+        .addColumn('name', 'varchar(191)', (c) => c.notNull())
+        .addColumn('client_id', 'varchar(191)', (c) => c.notNull())
+        .addColumn('client_secret_hash', 'varchar(128)')
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('insert_instant', 'bigint', (c) => c.notNull())
+        .addColumn('last_update_instant', 'bigint', (c) => c.notNull())
+        .addUniqueConstraint('applications_tenant_client_id', ['tenant_id', 'client_id'])
+        .execute();
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull().references('tenants.id'))
+        .addColumn('email', 'varchar(191)')
+        .addColumn('username', 'varchar(191)')
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('insert_instant', 'bigint', (c) => c.notNull())
+        .addColumn('last_update_instant', 'bigint', (c) => c.notNull())
+        .addColumn('last_login_instant', 'bigint')
+        .addUniqueConstraint('users_tenant_email', ['tenant_id', 'email'])
+        .addUniqueConstraint('users_tenant_username', ['tenant_id', 'username'])
+        .execute();
+      await db.schema
+        .createTable('registrations')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull().references('tenants.id'))
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('application_id', 'varchar(64)', (c) => c.notNull().references('applications.id').onDelete('cascade'))
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('insert_instant', 'bigint', (c) => c.notNull())
+        .addColumn('last_update_instant', 'bigint', (c) => c.notNull())
+        .addUniqueConstraint('registrations_user_application', ['user_id', 'application_id'])
+        .execute();
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('key_hash', 'varchar(128)', (c) => c.notNull().unique())
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.references('tenants.id').onDelete('cascade'))
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('insert_instant', 'bigint', (c) => c.notNull())
+        .addColumn('last_update_instant', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('keys')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(191)', (c) => c.notNull().unique())
+        .addColumn('kid', 'varchar(191)', (c) => c.notNull().unique())
+        .addColumn('algorithm', 'varchar(16)')
+        .addColumn('type', 'varchar(16)', (c) => c.notNull())
+        .addColumn('public_key', 'text')
+        .addColumn('private_key', 'text')
+        .addColumn('certificate', 'text')
+        .addColumn('secret', 'text')
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('insert_instant', 'bigint', (c) => c.notNull())
+        .addColumn('last_update_instant', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('tenant_signing_keys')
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+        .addColumn('key_id', 'varchar(64)', (c) => c.notNull().references('keys.id'))
+        .addColumn('activated_instant', 'bigint', (c) => c.notNull())
+        .addColumn('retired_instant', 'bigint')
+        .addColumn('publish_until', 'bigint')
+        .addPrimaryKeyConstraint('tenant_signing_keys_pk', ['tenant_id', 'key_id'])
+        .execute();
+      await db.schema
+        .createTable('used_jtis')
+        .addColumn('scope', 'varchar(255)', (c) => c.notNull())
+        .addColumn('jti', 'varchar(255)', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('used_jtis_pk', ['scope', 'jti'])
+        .execute();
+      await db.schema.createIndex('used_jtis_expires_at').on('used_jtis').column('expires_at').execute();
+      await db.schema
+        .createTable('revoked_tokens')
+        .addColumn('jti', 'varchar(255)', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('revoked_tokens_expires_at').on('revoked_tokens').column('expires_at').execute();
+      await db.schema
+        .createTable('meta')
+        .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, migrationTableName: 'gatehouse_migrations', migrationLockTableName: 'gatehouse_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Cheap liveness probe used by `/ready`. */
+export async function ping(db: Kysely<unknown>): Promise<void> {
+  await sql`select 1`.execute(db);
+}

@@ -1,0 +1,135 @@
+/**
+ * The persisted shapes of Gatehouse's objects. They follow FusionAuth's API objects so the admin
+ * API can return them as they are; Gatehouse additions are marked. Secrets never live here:
+ * hashes and ciphertexts stay in their own columns.
+ */
+export type SigningAlgorithm = 'ES256' | 'ES384' | 'ES512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'EdDSA';
+
+export type JsonObject = Record<string, unknown>;
+
+export interface Tenant {
+  id: string;
+  name: string;
+  /** Gatehouse: URL-safe name used in `/t/{slug}` and the issuer. */
+  slug: string;
+  jwtConfiguration: {
+    /** Access token lifetime for applications that do not set their own. */
+    timeToLiveInSeconds: number;
+    refreshTokenTimeToLiveInMinutes: number;
+    /** Gatehouse: algorithm of the tenant's signing key. */
+    signingAlgorithm: SigningAlgorithm;
+    /** The active signing key (FusionAuth field). */
+    accessTokenKeyId?: string;
+  };
+  data: JsonObject;
+  insertInstant: number;
+  lastUpdateInstant: number;
+}
+
+export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+
+export interface ApplicationRole {
+  id: string;
+  name: string;
+  description?: string;
+  isDefault: boolean;
+  isSuperRole: boolean;
+}
+
+export interface Application {
+  id: string;
+  tenantId: string;
+  name: string;
+  active: boolean;
+  roles: ApplicationRole[];
+  oauthConfiguration: {
+    clientId: string;
+    enabledGrants: string[];
+    /** Gatehouse: how this client authenticates at the token endpoint. */
+    clientAuthenticationMethod: ClientAuthenticationMethod;
+    /** Gatehouse: client JWKS URL for private_key_jwt. */
+    jwksUri?: string;
+    /** Gatehouse: inline client JWKS for private_key_jwt. */
+    jwks?: { keys: JsonObject[] };
+    /** Gatehouse: scopes the client may be granted with client_credentials. */
+    allowedScopes?: string[];
+    /** Gatehouse: `aud` of access tokens issued to this client (default: the client_id). */
+    accessTokenAudience?: string;
+  };
+  jwtConfiguration: {
+    enabled: boolean;
+    timeToLiveInSeconds?: number;
+    refreshTokenTimeToLiveInMinutes?: number;
+  };
+  loginConfiguration: {
+    generateRefreshTokens: boolean;
+  };
+  data: JsonObject;
+  insertInstant: number;
+  lastUpdateInstant: number;
+}
+
+export interface User {
+  id: string;
+  tenantId: string;
+  email?: string;
+  username?: string;
+  firstName?: string;
+  middleName?: string;
+  lastName?: string;
+  fullName?: string;
+  birthDate?: string;
+  imageUrl?: string;
+  mobilePhone?: string;
+  timezone?: string;
+  preferredLanguages?: string[];
+  data: JsonObject;
+  active: boolean;
+  verified: boolean;
+  insertInstant: number;
+  lastUpdateInstant: number;
+  lastLoginInstant?: number;
+}
+
+export interface Registration {
+  id: string;
+  userId: string;
+  applicationId: string;
+  roles: string[];
+  username?: string;
+  data: JsonObject;
+  verified: boolean;
+  insertInstant: number;
+  lastUpdateInstant: number;
+  lastLoginInstant?: number;
+}
+
+export interface ApiKey {
+  id: string;
+  tenantId?: string;
+  keyManager: boolean;
+  metaData: { attributes: Record<string, string> };
+  /** Empty `endpoints` = superuser. Keys: API paths; values: HTTP methods. */
+  permissions: { endpoints: Record<string, string[]> };
+  insertInstant: number;
+  lastUpdateInstant: number;
+}
+
+export type KeyType = 'EC' | 'RSA' | 'OKP' | 'HMAC';
+
+export interface StoredKey {
+  id: string;
+  name: string;
+  kid: string;
+  algorithm?: string;
+  type: KeyType;
+  length?: number;
+  publicKey?: string;
+  certificate?: string;
+  issuer?: string;
+  certificateInformation?: JsonObject;
+  expirationInstant?: number;
+  hasPrivateKey: boolean;
+  insertInstant: number;
+  lastUpdateInstant: number;
+}

@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely';
+import type { ApiKey } from '../records.js';
+import type { Database } from '../schema.js';
+import { DocumentRepository } from './document-repository.js';
+
+export class ApiKeyRepository extends DocumentRepository<ApiKey, 'api_keys'> {
+  constructor(db: Kysely<Database>) {
+    super(db, 'api_keys');
+  }
+  protected columns(key: ApiKey) {
+    return { tenant_id: key.tenantId ?? null };
+  }
+  async insertWithHash(key: ApiKey, keyHash: string): Promise<void> {
+    await this.db
+      .insertInto('api_keys')
+      .values({
+        id: key.id,
+        key_hash: keyHash,
+        tenant_id: key.tenantId ?? null,
+        data: JSON.stringify(key),
+        insert_instant: key.insertInstant,
+        last_update_instant: key.lastUpdateInstant,
+      })
+      .execute();
+  }
+  findByHash(keyHash: string): Promise<ApiKey | undefined> {
+    return this.findOneBy({ key_hash: keyHash });
+  }
+  list(): Promise<ApiKey[]> {
+    return this.findManyBy({});
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Row types of every table. Times are epoch milliseconds (BIGINT), flexible parts of the
+ * FusionAuth-shaped objects are JSON text in `data`. Every domain row carries its tenant.
+ */
+export interface TenantRow {
+  id: string;
+  slug: string;
+  name: string;
+  data: string;
+  insert_instant: number;
+  last_update_instant: number;
+}
+
+export interface ApplicationRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  client_id: string;
+  client_secret_hash: string | null;
+  data: string;
+  insert_instant: number;
+  last_update_instant: number;
+}
+
+export interface UserRow {
+  id: string;
+  tenant_id: string;
+  email: string | null;
+  username: string | null;
+  data: string;
+  insert_instant: number;
+  last_update_instant: number;
+  last_login_instant: number | null;
+}
+
+export interface RegistrationRow {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  application_id: string;
+  data: string;
+  insert_instant: number;
+  last_update_instant: number;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  key_hash: string;
+  tenant_id: string | null;
+  data: string;
+  insert_instant: number;
+  last_update_instant: number;
+}
+
+export interface KeyRow {
+  id: string;
+  name: string;
+  kid: string;
+  algorithm: string | null;
+  type: string;
+  public_key: string | null;
+  /** AES-256-GCM ciphertext under the master key. */
+  private_key: string | null;
+  certificate: string | null;
+  /** AES-256-GCM ciphertext under the master key. */
+  secret: string | null;
+  data: string;
+  insert_instant: number;
+  last_update_instant: number;
+}
+
+export interface TenantSigningKeyRow {
+  tenant_id: string;
+  key_id: string;
+  activated_instant: number;
+  retired_instant: number | null;
+  /** After this instant the key leaves the tenant's JWKS. */
+  publish_until: number | null;
+}
+
+export interface UsedJtiRow {
+  scope: string;
+  jti: string;
+  expires_at: number;
+}
+
+export interface RevokedTokenRow {
+  jti: string;
+  tenant_id: string;
+  expires_at: number;
+}
+
+export interface MetaRow {
+  name: string;
+  value: string;
+}
+
+export interface Database {
+  tenants: TenantRow;
+  applications: ApplicationRow;
+  users: UserRow;
+  registrations: RegistrationRow;
+  api_keys: ApiKeyRow;
+  keys: KeyRow;
+  tenant_signing_keys: TenantSigningKeyRow;
+  used_jtis: UsedJtiRow;
+  revoked_tokens: RevokedTokenRow;
+  meta: MetaRow;
+}

@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import type { DatabaseHandle, Dialect } from './database.js';
+import { migrateToLatest, ping } from './migrations.js';
+import { ApiKeyRepository } from './repositories/api-key-repository.js';
+import { ApplicationRepository } from './repositories/application-repository.js';
+import { KeyRepository } from './repositories/key-repository.js';
+import { MetaRepository } from './repositories/meta-repository.js';
+import { RegistrationRepository } from './repositories/registration-repository.js';
+import { ReplayRepository } from './repositories/replay-repository.js';
+import { RevocationRepository } from './repositories/revocation-repository.js';
+import { SigningKeyRepository } from './repositories/signing-key-repository.js';
+import { TenantRepository } from './repositories/tenant-repository.js';
+import { UserRepository } from './repositories/user-repository.js';
+import type { Database } from './schema.js';
+
+/**
+ * The repository layer: one object per table group, all bound to the same database handle or
+ * transaction. `transaction()` hands out a Store bound to a transaction, so a service writes
+ * everything or nothing.
+ */
+export class Store {
+  readonly tenants: TenantRepository;
+  readonly applications: ApplicationRepository;
+  readonly users: UserRepository;
+  readonly registrations: RegistrationRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly keys: KeyRepository;
+  readonly signingKeys: SigningKeyRepository;
+  readonly replay: ReplayRepository;
+  readonly revocations: RevocationRepository;
+  readonly meta: MetaRepository;
+
+  constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: Dialect,
+  ) {
+    this.tenants = new TenantRepository(db);
+    this.applications = new ApplicationRepository(db);
+    this.users = new UserRepository(db);
+    this.registrations = new RegistrationRepository(db);
+    this.apiKeys = new ApiKeyRepository(db);
+    this.keys = new KeyRepository(db);
+    this.signingKeys = new SigningKeyRepository(db);
+    this.replay = new ReplayRepository(db);
+    this.revocations = new RevocationRepository(db);
+    this.meta = new MetaRepository(db);
+  }
+
+  static fromHandle(handle: DatabaseHandle): Store {
+    return new Store(handle.db, handle.dialect);
+  }
+
+  /** Runs `work` in one transaction; nested calls join the outer one. */
+  async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return work(this);
+    return this.db.transaction().execute((trx) => work(new Store(trx, this.dialect)));
+  }
+
+  migrate(): Promise<string[]> {
+    return migrateToLatest(this.db as Kysely<unknown>);
+  }
+
+  ping(): Promise<void> {
+    return ping(this.db as Kysely<unknown>);
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+}
