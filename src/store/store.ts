@@ -57,7 +57,7 @@ export class Store {
   }
 
   migrate(): Promise<string[]> {
-    return migrateToLatest(this.db as Kysely<unknown>);
+    return migrateToLatest(this.db as Kysely<unknown>, this.dialect);
   }
 
   ping(): Promise<void> {

@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { openDatabase } from '../../src/store/database.js';
+import type { Application, ApiKey, StoredKey, Tenant, User } from '../../src/store/records.js';
+import { Store } from '../../src/store/store.js';
+import { createTestDatabase, selectedKinds } from '../helpers/databases.js';
+import type { TestDatabase } from '../helpers/databases.js';
+
+/**
+ * One storage conformance suite, run against every database (the better-auth pattern): SQLite
+ * always, PostgreSQL under `npm run test:pg`. Every repository behaviour the services rely on is
+ * pinned here, so both dialects behave the same.
+ */
+const T = 1_800_000_000_000;
+
+const tenant = (id: string, slug: string): Tenant => ({
+  id,
+  name: `Tenant ${slug}`,
+  slug,
+  jwtConfiguration: { timeToLiveInSeconds: 300, refreshTokenTimeToLiveInMinutes: 60, signingAlgorithm: 'ES256' },
+  data: {},
+  insertInstant: T,
+  lastUpdateInstant: T,
+});
+
+const application = (id: string, tenantId: string, clientId: string): Application => ({
+  id,
+  tenantId,
+  name: `App ${clientId}`,
+  active: true,
+  roles: [],
+  oauthConfiguration: { clientId, enabledGrants: ['client_credentials'], clientAuthenticationMethod: 'private_key_jwt' },
+  jwtConfiguration: { enabled: true },
+  loginConfiguration: { generateRefreshTokens: false },
+  data: { nested: { value: 1 } },
+  insertInstant: T,
+  lastUpdateInstant: T,
+});
+
+const user = (id: string, tenantId: string, email?: string, username?: string): User => ({
+  id,
+  tenantId,
+  ...(email ? { email } : {}),
+  ...(username ? { username } : {}),
+  data: {},
+  active: true,
+  verified: false,
+  insertInstant: T,
+  lastUpdateInstant: T,
+});
+
+const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+for (const kind of selectedKinds()) {
+  describe(`store conformance (${kind})`, () => {
+    let db: TestDatabase;
+    let store: Store;
+
+    before(async () => {
+      db = await createTestDatabase(kind);
+      store = Store.fromHandle(openDatabase({ databaseUrl: db.databaseUrl, dataDir: db.dataDir }));
+      await store.migrate();
+      await store.tenants.insert(tenant(uuid(1), 'alpha'));
+      await store.tenants.insert(tenant(uuid(2), 'beta'));
+    });
+    after(async () => {
+      await store?.close();
+      await db?.drop();
+    });
+
+    it('migrations are idempotent and safe when several nodes start at once', async () => {
+      const handles = [0, 1, 2].map(() => Store.fromHandle(openDatabase({ databaseUrl: db.databaseUrl, dataDir: db.dataDir })));
+      try {
+        const results = await Promise.all(handles.map((s) => s.migrate()));
+        assert.deepEqual(results.flat(), [], 'nothing left to apply');
+      } finally {
+        await Promise.all(handles.map((s) => s.close()));
+      }
+      assert.deepEqual(await store.migrate(), []);
+    });
+
+    it('fresh databases migrated concurrently apply each migration exactly once', async () => {
+      const fresh = await createTestDatabase(kind);
+      const handles = [0, 1, 2].map(() => Store.fromHandle(openDatabase({ databaseUrl: fresh.databaseUrl, dataDir: fresh.dataDir })));
+      try {
+        const results = await Promise.all(handles.map((s) => s.migrate().catch((error: Error) => error)));
+        const applied = results.filter((r): r is string[] => Array.isArray(r)).flat();
+        assert.deepEqual(applied, ['0001-foundation']);
+        for (const r of results) if (r instanceof Error && kind === 'postgres') assert.fail(`migration failed: ${r.message}`);
+        await handles[0].ping();
+      } finally {
+        await Promise.all(handles.map((s) => s.close()));
+        await fresh.drop();
+      }
+    });
+
+    it('tenants: find by id, slug and name; slug and name are unique', async () => {
+      assert.equal((await store.tenants.findBySlug('alpha'))?.id, uuid(1));
+      assert.equal((await store.tenants.findByName('Tenant beta'))?.id, uuid(2));
+      assert.equal(await store.tenants.findBySlug('gamma'), undefined);
+      await assert.rejects(store.tenants.insert({ ...tenant(uuid(3), 'alpha'), name: 'other' }));
+      await assert.rejects(store.tenants.insert({ ...tenant(uuid(3), 'other'), name: 'Tenant alpha' }));
+      assert.deepEqual((await store.tenants.list()).map((t) => t.slug), ['alpha', 'beta']);
+      assert.equal(await store.tenants.count(), 2);
+    });
+
+    it('updates replace the stored object and report whether a row changed', async () => {
+      const changed = { ...tenant(uuid(2), 'beta'), data: { k: 'v' }, lastUpdateInstant: T + 1 };
+      assert.equal(await store.tenants.update(changed), true);
+      assert.deepEqual((await store.tenants.findById(uuid(2)))?.data, { k: 'v' });
+      assert.equal(await store.tenants.update({ ...changed, id: uuid(99) }), false);
+    });
+
+    it('applications: client ids are unique per tenant, not globally; the secret hash travels with the lookup', async () => {
+      await store.applications.insert(application(uuid(10), uuid(1), 'client-x'));
+      await store.applications.insert(application(uuid(11), uuid(2), 'client-x'));
+      await assert.rejects(store.applications.insert(application(uuid(12), uuid(1), 'client-x')));
+      await store.applications.setClientSecretHash(uuid(10), 'hash-10');
+      const found = await store.applications.findByClientId(uuid(1), 'client-x');
+      assert.equal(found?.application.id, uuid(10));
+      assert.equal(found?.clientSecretHash, 'hash-10');
+      assert.deepEqual(found?.application.data, { nested: { value: 1 } });
+      assert.equal((await store.applications.findByClientId(uuid(2), 'client-x'))?.clientSecretHash, null);
+      assert.equal(await store.applications.findByClientId(uuid(1), 'missing'), undefined);
+      assert.deepEqual((await store.applications.listByTenant(uuid(1))).map((a) => a.id), [uuid(10)]);
+    });
+
+    it('users: email lookups ignore case; email and username are unique per tenant', async () => {
+      await store.users.insert(user(uuid(20), uuid(1), 'Jane@Example.org', 'jane'));
+      assert.equal((await store.users.findByEmail(uuid(1), 'jane@example.ORG'))?.id, uuid(20));
+      assert.equal((await store.users.findByUsername(uuid(1), 'jane'))?.id, uuid(20));
+      await assert.rejects(store.users.insert(user(uuid(21), uuid(1), 'jane@example.org')));
+      await assert.rejects(store.users.insert(user(uuid(21), uuid(1), undefined, 'jane')));
+      await store.users.insert(user(uuid(22), uuid(2), 'jane@example.org', 'jane'));
+      // Users without email or username do not collide with each other (NULLs are distinct).
+      await store.users.insert(user(uuid(23), uuid(1)));
+      await store.users.insert(user(uuid(24), uuid(1)));
+    });
+
+    it('registrations: one per user and application', async () => {
+      const registration = { id: uuid(30), tenantId: uuid(1), userId: uuid(20), applicationId: uuid(10), roles: [], data: {}, verified: false, insertInstant: T, lastUpdateInstant: T };
+      await store.registrations.insert(registration);
+      await assert.rejects(store.registrations.insert({ ...registration, id: uuid(31) }));
+      assert.equal((await store.registrations.find(uuid(20), uuid(10)))?.id, uuid(30));
+      assert.equal((await store.registrations.listByUser(uuid(20))).length, 1);
+    });
+
+    it('API keys are found by hash only; hashes are unique', async () => {
+      const key: ApiKey = { id: uuid(40), keyManager: false, metaData: { attributes: {} }, permissions: { endpoints: {} }, insertInstant: T, lastUpdateInstant: T };
+      await store.apiKeys.insertWithHash(key, 'h1');
+      assert.equal((await store.apiKeys.findByHash('h1'))?.id, uuid(40));
+      assert.equal(await store.apiKeys.findByHash('h2'), undefined);
+      await assert.rejects(store.apiKeys.insertWithHash({ ...key, id: uuid(41) }, 'h1'));
+    });
+
+    it('keys keep their secrets out of the object; signing-key windows decide what is published', async () => {
+      const key = (n: number): StoredKey => ({ id: uuid(n), name: `k${n}`, kid: `kid-${n}`, algorithm: 'ES256', type: 'EC', publicKey: 'pem', hasPrivateKey: true, insertInstant: T, lastUpdateInstant: T });
+      await store.keys.insertWithSecrets(key(50), { privateKey: 'ciphertext', secret: null });
+      await store.keys.insertWithSecrets(key(51), { privateKey: 'ciphertext-2', secret: null });
+      assert.equal(JSON.stringify(await store.keys.findById(uuid(50))).includes('ciphertext'), false);
+      assert.deepEqual(await store.keys.secrets(uuid(50)), { privateKey: 'ciphertext', secret: null });
+      assert.equal((await store.keys.findByKid('kid-51'))?.id, uuid(51));
+      await assert.rejects(store.keys.insertWithSecrets({ ...key(52), kid: 'kid-50' }, { privateKey: null, secret: null }));
+
+      await store.signingKeys.activate(uuid(1), uuid(50), T, T);
+      assert.equal((await store.signingKeys.active(uuid(1)))?.key_id, uuid(50));
+      await store.signingKeys.activate(uuid(1), uuid(51), T + 10, T + 1000);
+      assert.equal((await store.signingKeys.active(uuid(1)))?.key_id, uuid(51));
+      assert.deepEqual((await store.signingKeys.published(uuid(1), T + 999)).map((r) => r.key_id), [uuid(51), uuid(50)]);
+      assert.deepEqual((await store.signingKeys.published(uuid(1), T + 1000)).map((r) => r.key_id), [uuid(51)]);
+      assert.equal(await store.keys.isInUse(uuid(50)), true);
+    });
+
+    it('replay store: first use wins, a replay loses, scopes are separate, expired records are taken over', async () => {
+      assert.equal(await store.replay.consume('t:a', 'j1', T + 100, T), true);
+      assert.equal(await store.replay.consume('t:a', 'j1', T + 100, T + 50), false);
+      assert.equal(await store.replay.consume('t:b', 'j1', T + 100, T), true);
+      assert.equal(await store.replay.consume('t:a', 'j1', T + 300, T + 100), true, 'expired record taken over');
+      assert.equal(await store.replay.consume('t:a', 'j1', T + 300, T + 200), false);
+      assert.equal(await store.replay.purge(T + 150), 1);
+    });
+
+    it('replay store: concurrent consumers of one jti get exactly one success', async () => {
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.replay.consume('t:race', 'same', T + 100, T)));
+      assert.equal(results.filter(Boolean).length, 1);
+    });
+
+    it('revocations are recorded once and purged after expiry', async () => {
+      await store.revocations.revoke(uuid(1), 'jti-r', T + 10);
+      await store.revocations.revoke(uuid(1), 'jti-r', T + 10);
+      assert.equal(await store.revocations.isRevoked('jti-r'), true);
+      assert.equal(await store.revocations.isRevoked('jti-other'), false);
+      assert.equal(await store.revocations.purge(T + 10), 1);
+      assert.equal(await store.revocations.isRevoked('jti-r'), false);
+    });
+
+    it('meta: setIfAbsent keeps the first value', async () => {
+      assert.equal(await store.meta.setIfAbsent('x', 'first'), 'first');
+      assert.equal(await store.meta.setIfAbsent('x', 'second'), 'first');
+    });
+
+    it('transactions write everything or nothing', async () => {
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.tenants.insert(tenant(uuid(60), 'rolled-back'));
+          throw new Error('boom');
+        }),
+      );
+      assert.equal(await store.tenants.findById(uuid(60)), undefined);
+      await store.transaction(async (tx) => {
+        await tx.tenants.insert(tenant(uuid(61), 'committed'));
+        await tx.transaction(async (inner) => inner.tenants.insert(tenant(uuid(62), 'nested')));
+      });
+      assert.ok(await store.tenants.findById(uuid(62)));
+    });
+
+    it('deleting reports whether a row was there', async () => {
+      assert.equal(await store.users.delete(uuid(24)), true);
+      assert.equal(await store.users.delete(uuid(24)), false);
+    });
+  });
+}
