@@ -19,6 +19,7 @@ import { clientCredentialsGrant } from './oauth/grants/client-credentials.js';
 import { GrantRegistry } from './oauth/grants/grant.js';
 import { allowedScopesPolicy } from './oauth/scope.js';
 import { openDatabase } from './store/database.js';
+import type { JsonObject } from './store/records.js';
 import { Store } from './store/store.js';
 
 export type { GatehouseConfig } from './config/options.js';
@@ -39,6 +40,8 @@ export interface Gatehouse {
   /** The superuser key generated on first start, if one was (to print once). */
   generatedApiKey: string | undefined;
   kickstart: KickstartSummary | undefined;
+  /** Applies a kickstart document in one transaction, through services bound to it. */
+  applyKickstart(document: JsonObject): Promise<KickstartSummary>;
   /** Listens on the configured host and port; resolves to the base URL. */
   listen(): Promise<string>;
   /** Drains in-flight requests, stops timers and closes the database. */
@@ -93,11 +96,11 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     const services = buildServices(config, store, clock, masterKey, remoteJwks);
     await services.keys.checkMasterKey();
     await services.tenants.ensureDefaultTenant();
-    let kickstart: KickstartSummary | undefined;
-    if (config.kickstart) {
-      const document = loadKickstartFile(config.kickstart);
-      kickstart = await store.transaction((tx) => applyKickstart(buildServices(config, tx, clock, masterKey, remoteJwks), document, process.env));
-    }
+    // Services bound to the root store must not run inside a transaction: on SQLite's single
+    // connection they would wait for it forever. Kickstart gets services bound to its transaction.
+    const kickstartDocument = (document: JsonObject) =>
+      store.transaction((tx) => applyKickstart(buildServices(config, tx, clock, masterKey, remoteJwks), document, process.env));
+    const kickstart = config.kickstart ? await kickstartDocument(loadKickstartFile(config.kickstart)) : undefined;
     const generatedApiKey = await services.apiKeys.bootstrap(config.bootstrapApiKey);
     const tls = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
     const server = await createHttpServer(services, { tls });
@@ -114,6 +117,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       services,
       generatedApiKey,
       kickstart,
+      applyKickstart: kickstartDocument,
       async listen() {
         await server.listen({ port: config.port, host: config.host });
         const address = server.server.address();

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { createGatehouse } from './app.js';
 import { ConfigError, OPTIONS, resolveConfig } from './config/options.js';
 import type { GatehouseConfig } from './config/options.js';
-import { applyKickstart, KickstartError, loadKickstartFile } from './kickstart/kickstart.js';
+import { KickstartError, loadKickstartFile } from './kickstart/kickstart.js';
 
 const USAGE = `Usage: gatehouse <command> [options]
 
@@ -84,8 +84,7 @@ async function main(argv: string[]): Promise<number> {
       const document = loadKickstartFile(file);
       const gatehouse = await createGatehouse({ config: resolveConfig({ argv, env: process.env, overrides: { logLevel: 'warn' } }) });
       try {
-        const services = gatehouse.services;
-        const summary = await services.store.transaction(async () => applyKickstart(services, document, process.env));
+        const summary = await gatehouse.applyKickstart(document);
         console.log(JSON.stringify(summary, null, 2));
       } finally {
         await gatehouse.close();

@@ -67,8 +67,15 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
       done(error as Error, undefined);
     }
   });
+  // While draining (SIGTERM), answers close their connection so keep-alive sockets cannot hold
+  // the shutdown open.
+  let draining = false;
+  app.addHook('preClose', async () => {
+    draining = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (draining) reply.header('connection', 'close');
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);

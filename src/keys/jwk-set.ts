@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { isPlainObject } from '../lib/base64url.js';
 import type { SigningAlgorithm } from '../store/records.js';
 import { keyFitsAlgorithm } from './algorithms.js';
@@ -35,7 +35,7 @@ export function importPublicJwk(jwk: unknown): ImportedJwk | undefined {
   // A JWKS must publish public keys only (TOP-KT-020); a key with private members is refused.
   if ('d' in jwk || 'p' in jwk || 'q' in jwk) return undefined;
   try {
-    const key = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+    const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
     return {
       kid: typeof jwk.kid === 'string' ? jwk.kid : undefined,
       alg: typeof jwk.alg === 'string' ? jwk.alg : undefined,

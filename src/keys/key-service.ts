@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
+import type { JWK } from 'jose';
 import { ApiError, FieldErrors } from '../lib/api-error.js';
 import type { Clock } from '../lib/clock.js';
 import { isUuid, newId } from '../lib/ids.js';
@@ -95,7 +96,7 @@ export class KeyService {
     const key: StoredKey = {
       id: request.id ?? newId(),
       name: request.name!,
-      kid: await calculateJwkThumbprint(publicJwk as import('jose').JWK, 'sha256'),
+      kid: await calculateJwkThumbprint(publicJwk as JWK, 'sha256'),
       algorithm: alg,
       type: ALGORITHMS[alg].kty,
       ...(ALGORITHMS[alg].kty === 'RSA' ? { length } : {}),
@@ -142,7 +143,7 @@ export class KeyService {
           validTo: expirationInstant,
         };
       } else if (request.jwk) {
-        publicKey = createPublicKey({ key: request.jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+        publicKey = createPublicKey({ key: request.jwk as JsonWebKey, format: 'jwk' });
       } else if (request.publicKey) {
         publicKey = createPublicKey(request.publicKey);
       }
@@ -172,7 +173,7 @@ export class KeyService {
     const key: StoredKey = {
       id: request.id ?? newId(),
       name: request.name!,
-      kid: request.kid ?? (typeof request.jwk?.kid === 'string' ? request.jwk.kid : await calculateJwkThumbprint(publicJwk as import('jose').JWK, 'sha256')),
+      kid: request.kid ?? (typeof request.jwk?.kid === 'string' ? request.jwk.kid : await calculateJwkThumbprint(publicJwk as JWK, 'sha256')),
       ...(algorithm ? { algorithm } : {}),
       type,
       ...(type === 'RSA' ? { length: publicKey.asymmetricKeyDetails?.modulusLength } : {}),

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import type { TestServer } from './test-server.js';
 
 export const DEFAULT_TENANT = 'default';
+export const DEFAULT_TENANT_ID = '00000000-0000-4000-8000-000000000001';
 
 /** Creates an application through the admin API and returns it (with its secret, if any). */
 export async function createApplication(server: TestServer, application: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const reply = await server.api('POST', '/api/application', { application }, headers);
+  const reply = await server.api('POST', '/api/application', { application }, { 'x-fusionauth-tenantid': DEFAULT_TENANT_ID, ...headers });
   assert.equal(reply.status, 200, JSON.stringify(reply.body));
   return reply.body.application as { id: string; oauthConfiguration: { clientId: string; clientSecret?: string } };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { createGatehouse } from '../../src/app.js';
 import type { Gatehouse } from '../../src/app.js';
 import { resolveConfig } from '../../src/config/options.js';
@@ -35,7 +36,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function readReply(response: Response): Promise<Reply> {
+export async function readReply(response: { status: number; headers: Headers; text(): Promise<string> }): Promise<Reply> {
   const text = await response.text();
   let body: unknown = text;
   if (text && (response.headers.get('content-type') ?? '').includes('json')) body = JSON.parse(text);
@@ -65,13 +66,16 @@ export async function startTestServer(
   });
   const gatehouse = await createGatehouse({ config, clock: options.clock, fetch: options.fetch });
   const url = await gatehouse.listen();
+  // A connection pool of its own: a server restarted on the same port never gets a stale socket.
+  const dispatcher = new Agent({ keepAliveTimeout: 1000 });
   return {
     url,
     publicUrl: config.publicUrl,
     apiKey,
     gatehouse,
     async api(method, path, body, headers = {}) {
-      const response = await fetch(`${url}${path}`, {
+      const response = await undiciFetch(`${url}${path}`, {
+        dispatcher,
         method,
         headers: { authorization: apiKey, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -79,13 +83,17 @@ export async function startTestServer(
       return readReply(response);
     },
     async form(path, params, headers = {}) {
-      const response = await fetch(`${url}${path}`, {
+      const response = await undiciFetch(`${url}${path}`, {
+        dispatcher,
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
         body: new URLSearchParams(params).toString(),
       });
       return readReply(response);
     },
-    close: () => gatehouse.close(),
+    async close() {
+      await dispatcher.close();
+      await gatehouse.close();
+    },
   };
 }
