@@ -1,4 +1,4 @@
-import { sql, Migrator } from 'kysely';
+import { sql, Migrator, SqliteAdapter } from 'kysely';
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 
 /**
@@ -87,12 +87,14 @@ const migrations: Record<string, Migration> = {
         .addColumn('publish_until', 'bigint')
         .addPrimaryKeyConstraint('tenant_signing_keys_pk', ['tenant_id', 'key_id'])
         .execute();
+      // The replay store is written on every client assertion: a short hashed key in a
+      // clustered table (SQLite: WITHOUT ROWID) keeps each insert to one small B-tree entry.
+      const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
       await db.schema
         .createTable('used_jtis')
-        .addColumn('scope', 'varchar(255)', (c) => c.notNull())
-        .addColumn('jti', 'varchar(255)', (c) => c.notNull())
+        .addColumn('jti_key', 'varchar(64)', (c) => c.primaryKey())
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
-        .addPrimaryKeyConstraint('used_jtis_pk', ['scope', 'jti'])
+        .$call((builder) => (sqlite ? builder.modifyEnd(sql`without rowid`) : builder))
         .execute();
       await db.schema.createIndex('used_jtis_expires_at').on('used_jtis').column('expires_at').execute();
       await db.schema

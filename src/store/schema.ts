@@ -79,8 +79,8 @@ export interface TenantSigningKeyRow {
 }
 
 export interface UsedJtiRow {
-  scope: string;
-  jti: string;
+  /** base64url of the first 16 bytes of SHA-256(scope NUL jti). */
+  jti_key: string;
   expires_at: number;
 }
 

@@ -12,6 +12,7 @@ import { SigningKeyRepository } from './repositories/signing-key-repository.js';
 import { TenantRepository } from './repositories/tenant-repository.js';
 import { UserRepository } from './repositories/user-repository.js';
 import type { Database } from './schema.js';
+import { SqliteReplayWriter } from './sqlite-replay-writer.js';
 
 /**
  * The repository layer: one object per table group, all bound to the same database handle or
@@ -33,6 +34,7 @@ export class Store {
   constructor(
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
+    private readonly replayWriter?: SqliteReplayWriter,
   ) {
     this.tenants = new TenantRepository(db);
     this.applications = new ApplicationRepository(db);
@@ -41,19 +43,19 @@ export class Store {
     this.apiKeys = new ApiKeyRepository(db);
     this.keys = new KeyRepository(db);
     this.signingKeys = new SigningKeyRepository(db);
-    this.replay = new ReplayRepository(db);
+    this.replay = new ReplayRepository(db, dialect, replayWriter);
     this.revocations = new RevocationRepository(db);
     this.meta = new MetaRepository(db);
   }
 
   static fromHandle(handle: DatabaseHandle): Store {
-    return new Store(handle.db, handle.dialect);
+    return new Store(handle.db, handle.dialect, handle.sqliteFile ? new SqliteReplayWriter(handle.sqliteFile) : undefined);
   }
 
   /** Runs `work` in one transaction; nested calls join the outer one. */
   async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
-    return this.db.transaction().execute((trx) => work(new Store(trx, this.dialect)));
+    return this.db.transaction().execute((trx) => work(new Store(trx, this.dialect, this.replayWriter)));
   }
 
   migrate(): Promise<string[]> {
@@ -64,7 +66,8 @@ export class Store {
     return ping(this.db as Kysely<unknown>);
   }
 
-  close(): Promise<void> {
-    return this.db.destroy();
+  async close(): Promise<void> {
+    await this.replayWriter?.close();
+    await this.db.destroy();
   }
 }

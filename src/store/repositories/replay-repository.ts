@@ -1,30 +1,47 @@
-import { sql } from 'kysely';
+import { createHash } from 'node:crypto';
+import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
+import type { Dialect } from '../database.js';
 import type { Database } from '../schema.js';
+import type { SqliteReplayWriter } from '../sqlite-replay-writer.js';
+
+/**
+ * The hot-path statement, written once per dialect instead of built per request: insert the
+ * jti, or take over a record that has expired; a live record makes it change nothing.
+ */
+const CONSUME_SQL: Record<Dialect, string> = {
+  sqlite:
+    'insert into used_jtis (jti_key, expires_at) values (?, ?) ' +
+    'on conflict (jti_key) do update set expires_at = excluded.expires_at where used_jtis.expires_at <= ?',
+  postgres:
+    'insert into used_jtis (jti_key, expires_at) values ($1, $2) ' +
+    'on conflict (jti_key) do update set expires_at = excluded.expires_at where used_jtis.expires_at <= $3',
+};
+
+/** 128 bits of SHA-256 over scope and jti: fixed-size keys, and no client-chosen text in the index. */
+const jtiKey = (scope: string, jti: string): string => createHash('sha256').update(scope).update('\0').update(jti).digest().subarray(0, 16).toString('base64url');
 
 /**
  * One-time identifiers (`jti`) seen per scope (tenant + client). The database is the replay
  * store so the guarantee holds across restarts and across nodes sharing one database.
  */
 export class ReplayRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+    /** SQLite: the worker-thread writer, used outside transactions. */
+    private readonly writer?: SqliteReplayWriter,
+  ) {}
 
   /**
    * Records `jti` until `expiresAt`. Returns false when it was already recorded and has not
    * expired yet (a replay). An expired record is taken over atomically.
    */
   async consume(scope: string, jti: string, expiresAt: number, now: number): Promise<boolean> {
-    const result = await this.db
-      .insertInto('used_jtis')
-      .values({ scope, jti, expires_at: expiresAt })
-      .onConflict((oc) =>
-        oc
-          .columns(['scope', 'jti'])
-          .doUpdateSet({ expires_at: expiresAt })
-          .where(sql.ref('used_jtis.expires_at'), '<=', now),
-      )
-      .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+    const key = jtiKey(scope, jti);
+    if (this.writer && !this.db.isTransaction) return this.writer.consume([key, expiresAt, now]);
+    const result = await this.db.executeQuery(CompiledQuery.raw(CONSUME_SQL[this.dialect], [key, expiresAt, now]));
+    return Number(result.numAffectedRows ?? 0) === 1;
   }
 
   async purge(now: number): Promise<number> {

@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export interface Started {
+  child: ChildProcess;
+  /** Wall time from spawn until the ready line, in ms. */
+  startToReadyMs: number;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Spawns `node args` and resolves when stdout matches `ready`, or when `ready` (a URL) answers 200. */
+export async function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp | string, timeoutMs = 20_000): Promise<Started> {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready in ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    if (typeof ready === 'string') {
+      const poll = () =>
+        fetch(ready).then(
+          (response) => (response.status === 200 ? (clearTimeout(timer), resolve()) : setTimeout(poll, 5)),
+          () => setTimeout(poll, 5),
+        );
+      poll();
+      return;
+    }
+    const check = () => {
+      if (ready.test(out)) {
+        clearTimeout(timer);
+        child.stdout!.off('data', check);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${out}`));
+    });
+  });
+  return {
+    child,
+    startToReadyMs: performance.now() - started,
+    output: () => out,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Resident set size of a process, in MB (Linux /proc). */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round((kb / 1024) * 10) / 10;
+}

@@ -1,0 +1,143 @@
+/**
+ * `npm run bench`: Gatehouse against a same-run baseline on this machine.
+ *
+ * Each server runs in its own process (one core), the load generator in this one (the other
+ * core). Every request carries a fresh private_key_jwt assertion, so Gatehouse does the full
+ * work: JWKS lookup, signature, claim checks, jti replay insert (SQLite, WAL), token signing.
+ * Prints grants/s, p50 and p99 for both and the ratio, plus start-to-ready and idle RSS.
+ *
+ * BENCH_SECONDS (10), BENCH_WARMUP (3), BENCH_CONNECTIONS (32), BENCH_ROUNDS (3) tune the run.
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchClient, clientCredentialsBody } from './assertions.js';
+import { drive } from './load.js';
+import type { LoadResult } from './load.js';
+import { rssMb, startProcess } from './processes.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const warmupSeconds = Number(process.env.BENCH_WARMUP ?? 3);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+
+/** The run with the median throughput. */
+const median = (runs: LoadResult[]): LoadResult => [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(runs.length / 2)];
+const TENANT_ID = 'b0000000-0000-4000-8000-000000000001';
+const APP_ID = 'b0000000-0000-4000-8000-000000000002';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+const fmt = (r: LoadResult) => `${r.requestsPerSecond.toFixed(0).padStart(7)} grants/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms${r.non2xx || r.errors ? `   (non-2xx ${r.non2xx}, errors ${r.errors})` : ''}`;
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+  const client = benchClient();
+  const jwksServer = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' });
+    response.end(JSON.stringify({ keys: [client.publicJwk] }));
+  });
+  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+  const jwksAddress = jwksServer.address();
+  const jwksUri = `http://127.0.0.1:${typeof jwksAddress === 'object' && jwksAddress ? jwksAddress.port : 0}/jwks.json`;
+
+  const results: string[] = [];
+  try {
+    // --- Gatehouse -----------------------------------------------------------------------
+    const port = await freePort();
+    const kickstart = join(dir, 'kickstart.json');
+    writeFileSync(
+      kickstart,
+      JSON.stringify({
+        tenants: [
+          {
+            id: TENANT_ID,
+            name: 'Bench',
+            slug: 'bench',
+            jwtConfiguration: { timeToLiveInSeconds: 300 },
+            applications: [
+              {
+                id: APP_ID,
+                name: 'bench client',
+                oauthConfiguration: { clientId: 'bench-client', clientAuthenticationMethod: 'private_key_jwt', jwksUri, enabledGrants: ['client_credentials'], allowedScopes: ['system/*.rs'] },
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const gatehouse = await startProcess(
+      ['dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data'), '--kickstart', kickstart, '--fetch-allow-http', 'true', '--log-level', 'warn'],
+      { ...process.env, GATEHOUSE_BOOTSTRAP_API_KEY: randomBytes(32).toString('base64url'), DATABASE_URL: '' },
+      `http://127.0.0.1:${port}/ready`,
+    );
+    // The first start creates the database; a second start is what an operator restarts into.
+    await gatehouse.stop();
+    const restarted = await startProcess(
+      ['dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data'), '--log-level', 'info', '--fetch-allow-http', 'true'],
+      { ...process.env, GATEHOUSE_BOOTSTRAP_API_KEY: randomBytes(32).toString('base64url'), DATABASE_URL: '' },
+      /gatehouse ready/,
+    );
+    const readyMs = JSON.parse(restarted.output().split('\n').find((l) => l.includes('gatehouse ready'))!).readyMs as number;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const idleRss = rssMb(restarted.child.pid!);
+    await restarted.stop();
+    results.push(`start to ready (fresh data dir, first start): ${gatehouse.startToReadyMs.toFixed(0)} ms wall`);
+    results.push(`start to ready (existing data dir):          ${restarted.startToReadyMs.toFixed(0)} ms wall, ${readyMs} ms inside the process`);
+    results.push(`idle RSS after start:                          ${idleRss} MB`);
+
+    const signing = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const tokenUrl = `http://localhost:${port}/t/bench/oauth2/token`;
+    const body = () => clientCredentialsBody(client, 'bench-client', tokenUrl);
+    const gatehouseRuns: LoadResult[] = [];
+    const baselineRuns: LoadResult[] = [];
+    let loadedRss = 0;
+    // Alternate baseline and Gatehouse so drift on the machine hits both alike; compare medians.
+    for (let round = 0; round < rounds; round++) {
+      const baseline = await startProcess(
+        ['dist/bench/baseline-server.js'],
+        { ...process.env, PORT: '0', BASELINE_CLIENT_JWK: JSON.stringify(client.publicJwk), BASELINE_SIGNING_KEY_PEM: signing },
+        /baseline ready \d+/,
+      );
+      const baselinePort = Number(/baseline ready (\d+)/.exec(baseline.output())![1]);
+      baselineRuns.push(await drive(`http://127.0.0.1:${baselinePort}/token`, body, { seconds, warmupSeconds, connections }));
+      await baseline.stop();
+
+      const server = await startProcess(
+        ['dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data'), '--log-level', 'warn', '--fetch-allow-http', 'true'],
+        { ...process.env, DATABASE_URL: '' },
+        `http://127.0.0.1:${port}/ready`,
+      );
+      gatehouseRuns.push(await drive(`http://127.0.0.1:${port}/t/bench/oauth2/token`, body, { seconds, warmupSeconds, connections }));
+      loadedRss = rssMb(server.child.pid!);
+      await server.stop();
+    }
+    const gatehouseResult = median(gatehouseRuns);
+    const baselineResult = median(baselineRuns);
+
+    results.push('');
+    results.push(`client_credentials + private_key_jwt (ES256), SQLite, replay protection on, ${connections} connections, median of ${rounds} alternating ${seconds} s runs:`);
+    results.push(`  gatehouse  ${fmt(gatehouseResult)}   (RSS under load ${loadedRss} MB)`);
+    results.push(`  baseline   ${fmt(baselineResult)}`);
+    results.push(`  ratio gatehouse / baseline: ${(gatehouseResult.requestsPerSecond / baselineResult.requestsPerSecond).toFixed(2)} (target >= 0.80)`);
+    if (gatehouseResult.non2xx > 0 || gatehouseResult.errors > 0) results.push('  WARNING: Gatehouse answered non-2xx or failed requests; the figure is not valid.');
+  } finally {
+    jwksServer.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`\nGatehouse benchmark (node ${process.version}, ${new Date().toISOString()})\n`);
+  console.log(results.join('\n'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,40 @@
+/**
+ * Worker thread owning a second SQLite connection for replay-store writes, so the random-page
+ * B-tree inserts and WAL writes of `used_jtis` run off the event loop. Each message is one
+ * batch, written in one transaction; the answer says, per row, whether it was fresh.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import BetterSqlite3 from 'better-sqlite3';
+
+export interface ReplayBatch {
+  id: number;
+  rows: [string, number, number][];
+}
+
+export type ReplayBatchResult = { id: number; fresh: boolean[] } | { id: number; error: string };
+
+const CONSUME_SQL =
+  'insert into used_jtis (jti_key, expires_at) values (?, ?) ' +
+  'on conflict (jti_key) do update set expires_at = excluded.expires_at where used_jtis.expires_at <= ?';
+
+const db = new BetterSqlite3((workerData as { file: string }).file);
+db.pragma('busy_timeout = 5000');
+db.pragma('synchronous = NORMAL');
+db.pragma('cache_size = -65536');
+db.pragma('wal_autocheckpoint = 10000');
+let statement: BetterSqlite3.Statement | undefined;
+const write = db.transaction((rows: ReplayBatch['rows']) => rows.map((row) => statement!.run(...row).changes === 1));
+
+parentPort!.on('message', (batch: ReplayBatch | 'close') => {
+  if (batch === 'close') {
+    db.close();
+    parentPort!.close();
+    return;
+  }
+  try {
+    statement ??= db.prepare(CONSUME_SQL);
+    parentPort!.postMessage({ id: batch.id, fresh: write(batch.rows) } satisfies ReplayBatchResult);
+  } catch (error) {
+    parentPort!.postMessage({ id: batch.id, error: (error as Error).message } satisfies ReplayBatchResult);
+  }
+});
