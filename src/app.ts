@@ -18,6 +18,8 @@ import type { OAuthContext } from './oauth/context.js';
 import { clientCredentialsGrant } from './oauth/grants/client-credentials.js';
 import { GrantRegistry } from './oauth/grants/grant.js';
 import { allowedScopesPolicy } from './oauth/scope.js';
+import { RoleService } from './smart/role-service.js';
+import { SmartClientPolicy } from './smart/smart-client-policy.js';
 import { openDatabase } from './store/database.js';
 import type { JsonObject } from './store/records.js';
 import { Store } from './store/store.js';
@@ -62,7 +64,18 @@ export function buildServices(
   const tenants = new TenantService(store, keys, clock);
   const applications = new ApplicationService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp });
   const grants = new GrantRegistry().register(clientCredentialsGrant);
-  const oauth: OAuthContext = { config, clock, store, keys, tenants, applications, remoteJwks, scopePolicy: allowedScopesPolicy };
+  const roles = new RoleService(store, clock);
+  const smartPolicy = new SmartClientPolicy(store, roles, applications, clock, config.publicUrl);
+  const oauth: OAuthContext = {
+    config,
+    clock,
+    store,
+    keys,
+    tenants,
+    applications,
+    remoteJwks,
+    clientCredentialsPolicy: (tenant) => (tenant.smartConfiguration?.enabled ? smartPolicy : allowedScopesPolicy),
+  };
   return {
     config,
     store,
@@ -73,6 +86,8 @@ export function buildServices(
     users: new UserService(store, clock),
     apiKeys: new ApiKeyService(store, clock),
     keys,
+    roles,
+    smartPolicy,
   };
 }
 

@@ -10,6 +10,7 @@ import { registerApplicationRoutes } from './routes/application-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerOAuthRoutes } from './routes/oauth-routes.js';
+import { registerSmartRoutes } from './routes/smart-routes.js';
 import { registerTenantRoutes } from './routes/tenant-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
 import type { HttpServices } from './services.js';
@@ -101,6 +102,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
   registerUserRoutes(app, services);
   registerApiKeyRoutes(app, services);
   registerKeyRoutes(app, services);
+  registerSmartRoutes(app, services);
   for (const plugin of options.plugins ?? []) plugin(app, services);
   return app;
 }

@@ -6,6 +6,8 @@ import type { UserService } from '../identity/user-service.js';
 import type { KeyService } from '../keys/key-service.js';
 import type { OAuthContext } from '../oauth/context.js';
 import type { GrantRegistry } from '../oauth/grants/grant.js';
+import type { RoleService } from '../smart/role-service.js';
+import type { SmartClientPolicy } from '../smart/smart-client-policy.js';
 import type { Store } from '../store/store.js';
 
 /** What the HTTP layer is given by the composition root (`app.ts`). */
@@ -19,4 +21,6 @@ export interface HttpServices {
   users: UserService;
   apiKeys: ApiKeyService;
   keys: KeyService;
+  roles: RoleService;
+  smartPolicy: SmartClientPolicy;
 }

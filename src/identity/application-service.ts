@@ -135,6 +135,14 @@ export class ApplicationService {
         ...(jwt.refreshTokenTimeToLiveInMinutes !== undefined ? { refreshTokenTimeToLiveInMinutes: jwt.refreshTokenTimeToLiveInMinutes as number } : {}),
       },
       loginConfiguration: { generateRefreshTokens: login.generateRefreshTokens === true },
+      ...(isPlainObject(input.smartConfiguration)
+        ? {
+            smartConfiguration: {
+              ...(input.smartConfiguration.roleId !== undefined ? { roleId: input.smartConfiguration.roleId as string } : {}),
+              ...(input.smartConfiguration.deviceId !== undefined ? { deviceId: input.smartConfiguration.deviceId as string } : {}),
+            },
+          }
+        : {}),
       data: optionalObject(input.data),
       insertInstant: existing?.insertInstant ?? now,
       lastUpdateInstant: now,
@@ -200,6 +208,13 @@ export class ApplicationService {
     if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 1 || ttl > 86400)) {
       errors.add('application.jwtConfiguration.timeToLiveInSeconds', 'invalid', 'Between 1 and 86400 seconds.');
     }
+    const smart = application.smartConfiguration;
+    if (smart?.roleId !== undefined && !isUuid(smart.roleId)) errors.add('application.smartConfiguration.roleId', 'invalid', 'The id of a role of this tenant.');
+    // FHIR ids are [A-Za-z0-9-.]{1,64}; the Device reference is Device/<deviceId or client id>.
+    const deviceId = smart?.deviceId ?? (smart?.roleId ? oauth.clientId : undefined);
+    if (deviceId !== undefined && !/^[A-Za-z0-9\-.]{1,64}$/.test(deviceId)) {
+      errors.add('application.smartConfiguration.deviceId', 'invalid', 'A FHIR id ([A-Za-z0-9-.], at most 64); needed when the client id is not one.');
+    }
     const roleNames = new Set<string>();
     application.roles.forEach((role, i) => {
       if (!role.name) errors.add(`application.roles[${i}].name`, 'blank', 'A role needs a name.');
@@ -208,6 +223,10 @@ export class ApplicationService {
     });
     errors.throwIfAny();
     if (creating && (await this.store.applications.findById(application.id))) errors.add('application.id', 'duplicate', 'An application with this id exists.');
+    if (smart?.roleId) {
+      const role = await this.store.smartRoles.findById(smart.roleId);
+      if (!role || role.tenantId !== application.tenantId) errors.add('application.smartConfiguration.roleId', 'notFound', 'No role of this tenant has this id.');
+    }
     const sameClient = await this.store.applications.findByClientId(application.tenantId, oauth.clientId);
     if (sameClient && sameClient.application.id !== application.id) {
       errors.add('application.oauthConfiguration.clientId', 'duplicate', 'Another application of this tenant has this client id.');

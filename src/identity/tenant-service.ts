@@ -1,5 +1,6 @@
 import { ApiError, FieldErrors } from '../lib/api-error.js';
 import type { Clock } from '../lib/clock.js';
+import { isPlainObject } from '../lib/base64url.js';
 import { isUuid, newId } from '../lib/ids.js';
 import { isSigningAlgorithm } from '../keys/algorithms.js';
 import type { KeyService } from '../keys/key-service.js';
@@ -114,6 +115,7 @@ export class TenantService {
         refreshTokenTimeToLiveInMinutes: (jwt.refreshTokenTimeToLiveInMinutes as number | undefined) ?? 43200,
         signingAlgorithm: (jwt.signingAlgorithm as Tenant['jwtConfiguration']['signingAlgorithm'] | undefined) ?? existing?.jwtConfiguration.signingAlgorithm ?? 'ES256',
       },
+      ...(isPlainObject(input.smartConfiguration) ? { smartConfiguration: buildSmartConfiguration(input.smartConfiguration) } : {}),
       data: optionalObject(input.data),
       insertInstant: existing?.insertInstant ?? now,
       lastUpdateInstant: now,
@@ -133,6 +135,13 @@ export class TenantService {
       errors.add('tenant.jwtConfiguration.refreshTokenTimeToLiveInMinutes', 'invalid', 'A positive number of minutes.');
     }
     if (!isSigningAlgorithm(signingAlgorithm)) errors.add('tenant.jwtConfiguration.signingAlgorithm', 'invalid', 'Not a supported signing algorithm.');
+    const smart = tenant.smartConfiguration;
+    if (smart?.fhirBaseUrl !== undefined && !/^https?:\/\/[^\s?#]+[^/\s?#]$/.test(smart.fhirBaseUrl)) {
+      errors.add('tenant.smartConfiguration.fhirBaseUrl', 'invalid', 'An absolute http(s) URL without query, fragment or trailing slash.');
+    }
+    if (smart?.accessTokenAudience !== undefined && (typeof smart.accessTokenAudience !== 'string' || smart.accessTokenAudience.trim() === '')) {
+      errors.add('tenant.smartConfiguration.accessTokenAudience', 'invalid', 'A non-empty string.');
+    }
     errors.throwIfAny();
     if (creating && (await this.store.tenants.findById(tenant.id))) errors.add('tenant.id', 'duplicate', 'A tenant with this id exists.');
     const sameName = await this.store.tenants.findByName(tenant.name);
@@ -141,6 +150,14 @@ export class TenantService {
     if (sameSlug && sameSlug.id !== tenant.id) errors.add('tenant.slug', 'duplicate', 'A tenant with this slug exists.');
     errors.throwIfAny();
   }
+}
+
+function buildSmartConfiguration(input: JsonObject): NonNullable<Tenant['smartConfiguration']> {
+  return {
+    enabled: input.enabled === true,
+    ...(input.fhirBaseUrl !== undefined ? { fhirBaseUrl: input.fhirBaseUrl as string } : {}),
+    ...(input.accessTokenAudience !== undefined ? { accessTokenAudience: input.accessTokenAudience as string } : {}),
+  };
 }
 
 export function slugify(name: string): string {

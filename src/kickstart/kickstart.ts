@@ -7,8 +7,8 @@ import { isUuid } from '../lib/ids.js';
 import type { JsonObject } from '../store/records.js';
 
 /**
- * Kickstart: one JSON or YAML file describing API keys, keys, tenants and their applications and
- * users, applied idempotently at start (like FusionAuth Kickstart and Keycloak realm import) so a
+ * Kickstart: one JSON or YAML file describing API keys, keys, tenants and their SMART roles,
+ * applications and users, applied idempotently at start (like FusionAuth Kickstart and Keycloak realm import) so a
  * deployment is reproducible from one file. Every object carries a fixed UUID: an object that
  * exists is updated to the file's state, one that does not is created. `${name}` takes a value
  * from `variables`, `${env.NAME}` from the environment. It runs in one transaction: all or nothing.
@@ -44,7 +44,7 @@ export function loadKickstartFile(file: string): JsonObject {
 }
 
 const TOP_LEVEL = ['variables', 'apiKeys', 'keys', 'tenants'];
-const TENANT_CHILDREN = ['applications', 'users'];
+const TENANT_CHILDREN = ['roles', 'applications', 'users'];
 
 export async function applyKickstart(services: HttpServices, raw: JsonObject, env: NodeJS.ProcessEnv): Promise<KickstartSummary> {
   for (const key of Object.keys(raw)) if (!TOP_LEVEL.includes(key)) throw new KickstartError(`unknown top-level entry "${key}"`);
@@ -74,6 +74,17 @@ export async function applyKickstart(services: HttpServices, raw: JsonObject, en
     } else {
       await at(path, () => services.tenants.create({ tenant }, id));
       summary.created.push(`tenant ${id}`);
+    }
+    for (const [j, role] of list(input.roles, `${path}.roles`).entries()) {
+      const rolePath = `${path}.roles[${j}]`;
+      const roleId = requireId(role, rolePath);
+      if (await services.store.smartRoles.findById(roleId)) {
+        await at(rolePath, () => services.roles.update(id, roleId, { role }));
+        summary.updated.push(`role ${roleId}`);
+      } else {
+        await at(rolePath, () => services.roles.create(id, { role }, roleId));
+        summary.created.push(`role ${roleId}`);
+      }
     }
     for (const [j, application] of list(input.applications, `${path}.applications`).entries()) {
       const appPath = `${path}.applications[${j}]`;

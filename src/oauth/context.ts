@@ -7,10 +7,14 @@ import type { Clock } from '../lib/clock.js';
 import type { Application, Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
-/** Decides which scopes a client gets (RFC 6749 §3.3); SMART tenants plug in their own. */
-export interface ScopePolicy {
+/**
+ * What a client acting for itself gets (RFC 6749 §3.3, §4.4): which scopes, and the audience,
+ * lifetime and extra claims of its access token. SMART tenants plug in their own policy.
+ */
+export interface ClientCredentialsPolicy {
   /** Returns the granted scopes, or throws OAuthError('invalid_scope'). */
-  grant(tenant: Tenant, application: Application, requested: string[] | undefined): Promise<string[]> | string[];
+  grantScopes(tenant: Tenant, application: Application, requested: string[] | undefined): Promise<string[]> | string[];
+  token(tenant: Tenant, application: Application): { audience: string; lifetimeSeconds: number };
 }
 
 /** Everything the OAuth core needs, injected (the clock too, so expiry tests are exact). */
@@ -22,7 +26,7 @@ export interface OAuthContext {
   tenants: TenantService;
   applications: ApplicationService;
   remoteJwks: RemoteJwksCache;
-  scopePolicy: ScopePolicy;
+  clientCredentialsPolicy(tenant: Tenant): ClientCredentialsPolicy;
 }
 
 /** A request to one of a tenant's OAuth endpoints, already parsed by the HTTP layer. */

@@ -1,5 +1,6 @@
 import { OAuthError } from './errors.js';
-import type { ScopePolicy } from './context.js';
+import type { ClientCredentialsPolicy } from './context.js';
+import { accessTokenLifetime } from './token-issuer.js';
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), separated by single spaces. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
@@ -8,7 +9,7 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 export function parseScope(raw: string | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
   const tokens = raw.split(' ');
-  if (raw === '' ) return [];
+  if (raw === '') return [];
   if (!tokens.every((t) => SCOPE_TOKEN.test(t))) throw new OAuthError('invalid_scope', 'The scope parameter is malformed (RFC 6749 §3.3).');
   return [...new Set(tokens)];
 }
@@ -18,12 +19,18 @@ export function parseScope(raw: string | undefined): string[] | undefined {
  * `oauthConfiguration.allowedScopes`. No `scope` requested: all of them. A request for anything
  * else is refused whole rather than silently narrowed, so a client learns of its mistake.
  */
-export const allowedScopesPolicy: ScopePolicy = {
-  grant(_tenant, application, requested) {
+export const allowedScopesPolicy: ClientCredentialsPolicy = {
+  grantScopes(_tenant, application, requested) {
     const allowed = application.oauthConfiguration.allowedScopes ?? [];
     if (requested === undefined || requested.length === 0) return allowed;
     const refused = requested.filter((s) => !allowed.includes(s));
     if (refused.length > 0) throw new OAuthError('invalid_scope', `Scope not allowed for this client: ${refused.join(' ')}`);
     return requested;
+  },
+  token(tenant, application) {
+    return {
+      audience: application.oauthConfiguration.accessTokenAudience ?? application.oauthConfiguration.clientId,
+      lifetimeSeconds: accessTokenLifetime(tenant, application),
+    };
   },
 };

@@ -111,6 +111,20 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002-smart-roles': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('smart_roles')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+        .addColumn('name', 'varchar(191)', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('insert_instant', 'bigint', (c) => c.notNull())
+        .addColumn('last_update_instant', 'bigint', (c) => c.notNull())
+        .addUniqueConstraint('smart_roles_tenant_name', ['tenant_id', 'name'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -21,6 +21,14 @@ export interface Tenant {
     /** The active signing key (FusionAuth field). */
     accessTokenKeyId?: string;
   };
+  /** Gatehouse: a SMART Backend Services / Koppeltaal domain. */
+  smartConfiguration?: {
+    enabled: boolean;
+    /** Base URL of the FHIR service this domain protects (default `{issuer}/fhir`). */
+    fhirBaseUrl?: string;
+    /** `aud` of access tokens (default: the FHIR base URL; `fhir-server` for the Koppeltaal reference server). */
+    accessTokenAudience?: string;
+  };
   data: JsonObject;
   insertInstant: number;
   lastUpdateInstant: number;
@@ -63,6 +71,12 @@ export interface Application {
   };
   loginConfiguration: {
     generateRefreshTokens: boolean;
+  };
+  /** Gatehouse: SMART / Koppeltaal: the application's role and FHIR Device. */
+  smartConfiguration?: {
+    roleId?: string;
+    /** The application's Device id (default: its client id), as in `Device/<id>`. */
+    deviceId?: string;
   };
   data: JsonObject;
   insertInstant: number;
@@ -130,6 +144,28 @@ export interface StoredKey {
   certificateInformation?: JsonObject;
   expirationInstant?: number;
   hasPrivateKey: boolean;
+  insertInstant: number;
+  lastUpdateInstant: number;
+}
+
+export type CrudOperation = 'create' | 'read' | 'update' | 'delete';
+export type PermissionOrigin = 'all' | 'own' | 'granted';
+
+/** Koppeltaal permission: what a role may do with one resource type (or `*`), from which origins. */
+export interface SmartPermission {
+  resourceType: string;
+  operations: CrudOperation[];
+  origin: PermissionOrigin;
+  /** For `granted`: the applications whose resources are covered. */
+  grantedApplicationIds: string[];
+}
+
+/** Gatehouse: a role of a SMART tenant (Koppeltaal domain); each application has at most one. */
+export interface SmartRole {
+  id: string;
+  tenantId: string;
+  name: string;
+  permissions: SmartPermission[];
   insertInstant: number;
   lastUpdateInstant: number;
 }

@@ -90,6 +90,15 @@ export interface RevokedTokenRow {
   expires_at: number;
 }
 
+export interface SmartRoleRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  data: string;
+  insert_instant: number;
+  last_update_instant: number;
+}
+
 export interface MetaRow {
   name: string;
   value: string;
@@ -106,4 +115,5 @@ export interface Database {
   used_jtis: UsedJtiRow;
   revoked_tokens: RevokedTokenRow;
   meta: MetaRow;
+  smart_roles: SmartRoleRow;
 }

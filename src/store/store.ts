@@ -9,6 +9,7 @@ import { RegistrationRepository } from './repositories/registration-repository.j
 import { ReplayRepository } from './repositories/replay-repository.js';
 import { RevocationRepository } from './repositories/revocation-repository.js';
 import { SigningKeyRepository } from './repositories/signing-key-repository.js';
+import { SmartRoleRepository } from './repositories/smart-role-repository.js';
 import { TenantRepository } from './repositories/tenant-repository.js';
 import { UserRepository } from './repositories/user-repository.js';
 import type { Database } from './schema.js';
@@ -30,6 +31,7 @@ export class Store {
   readonly replay: ReplayRepository;
   readonly revocations: RevocationRepository;
   readonly meta: MetaRepository;
+  readonly smartRoles: SmartRoleRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -46,6 +48,7 @@ export class Store {
     this.replay = new ReplayRepository(db, dialect, replayWriter);
     this.revocations = new RevocationRepository(db);
     this.meta = new MetaRepository(db);
+    this.smartRoles = new SmartRoleRepository(db);
   }
 
   static fromHandle(handle: DatabaseHandle): Store {

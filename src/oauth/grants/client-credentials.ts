@@ -1,6 +1,6 @@
 import { OAuthError } from '../errors.js';
 import { parseScope } from '../scope.js';
-import { accessTokenLifetime, issueAccessToken } from '../token-issuer.js';
+import { issueAccessToken } from '../token-issuer.js';
 import type { Grant } from './grant.js';
 
 /**
@@ -14,20 +14,21 @@ export const clientCredentialsGrant: Grant = {
     // §4.4: only confidential clients.
     if (client.method === 'none') throw new OAuthError('unauthorized_client', 'Public clients cannot use client_credentials.');
     const { application } = client;
-    const scopes = await ctx.scopePolicy.grant(request.tenant, application, parseScope(request.params.get('scope')));
+    const policy = ctx.clientCredentialsPolicy(request.tenant);
+    const scopes = await policy.grantScopes(request.tenant, application, parseScope(request.params.get('scope')));
     const clientId = application.oauthConfiguration.clientId;
-    const lifetime = accessTokenLifetime(request.tenant, application);
+    const { audience, lifetimeSeconds } = policy.token(request.tenant, application);
     const issued = await issueAccessToken(
       ctx,
       request.tenant,
       {
         sub: clientId,
-        aud: application.oauthConfiguration.accessTokenAudience ?? clientId,
+        aud: audience,
         azp: clientId,
         client_id: clientId,
         ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}),
       },
-      lifetime,
+      lifetimeSeconds,
     );
     return {
       access_token: issued.token,

@@ -1,0 +1,60 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { OAuthError } from '../../oauth/errors.js';
+import { capabilityStatement, smartConfiguration } from '../../smart/smart-configuration.js';
+import type { Tenant } from '../../store/records.js';
+import { resolveApiTenant } from '../api-auth.js';
+import type { HttpServices } from '../services.js';
+
+type TenantParams = { Params: { tenant: string } };
+type IdParams = { Params: { id: string } };
+
+/** Discovery documents are public and read by browser apps: CORS for any origin (SMART, TOP-KT-016). */
+function cors(reply: FastifyReply): FastifyReply {
+  return reply.header('access-control-allow-origin', '*').header('vary', 'Origin');
+}
+
+/** SMART Backend Services / Koppeltaal: discovery, capability statement and the role admin API. */
+export function registerSmartRoutes(app: FastifyInstance, services: HttpServices): void {
+  const smartTenant = async (request: FastifyRequest<TenantParams>): Promise<Tenant> => {
+    const tenant = await services.tenants.findBySlug(request.params.tenant);
+    if (!tenant) throw new OAuthError('invalid_tenant', 'Unknown tenant.');
+    if (!tenant.smartConfiguration?.enabled) throw new OAuthError('invalid_tenant', 'This tenant is not a SMART domain.');
+    return tenant;
+  };
+
+  const discovery = async (request: FastifyRequest<TenantParams>, reply: FastifyReply) => {
+    cors(reply).header('cache-control', 'public, max-age=300').type('application/json; charset=utf-8');
+    return smartConfiguration(services.config.publicUrl, await smartTenant(request), services.grants.types());
+  };
+  app.get<TenantParams>('/t/:tenant/fhir/.well-known/smart-configuration', discovery);
+  app.get<TenantParams>('/t/:tenant/.well-known/smart-configuration', discovery);
+  app.get<TenantParams>('/t/:tenant/fhir/metadata', async (request, reply) => {
+    cors(reply).type('application/fhir+json; charset=utf-8');
+    return capabilityStatement(services.config.publicUrl, await smartTenant(request));
+  });
+  for (const path of ['/t/:tenant/fhir/.well-known/smart-configuration', '/t/:tenant/.well-known/smart-configuration', '/t/:tenant/fhir/metadata']) {
+    app.options(path, async (_request, reply) =>
+      cors(reply).header('access-control-allow-methods', 'GET, OPTIONS').header('access-control-allow-headers', 'Accept, Authorization').status(204).send(),
+    );
+  }
+
+  const { roles } = services;
+  const tenant = (request: FastifyRequest) => resolveApiTenant(request, services);
+  app.post<IdParams>('/api/smart/role/:id', async (request) => ({ role: await roles.create(await tenant(request), request.body, request.params.id) }));
+  app.post('/api/smart/role', async (request) => ({ role: await roles.create(await tenant(request), request.body) }));
+  app.get('/api/smart/role', async (request) => ({ roles: await roles.list(await tenant(request)) }));
+  app.get<IdParams>('/api/smart/role/:id', async (request) => ({ role: await roles.get(await tenant(request), request.params.id) }));
+  app.put<IdParams>('/api/smart/role/:id', async (request) => ({ role: await roles.update(await tenant(request), request.params.id, request.body) }));
+  app.patch<IdParams>('/api/smart/role/:id', async (request) => ({ role: await roles.update(await tenant(request), request.params.id, request.body, true) }));
+  app.delete<IdParams>('/api/smart/role/:id', async (request, reply) => {
+    await roles.delete(await tenant(request), request.params.id);
+    return reply.status(200).send();
+  });
+  // The scopes an application would get now: a dry run for administrators.
+  app.get<IdParams>('/api/smart/application/:id/scopes', async (request) => {
+    const tenantId = await tenant(request);
+    const application = await services.applications.get(tenantId, request.params.id);
+    const tenantObject = await services.tenants.get(tenantId);
+    return { scopes: await services.smartPolicy.roleScopes(tenantObject, application) };
+  });
+}

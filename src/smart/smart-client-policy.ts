@@ -1,0 +1,86 @@
+import type { ApplicationService } from '../identity/application-service.js';
+import type { Clock } from '../lib/clock.js';
+import type { ClientCredentialsPolicy } from '../oauth/context.js';
+import { OAuthError } from '../oauth/errors.js';
+import { accessTokenLifetime } from '../oauth/token-issuer.js';
+import type { Application, Tenant } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { deriveScopes } from './scope-derivation.js';
+import { formatResourceScope, intersectScopes, parseResourceScope } from './scope-grammar.js';
+import type { ResourceScope } from './scope-grammar.js';
+import type { RoleService } from './role-service.js';
+import { fhirBaseOf } from './smart-urls.js';
+
+/** SMART Backend Services: "SHOULD NOT exceed" five minutes (`expires_in`); Koppeltaal issues 300 s. */
+export const SMART_MAX_TOKEN_LIFETIME = 300;
+const DEVICE_CACHE_MS = 2_000;
+
+/** The application's FHIR Device id: configured, else its client id (TOP-KT-005c). */
+export const deviceIdOf = (application: Application): string => application.smartConfiguration?.deviceId ?? application.oauthConfiguration.clientId;
+
+/**
+ * Client credentials on a SMART tenant (a Koppeltaal domain): scopes come from the
+ * application's role, written as the Koppeltaal reference does. A request for `*`, an empty
+ * or absent `scope` gets every role scope; v2 (`system/Patient.rs`) and v1 (`system/*.read`)
+ * requests get their intersection with the role (SMART: "within pre-authorized scopes").
+ * Nothing grantable is `invalid_scope`: the granted `scope` is never empty.
+ */
+export class SmartClientPolicy implements ClientCredentialsPolicy {
+  private readonly devices = new Map<string, { deviceId: string | undefined; until: number }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly roles: RoleService,
+    private readonly applications: ApplicationService,
+    private readonly clock: Clock,
+    private readonly publicUrl: string,
+  ) {}
+
+  async grantScopes(tenant: Tenant, application: Application, requested: string[] | undefined): Promise<string[]> {
+    const roleScopes = await this.roleScopes(tenant, application);
+    if (roleScopes.length === 0) throw new OAuthError('invalid_scope', 'This client has no role with permissions in this domain.');
+    if (requested === undefined || requested.length === 0 || (requested.length === 1 && requested[0] === '*')) return roleScopes;
+    const granted = roleScopes.map(parseResourceScope).filter((s): s is ResourceScope => s !== undefined);
+    const result: string[] = [];
+    for (const token of requested) {
+      const wanted = parseResourceScope(token);
+      if (!wanted) continue;
+      for (const scope of granted) {
+        const common = intersectScopes(wanted, scope);
+        if (common) result.push(formatResourceScope(common));
+      }
+    }
+    const unique = [...new Set(result)];
+    if (unique.length === 0) throw new OAuthError('invalid_scope', 'None of the requested scopes is granted to this client.');
+    return unique;
+  }
+
+  token(tenant: Tenant, application: Application): { audience: string; lifetimeSeconds: number } {
+    return {
+      audience: tenant.smartConfiguration?.accessTokenAudience ?? fhirBaseOf(this.publicUrl, tenant),
+      lifetimeSeconds: Math.min(accessTokenLifetime(tenant, application), SMART_MAX_TOKEN_LIFETIME),
+    };
+  }
+
+  /** The role's scopes for this application, in the Koppeltaal reference format. */
+  async roleScopes(tenant: Tenant, application: Application): Promise<string[]> {
+    const roleId = application.smartConfiguration?.roleId;
+    const role = roleId ? await this.roles.findForToken(tenant.id, roleId) : undefined;
+    if (!role) return [];
+    const grantedIds = [...new Set(role.permissions.flatMap((p) => p.grantedApplicationIds))];
+    const devices = new Map<string, string | undefined>();
+    for (const id of grantedIds) devices.set(id, await this.grantedDevice(tenant.id, id));
+    return deriveScopes(role, deviceIdOf(application), (id) => devices.get(id));
+  }
+
+  private async grantedDevice(tenantId: string, applicationId: string): Promise<string | undefined> {
+    const now = this.clock.now();
+    const cached = this.devices.get(applicationId);
+    if (cached && cached.until > now) return cached.deviceId;
+    const application = await this.store.applications.findById(applicationId);
+    const deviceId = application && application.tenantId === tenantId ? deviceIdOf(application) : undefined;
+    if (this.devices.size > 10_000) this.devices.clear();
+    this.devices.set(applicationId, { deviceId, until: now + DEVICE_CACHE_MS });
+    return deviceId;
+  }
+}
