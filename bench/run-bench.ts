@@ -27,6 +27,24 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const median = (runs: LoadResult[]): LoadResult => [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(runs.length / 2)];
 const TENANT_ID = 'b0000000-0000-4000-8000-000000000001';
 const APP_ID = 'b0000000-0000-4000-8000-000000000002';
+const KT_TENANT_ID = 'b0000000-0000-4000-8000-000000000011';
+const KT_ROLE_ID = 'b0000000-0000-4000-8000-000000000012';
+const KT_APP_ID = 'b0000000-0000-4000-8000-000000000013';
+const KT_OTHER_APP_ID = 'b0000000-0000-4000-8000-000000000014';
+
+/** A Koppeltaal role of ten permissions: all, own and granted origins. */
+const KOPPELTAAL_PERMISSIONS = [
+  { resourceType: 'Patient', operations: ['read'], origin: 'all' },
+  { resourceType: 'Practitioner', operations: ['read'], origin: 'all' },
+  { resourceType: 'Organization', operations: ['read'], origin: 'all' },
+  { resourceType: 'ActivityDefinition', operations: ['create', 'read', 'update', 'delete'], origin: 'own' },
+  { resourceType: 'ActivityDefinition', operations: ['read'], origin: 'all' },
+  { resourceType: 'Task', operations: ['create', 'read', 'update'], origin: 'own' },
+  { resourceType: 'Task', operations: ['read'], origin: 'granted', grantedApplicationIds: [KT_OTHER_APP_ID] },
+  { resourceType: 'Endpoint', operations: ['create', 'read', 'update'], origin: 'own' },
+  { resourceType: 'CareTeam', operations: ['read'], origin: 'all' },
+  { resourceType: 'AuditEvent', operations: ['create'], origin: 'own' },
+];
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -71,6 +89,22 @@ async function main(): Promise<void> {
               },
             ],
           },
+          {
+            id: KT_TENANT_ID,
+            name: 'Koppeltaal domain',
+            slug: 'koppeltaal',
+            smartConfiguration: { enabled: true, accessTokenAudience: 'fhir-server' },
+            roles: [{ id: KT_ROLE_ID, name: 'eHealth module', permissions: KOPPELTAAL_PERMISSIONS }],
+            applications: [
+              { id: KT_OTHER_APP_ID, name: 'portal', oauthConfiguration: { clientId: 'portal', clientAuthenticationMethod: 'private_key_jwt', jwksUri, enabledGrants: ['client_credentials'] } },
+              {
+                id: KT_APP_ID,
+                name: 'module',
+                oauthConfiguration: { clientId: 'kt-module', clientAuthenticationMethod: 'private_key_jwt', jwksUri, enabledGrants: ['client_credentials'] },
+                smartConfiguration: { roleId: KT_ROLE_ID },
+              },
+            ],
+          },
         ],
       }),
     );
@@ -98,7 +132,10 @@ async function main(): Promise<void> {
     const tokenUrl = `http://localhost:${port}/t/bench/oauth2/token`;
     const body = () => clientCredentialsBody(client, 'bench-client', tokenUrl);
     const gatehouseRuns: LoadResult[] = [];
+    const koppeltaalRuns: LoadResult[] = [];
     const baselineRuns: LoadResult[] = [];
+    const ktTokenUrl = `http://localhost:${port}/t/koppeltaal/oauth2/token`;
+    const ktBody = () => clientCredentialsBody(client, 'kt-module', ktTokenUrl);
     let loadedRss = 0;
     // Alternate baseline and Gatehouse so drift on the machine hits both alike; compare medians.
     for (let round = 0; round < rounds; round++) {
@@ -116,11 +153,21 @@ async function main(): Promise<void> {
         { ...process.env, DATABASE_URL: '' },
         `http://127.0.0.1:${port}/ready`,
       );
-      gatehouseRuns.push(await drive(`http://127.0.0.1:${port}/t/bench/oauth2/token`, body, { seconds, warmupSeconds, connections }));
+      // The replay table grows during the run; alternate which scenario goes first.
+      const plain = () => drive(`http://127.0.0.1:${port}/t/bench/oauth2/token`, body, { seconds, warmupSeconds, connections });
+      const koppeltaal = () => drive(`http://127.0.0.1:${port}/t/koppeltaal/oauth2/token`, ktBody, { seconds, warmupSeconds, connections });
+      if (round % 2 === 0) {
+        gatehouseRuns.push(await plain());
+        koppeltaalRuns.push(await koppeltaal());
+      } else {
+        koppeltaalRuns.push(await koppeltaal());
+        gatehouseRuns.push(await plain());
+      }
       loadedRss = rssMb(server.child.pid!);
       await server.stop();
     }
     const gatehouseResult = median(gatehouseRuns);
+    const koppeltaalResult = median(koppeltaalRuns);
     const baselineResult = median(baselineRuns);
 
     results.push('');
@@ -129,6 +176,11 @@ async function main(): Promise<void> {
     results.push(`  baseline   ${fmt(baselineResult)}`);
     results.push(`  ratio gatehouse / baseline: ${(gatehouseResult.requestsPerSecond / baselineResult.requestsPerSecond).toFixed(2)} (target >= 0.80)`);
     if (gatehouseResult.non2xx > 0 || gatehouseResult.errors > 0) results.push('  WARNING: Gatehouse answered non-2xx or failed requests; the figure is not valid.');
+    results.push('');
+    results.push('client_credentials on a Koppeltaal tenant (JWKS URL client, role of 10 permissions, scopes derived per token):');
+    results.push(`  gatehouse  ${fmt(koppeltaalResult)}`);
+    results.push(`  ratio gatehouse / baseline: ${(koppeltaalResult.requestsPerSecond / baselineResult.requestsPerSecond).toFixed(2)} (target >= 0.80)`);
+    if (koppeltaalResult.non2xx > 0 || koppeltaalResult.errors > 0) results.push('  WARNING: Gatehouse answered non-2xx or failed requests; the figure is not valid.');
   } finally {
     jwksServer.close();
     rmSync(dir, { recursive: true, force: true });

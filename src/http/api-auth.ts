@@ -21,14 +21,19 @@ declare module 'fastify' {
  */
 export function registerApiAuth(app: FastifyInstance, services: HttpServices): void {
   app.decorateRequest('caller', null);
-  app.addHook('preHandler', async (request) => {
-    if (!request.url.startsWith('/api/') || request.routeOptions.config?.public === true) return;
+  const authenticate = async (request: FastifyRequest) => {
     const presented = request.headers.authorization;
     const apiKey = presented ? await services.apiKeys.authenticate(presented) : undefined;
     if (!apiKey) throw new ApiError(401, {}, [], 'missing or unknown API key');
     const path = (request.routeOptions.url ?? request.url).split('?')[0];
     if (!apiKeyAllows(apiKey, request.method, concretePath(request, path))) throw new ApiError(401, {}, [], `key ${apiKey.id} not allowed on ${request.method} ${path}`);
     request.caller = { apiKey };
+  };
+  // Attached per route at registration, so the OAuth endpoints never pass through it.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') || route.config?.public === true) return;
+    const existing = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
+    route.preHandler = [authenticate, ...existing];
   });
 }
 

@@ -14,19 +14,17 @@ export class FormBodyError extends Error {
   }
 }
 
+const MALFORMED_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
+
 export function parseFormBody(body: string): Map<string, string> {
   if (/[^\x20-\x7e]/.test(body)) throw new FormBodyError('GH_FORM_MALFORMED', 'The form body must be URL-encoded ASCII.');
-  let params: URLSearchParams;
-  try {
-    // Reject malformed percent-escapes: URLSearchParams would silently keep them.
-    for (const part of body.split('&')) if (part) decodeURIComponent(part.replace(/\+/g, ' '));
-    params = new URLSearchParams(body);
-  } catch {
-    throw new FormBodyError('GH_FORM_MALFORMED', 'The form body is not valid URL encoding.');
-  }
+  // URLSearchParams keeps a malformed escape as text and turns bytes that are not UTF-8 into
+  // U+FFFD; the body is ASCII, so either is a malformed form, never data.
+  if (MALFORMED_ESCAPE.test(body)) throw new FormBodyError('GH_FORM_MALFORMED', 'The form body is not valid URL encoding.');
   const result = new Map<string, string>();
   const seen = new Set<string>();
-  for (const [name, value] of params) {
+  for (const [name, value] of new URLSearchParams(body)) {
+    if (name.includes('\uFFFD') || value.includes('\uFFFD')) throw new FormBodyError('GH_FORM_MALFORMED', 'The form body is not valid UTF-8.');
     if (seen.has(name)) throw new FormBodyError('GH_FORM_DUPLICATE_PARAMETER', `Parameter ${name.slice(0, 64)} is included more than once.`);
     seen.add(name);
     if (value !== '') result.set(name, value);

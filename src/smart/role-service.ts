@@ -17,6 +17,7 @@ const ROLE_CACHE_MS = 2_000;
  */
 export class RoleService {
   private readonly cache = new Map<string, { role: SmartRole | undefined; until: number }>();
+  private lastChange = 0;
 
   constructor(
     private readonly store: Store,
@@ -31,6 +32,16 @@ export class RoleService {
     const role = await this.store.smartRoles.findById(id);
     if (!role || role.tenantId !== tenantId) throw ApiError.notFound();
     return role;
+  }
+
+  /** Whether a role was written through this node since `instant` (derived scopes are then stale). */
+  changedSince(instant: number): boolean {
+    return this.lastChange >= instant;
+  }
+
+  private invalidate(): void {
+    this.cache.clear();
+    this.lastChange = this.clock.now();
   }
 
   /** The token endpoint's lookup; cached for two seconds per node (changes apply at the next token). */
@@ -49,7 +60,7 @@ export class RoleService {
     const role = this.build(tenantId, input, id ?? optionalString(input.id) ?? newId());
     await this.validate(role, true);
     await this.store.smartRoles.insert(role);
-    this.cache.clear();
+    this.invalidate();
     return role;
   }
 
@@ -60,7 +71,7 @@ export class RoleService {
     const role = this.build(tenantId, merged, id, existing);
     await this.validate(role, false);
     await this.store.smartRoles.update(role);
-    this.cache.clear();
+    this.invalidate();
     return role;
   }
 
@@ -69,7 +80,7 @@ export class RoleService {
     const users = (await this.store.applications.listByTenant(tenantId)).filter((a) => a.smartConfiguration?.roleId === id);
     if (users.length > 0) throw ApiError.general(400, '[RoleInUse]', `The role is assigned to ${users.length} application(s).`);
     await this.store.smartRoles.delete(id);
-    this.cache.clear();
+    this.invalidate();
   }
 
   private build(tenantId: string, input: JsonObject, id: string, existing?: SmartRole): SmartRole {

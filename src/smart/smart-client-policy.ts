@@ -27,6 +27,7 @@ export const deviceIdOf = (application: Application): string => application.smar
  */
 export class SmartClientPolicy implements ClientCredentialsPolicy {
   private readonly devices = new Map<string, { deviceId: string | undefined; until: number }>();
+  private readonly derived = new Map<string, { scopes: string[]; until: number }>();
 
   constructor(
     private readonly store: Store,
@@ -62,8 +63,22 @@ export class SmartClientPolicy implements ClientCredentialsPolicy {
     };
   }
 
-  /** The role's scopes for this application, in the Koppeltaal reference format. */
+  /**
+   * The role's scopes for this application, in the Koppeltaal reference format; kept for the
+   * same two seconds as the role and client caches (role changes apply to the next token).
+   */
   async roleScopes(tenant: Tenant, application: Application): Promise<string[]> {
+    const now = this.clock.now();
+    const key = `${application.id}\u0000${application.lastUpdateInstant}`;
+    const cached = this.derived.get(key);
+    if (cached && cached.until > now && !this.roles.changedSince(now - DEVICE_CACHE_MS)) return cached.scopes;
+    const scopes = await this.deriveRoleScopes(tenant, application);
+    if (this.derived.size > 10_000) this.derived.clear();
+    this.derived.set(key, { scopes, until: now + DEVICE_CACHE_MS });
+    return scopes;
+  }
+
+  private async deriveRoleScopes(tenant: Tenant, application: Application): Promise<string[]> {
     const roleId = application.smartConfiguration?.roleId;
     const role = roleId ? await this.roles.findForToken(tenant.id, roleId) : undefined;
     if (!role) return [];

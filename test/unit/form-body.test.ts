@@ -27,3 +27,11 @@ describe('form bodies (RFC 6749 §3.2)', () => {
     assert.equal(code(''), 'parsed');
   });
 });
+
+describe('form bodies: invalid UTF-8 behind valid escapes', () => {
+  it('refuses escapes that are not UTF-8', () => {
+    assert.throws(() => parseFormBody('a=%FF'), /not valid UTF-8/);
+    assert.throws(() => parseFormBody('a=%E0%A4'), /not valid UTF-8/);
+    assert.equal(parseFormBody('a=%E2%82%AC').get('a'), '€');
+  });
+});
