@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cli.ts', 'bench/**', 'scripts/**', 'test/**'],
+    files: ['src/cli.ts', 'bench/**', 'scripts/**', 'examples/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },
 );
