@@ -65,7 +65,7 @@ export function buildServices(
   const applications = new ApplicationService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp });
   const grants = new GrantRegistry().register(clientCredentialsGrant);
   const roles = new RoleService(store, clock);
-  const smartPolicy = new SmartClientPolicy(store, roles, applications, clock, config.publicUrl);
+  const smartPolicy = new SmartClientPolicy(store, roles, clock, config.publicUrl);
   const oauth: OAuthContext = {
     config,
     clock,

@@ -2,6 +2,7 @@ import { ApiError, FieldErrors } from '../lib/api-error.js';
 import { isPlainObject } from '../lib/base64url.js';
 import { checkFetchUrl } from '../lib/bounded-fetch.js';
 import type { Clock } from '../lib/clock.js';
+import { TtlCache } from '../lib/ttl-cache.js';
 import { sha256 } from '../lib/hash.js';
 import { isUuid, newId, randomSecret } from '../lib/ids.js';
 import { importJwkSet } from '../keys/jwk-set.js';
@@ -34,13 +35,15 @@ export interface ClientRecord {
 
 /** Applications (FusionAuth `/api/application`); each is an OAuth client of its tenant. */
 export class ApplicationService {
-  private readonly clientCache = new Map<string, { record: ClientRecord | undefined; until: number }>();
+  private readonly clientCache: TtlCache<ClientRecord | undefined>;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly options: { allowHttpJwksUri: boolean },
-  ) {}
+  ) {
+    this.clientCache = new TtlCache(clock, CLIENT_CACHE_MS);
+  }
 
   list(tenantId: string): Promise<Application[]> {
     return this.store.applications.listByTenant(tenantId);
@@ -53,15 +56,10 @@ export class ApplicationService {
   }
 
   /** The token endpoint's client lookup; cached for two seconds per node. */
-  async findClient(tenantId: string, clientId: string): Promise<ClientRecord | undefined> {
-    const cacheKey = `${tenantId}\u0000${clientId}`;
-    const now = this.clock.now();
-    const cached = this.clientCache.get(cacheKey);
-    if (cached && cached.until > now) return cached.record;
-    const record = clientId.length > 191 ? undefined : await this.store.applications.findByClientId(tenantId, clientId);
-    if (this.clientCache.size > 10_000) this.clientCache.clear();
-    this.clientCache.set(cacheKey, { record, until: now + CLIENT_CACHE_MS });
-    return record;
+  findClient(tenantId: string, clientId: string): Promise<ClientRecord | undefined> {
+    return this.clientCache.getOrLoad(`${tenantId}\u0000${clientId}`, async () =>
+      clientId.length > 191 ? undefined : this.store.applications.findByClientId(tenantId, clientId),
+    );
   }
 
   async create(tenantId: string, body: unknown, id?: string): Promise<ApplicationResult> {

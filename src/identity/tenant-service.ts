@@ -1,5 +1,6 @@
 import { ApiError, FieldErrors } from '../lib/api-error.js';
 import type { Clock } from '../lib/clock.js';
+import { TtlCache } from '../lib/ttl-cache.js';
 import { isPlainObject } from '../lib/base64url.js';
 import { isUuid, newId } from '../lib/ids.js';
 import { isSigningAlgorithm } from '../keys/algorithms.js';
@@ -15,13 +16,15 @@ export const DEFAULT_TENANT_ID = '00000000-0000-4000-8000-000000000001';
 
 /** Tenants (FusionAuth `/api/tenant`), each with a URL-safe slug and its own signing key. */
 export class TenantService {
-  private readonly bySlugCache = new Map<string, { tenant: Tenant | undefined; until: number }>();
+  private readonly bySlugCache: TtlCache<Tenant | undefined>;
 
   constructor(
     private readonly store: Store,
     private readonly keys: KeyService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.bySlugCache = new TtlCache(clock, TENANT_CACHE_MS);
+  }
 
   list(): Promise<Tenant[]> {
     return this.store.tenants.list();
@@ -34,14 +37,8 @@ export class TenantService {
   }
 
   /** The hot-path lookup for `/t/{slug}/…`; cached for a few seconds. */
-  async findBySlug(slug: string): Promise<Tenant | undefined> {
-    const now = this.clock.now();
-    const cached = this.bySlugCache.get(slug);
-    if (cached && cached.until > now) return cached.tenant;
-    const tenant = SLUG_PATTERN.test(slug) ? await this.store.tenants.findBySlug(slug) : undefined;
-    if (this.bySlugCache.size > 10_000) this.bySlugCache.clear();
-    this.bySlugCache.set(slug, { tenant, until: now + TENANT_CACHE_MS });
-    return tenant;
+  findBySlug(slug: string): Promise<Tenant | undefined> {
+    return this.bySlugCache.getOrLoad(slug, async () => (SLUG_PATTERN.test(slug) ? this.store.tenants.findBySlug(slug) : undefined));
   }
 
   async create(body: unknown, id?: string): Promise<Tenant> {

@@ -68,45 +68,28 @@ export async function applyKickstart(services: HttpServices, raw: JsonObject, en
     const path = `tenants[${i}]`;
     const id = requireId(input, path);
     const tenant = Object.fromEntries(Object.entries(input).filter(([k]) => !TENANT_CHILDREN.includes(k)));
-    if (await services.store.tenants.findById(id)) {
-      await at(path, () => services.tenants.update(id, { tenant }));
-      summary.updated.push(`tenant ${id}`);
-    } else {
-      await at(path, () => services.tenants.create({ tenant }, id));
-      summary.created.push(`tenant ${id}`);
-    }
+    await upsert(summary, path, `tenant ${id}`, () => services.store.tenants.findById(id), () => services.tenants.update(id, { tenant }), () => services.tenants.create({ tenant }, id));
     for (const [j, role] of list(input.roles, `${path}.roles`).entries()) {
       const rolePath = `${path}.roles[${j}]`;
       const roleId = requireId(role, rolePath);
-      if (await services.store.smartRoles.findById(roleId)) {
-        await at(rolePath, () => services.roles.update(id, roleId, { role }));
-        summary.updated.push(`role ${roleId}`);
-      } else {
-        await at(rolePath, () => services.roles.create(id, { role }, roleId));
-        summary.created.push(`role ${roleId}`);
-      }
+      await upsert(summary, rolePath, `role ${roleId}`, () => services.store.smartRoles.findById(roleId), () => services.roles.update(id, roleId, { role }), () => services.roles.create(id, { role }, roleId));
     }
     for (const [j, application] of list(input.applications, `${path}.applications`).entries()) {
       const appPath = `${path}.applications[${j}]`;
       const appId = requireId(application, appPath);
-      if (await services.store.applications.findById(appId)) {
-        await at(appPath, () => services.applications.update(id, appId, { application }));
-        summary.updated.push(`application ${appId}`);
-      } else {
-        await at(appPath, () => services.applications.create(id, { application }, appId));
-        summary.created.push(`application ${appId}`);
-      }
+      await upsert(
+        summary,
+        appPath,
+        `application ${appId}`,
+        () => services.store.applications.findById(appId),
+        () => services.applications.update(id, appId, { application }),
+        () => services.applications.create(id, { application }, appId),
+      );
     }
     for (const [j, user] of list(input.users, `${path}.users`).entries()) {
       const userPath = `${path}.users[${j}]`;
       const userId = requireId(user, userPath);
-      if (await services.store.users.findById(userId)) {
-        await at(userPath, () => services.users.update(id, userId, { user }));
-        summary.updated.push(`user ${userId}`);
-      } else {
-        await at(userPath, () => services.users.create(id, { user }, userId));
-        summary.created.push(`user ${userId}`);
-      }
+      await upsert(summary, userPath, `user ${userId}`, () => services.store.users.findById(userId), () => services.users.update(id, userId, { user }), () => services.users.create(id, { user }, userId));
     }
   }
 
@@ -126,6 +109,20 @@ export async function applyKickstart(services: HttpServices, raw: JsonObject, en
     }
   }
   return summary;
+}
+
+/** Updates the object when it exists, creates it otherwise, and records which in the summary. */
+async function upsert(
+  summary: KickstartSummary,
+  path: string,
+  label: string,
+  find: () => Promise<{ id: string } | undefined>,
+  update: () => Promise<unknown>,
+  create: () => Promise<unknown>,
+): Promise<void> {
+  const existing = await find();
+  await at(path, existing ? update : create);
+  (existing ? summary.updated : summary.created).push(label);
 }
 
 function list(value: unknown, path: string): JsonObject[] {

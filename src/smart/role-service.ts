@@ -1,6 +1,7 @@
 import { ApiError, FieldErrors } from '../lib/api-error.js';
 import { isPlainObject } from '../lib/base64url.js';
 import type { Clock } from '../lib/clock.js';
+import { TtlCache } from '../lib/ttl-cache.js';
 import { isUuid, newId } from '../lib/ids.js';
 import { mergePatch, optionalString, unwrap } from '../identity/request-body.js';
 import type { CrudOperation, JsonObject, PermissionOrigin, SmartPermission, SmartRole } from '../store/records.js';
@@ -16,13 +17,15 @@ const ROLE_CACHE_MS = 2_000;
  * rule (Koppeltaal `role`/`permission`/`permission_service_grant`). Admin API: `/api/smart/role`.
  */
 export class RoleService {
-  private readonly cache = new Map<string, { role: SmartRole | undefined; until: number }>();
+  private readonly cache: TtlCache<SmartRole | undefined>;
   private lastChange = 0;
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.cache = new TtlCache(clock, ROLE_CACHE_MS);
+  }
 
   list(tenantId: string): Promise<SmartRole[]> {
     return this.store.smartRoles.listByTenant(tenantId);
@@ -46,12 +49,7 @@ export class RoleService {
 
   /** The token endpoint's lookup; cached for two seconds per node (changes apply at the next token). */
   async findForToken(tenantId: string, id: string): Promise<SmartRole | undefined> {
-    const now = this.clock.now();
-    const cached = this.cache.get(id);
-    if (cached && cached.until > now) return cached.role?.tenantId === tenantId ? cached.role : undefined;
-    const role = await this.store.smartRoles.findById(id);
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(id, { role, until: now + ROLE_CACHE_MS });
+    const role = await this.cache.getOrLoad(id, () => this.store.smartRoles.findById(id));
     return role?.tenantId === tenantId ? role : undefined;
   }
 

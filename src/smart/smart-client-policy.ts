@@ -1,5 +1,5 @@
-import type { ApplicationService } from '../identity/application-service.js';
 import type { Clock } from '../lib/clock.js';
+import { TtlCache } from '../lib/ttl-cache.js';
 import type { ClientCredentialsPolicy } from '../oauth/context.js';
 import { OAuthError } from '../oauth/errors.js';
 import { accessTokenLifetime } from '../oauth/token-issuer.js';
@@ -26,16 +26,18 @@ export const deviceIdOf = (application: Application): string => application.smar
  * Nothing grantable is `invalid_scope`: the granted `scope` is never empty.
  */
 export class SmartClientPolicy implements ClientCredentialsPolicy {
-  private readonly devices = new Map<string, { deviceId: string | undefined; until: number }>();
-  private readonly derived = new Map<string, { scopes: string[]; until: number }>();
+  private readonly devices: TtlCache<string | undefined>;
+  private readonly derived: TtlCache<string[]>;
 
   constructor(
     private readonly store: Store,
     private readonly roles: RoleService,
-    private readonly applications: ApplicationService,
     private readonly clock: Clock,
     private readonly publicUrl: string,
-  ) {}
+  ) {
+    this.devices = new TtlCache(clock, DEVICE_CACHE_MS);
+    this.derived = new TtlCache(clock, DEVICE_CACHE_MS);
+  }
 
   async grantScopes(tenant: Tenant, application: Application, requested: string[] | undefined): Promise<string[]> {
     const roleScopes = await this.roleScopes(tenant, application);
@@ -68,14 +70,8 @@ export class SmartClientPolicy implements ClientCredentialsPolicy {
    * same two seconds as the role and client caches (role changes apply to the next token).
    */
   async roleScopes(tenant: Tenant, application: Application): Promise<string[]> {
-    const now = this.clock.now();
-    const key = `${application.id}\u0000${application.lastUpdateInstant}`;
-    const cached = this.derived.get(key);
-    if (cached && cached.until > now && !this.roles.changedSince(now - DEVICE_CACHE_MS)) return cached.scopes;
-    const scopes = await this.deriveRoleScopes(tenant, application);
-    if (this.derived.size > 10_000) this.derived.clear();
-    this.derived.set(key, { scopes, until: now + DEVICE_CACHE_MS });
-    return scopes;
+    if (this.roles.changedSince(this.clock.now() - DEVICE_CACHE_MS)) this.derived.clear();
+    return this.derived.getOrLoad(`${application.id}\u0000${application.lastUpdateInstant}`, () => this.deriveRoleScopes(tenant, application));
   }
 
   private async deriveRoleScopes(tenant: Tenant, application: Application): Promise<string[]> {
@@ -88,14 +84,10 @@ export class SmartClientPolicy implements ClientCredentialsPolicy {
     return deriveScopes(role, deviceIdOf(application), (id) => devices.get(id));
   }
 
-  private async grantedDevice(tenantId: string, applicationId: string): Promise<string | undefined> {
-    const now = this.clock.now();
-    const cached = this.devices.get(applicationId);
-    if (cached && cached.until > now) return cached.deviceId;
-    const application = await this.store.applications.findById(applicationId);
-    const deviceId = application && application.tenantId === tenantId ? deviceIdOf(application) : undefined;
-    if (this.devices.size > 10_000) this.devices.clear();
-    this.devices.set(applicationId, { deviceId, until: now + DEVICE_CACHE_MS });
-    return deviceId;
+  private grantedDevice(tenantId: string, applicationId: string): Promise<string | undefined> {
+    return this.devices.getOrLoad(`${tenantId}\u0000${applicationId}`, async () => {
+      const application = await this.store.applications.findById(applicationId);
+      return application && application.tenantId === tenantId ? deviceIdOf(application) : undefined;
+    });
   }
 }
