@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,6 +74,43 @@ describe('gatehouse CLI', () => {
       assert.equal(second.output().includes('shown once'), false, 'printed only on the first start');
       second.child.kill('SIGINT');
       assert.equal(await second.exited, 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('logs at trace level carry no client secret, assertion or access token', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
+    try {
+      const port = await freePort();
+      const adminKey = randomBytes(32).toString('base64url');
+      const server = startCli(['--port', String(port), '--data-dir', dir, '--log-level', 'trace'], { ...baseEnv(), GATEHOUSE_BOOTSTRAP_API_KEY: adminKey });
+      await server.ready;
+      const created = await fetch(`http://127.0.0.1:${port}/api/application`, {
+        method: 'POST',
+        headers: { authorization: adminKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ application: { name: 'logged', oauthConfiguration: { clientId: 'logged', enabledGrants: ['client_credentials'] } } }),
+      });
+      const secret = ((await created.json()) as { application: { oauthConfiguration: { clientSecret: string } } }).application.oauthConfiguration.clientSecret;
+      const token = await fetch(`http://127.0.0.1:${port}/t/default/oauth2/token`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`logged:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      });
+      const accessToken = ((await token.json()) as { access_token: string }).access_token;
+      const assertion = 'eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl';
+      await fetch(`http://127.0.0.1:${port}/t/default/oauth2/introspect?token=${accessToken}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `token=${accessToken}&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=${assertion}`,
+      });
+      server.child.kill('SIGTERM');
+      await server.exited;
+      const logs = server.output();
+      assert.ok(logs.includes('"level":10') || logs.includes('"level":20') || logs.includes('"level":30'), 'something was logged');
+      for (const secretText of [adminKey, secret, accessToken, assertion, Buffer.from(`logged:${secret}`).toString('base64')]) {
+        assert.equal(logs.includes(secretText), false, 'a secret or token reached the log');
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -284,6 +284,26 @@ for (const kind of selectedKinds()) {
       });
     });
 
+    describe('rate limiting', () => {
+      it('is off by default and, when configured, answers 429 too_many_requests on the token endpoint only', async () => {
+        const limited = await startTestServer(db, { config: { rateLimitTokenPerMinute: 2 } });
+        try {
+          const auth = { authorization: basic(basicClient.id, basicClient.secret) };
+          assert.equal((await limited.form(tokenPath(), { grant_type: 'client_credentials' }, auth)).status, 200);
+          assert.equal((await limited.form(tokenPath(), { grant_type: 'client_credentials' }, auth)).status, 200);
+          const third = await limited.form(tokenPath(), { grant_type: 'client_credentials' }, auth);
+          assert.equal(third.status, 429);
+          assert.equal(third.body.error, 'too_many_requests');
+          assert.ok(Number(third.headers.get('retry-after')) > 0);
+          const introspect = await limited.form('/t/default/oauth2/introspect', { token: 'x', client_id: postClient.id, client_secret: postClient.secret });
+          assert.equal(introspect.status, 200, 'other endpoints are not limited');
+        } finally {
+          await limited.close();
+        }
+        for (let i = 0; i < 5; i++) assert.equal((await basicToken()).status, 200, 'no limit by default');
+      });
+    });
+
     describe('health', () => {
       it('/health and /ready answer', async () => {
         assert.deepEqual(await (await fetch(`${server.url}/health`)).json(), { status: 'ok' });
