@@ -79,7 +79,7 @@ export interface TenantSigningKeyRow {
 }
 
 export interface UsedJtiRow {
-  /** base64url of the first 16 bytes of SHA-256(scope NUL jti). */
+  /** First 22 base64url characters of SHA-256(scope NUL jti). */
   jti_key: string;
   expires_at: number;
 }

@@ -6,12 +6,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 
+/** One batch: `id`, then per row `key expiresAt now` lines (one string is cheap to post). */
 export interface ReplayBatch {
   id: number;
-  rows: [string, number, number][];
+  rows: string;
 }
 
-export type ReplayBatchResult = { id: number; fresh: boolean[] } | { id: number; error: string };
+/** `fresh`: one character per row, `1` for a fresh jti, `0` for a replay. */
+export type ReplayBatchResult = { id: number; fresh: string } | { id: number; error: string };
 
 const CONSUME_SQL =
   'insert into used_jtis (jti_key, expires_at) values (?, ?) ' +
@@ -23,7 +25,14 @@ db.pragma('synchronous = NORMAL');
 db.pragma('cache_size = -65536');
 db.pragma('wal_autocheckpoint = 10000');
 let statement: BetterSqlite3.Statement | undefined;
-const write = db.transaction((rows: ReplayBatch['rows']) => rows.map((row) => statement!.run(...row).changes === 1));
+const write = db.transaction((rows: string): string => {
+  let fresh = '';
+  for (const line of rows.split('\n')) {
+    const [key, expiresAt, now] = line.split(' ');
+    fresh += statement!.run(key, Number(expiresAt), Number(now)).changes === 1 ? '1' : '0';
+  }
+  return fresh;
+});
 
 parentPort!.on('message', (batch: ReplayBatch | 'close') => {
   if (batch === 'close') {

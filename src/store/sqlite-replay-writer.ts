@@ -7,7 +7,7 @@ import type { ReplayBatch, ReplayBatchResult } from './sqlite-replay-worker.js';
  */
 export class SqliteReplayWriter {
   private workerThread: Worker | undefined;
-  private pending: { row: ReplayBatch['rows'][number]; resolve(fresh: boolean): void; reject(error: unknown): void }[] = [];
+  private pending: { row: string; resolve(fresh: boolean): void; reject(error: unknown): void }[] = [];
   private readonly inflight = new Map<number, typeof this.pending>();
   private nextId = 0;
   private closed = false;
@@ -30,7 +30,9 @@ export class SqliteReplayWriter {
     return this.workerThread;
   }
 
-  consume(row: ReplayBatch['rows'][number]): Promise<boolean> {
+  /** `key` is base64url (no spaces or newlines); instants are epoch milliseconds. */
+  consume(key: string, expiresAt: number, now: number): Promise<boolean> {
+    const row = `${key} ${expiresAt} ${now}`;
     if (this.closed) return Promise.reject(new Error('replay writer closed'));
     return new Promise((resolve, reject) => {
       this.pending.push({ row, resolve, reject });
@@ -56,7 +58,7 @@ export class SqliteReplayWriter {
     const id = this.nextId++;
     this.inflight.set(id, batch);
     this.worker.ref();
-    this.worker.postMessage({ id, rows: batch.map((entry) => entry.row) } satisfies ReplayBatch);
+    this.worker.postMessage({ id, rows: batch.map((entry) => entry.row).join('\n') } satisfies ReplayBatch);
   }
 
   private settle(result: ReplayBatchResult): void {
@@ -65,7 +67,7 @@ export class SqliteReplayWriter {
     if (this.inflight.size === 0) this.workerThread?.unref();
     if (!batch) return;
     if ('error' in result) for (const entry of batch) entry.reject(new Error(`replay store write failed: ${result.error}`));
-    else batch.forEach((entry, i) => entry.resolve(result.fresh[i]));
+    else batch.forEach((entry, i) => entry.resolve(result.fresh[i] === '1'));
   }
 
   private failAll(error: unknown): void {

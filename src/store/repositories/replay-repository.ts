@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../database.js';
@@ -18,8 +18,11 @@ const CONSUME_SQL: Record<Dialect, string> = {
     'on conflict (jti_key) do update set expires_at = excluded.expires_at where used_jtis.expires_at <= $3',
 };
 
-/** 128 bits of SHA-256 over scope and jti: fixed-size keys, and no client-chosen text in the index. */
-const jtiKey = (scope: string, jti: string): string => createHash('sha256').update(scope).update('\0').update(jti).digest().subarray(0, 16).toString('base64url');
+/**
+ * The first 132 bits (22 base64url characters) of SHA-256 over scope and jti: fixed-size keys,
+ * and no client-chosen text in the index.
+ */
+const jtiKey = (scope: string, jti: string): string => hash('sha256', `${scope}\0${jti}`, 'base64url').slice(0, 22);
 
 /**
  * One-time identifiers (`jti`) seen per scope (tenant + client). The database is the replay
@@ -39,7 +42,7 @@ export class ReplayRepository {
    */
   async consume(scope: string, jti: string, expiresAt: number, now: number): Promise<boolean> {
     const key = jtiKey(scope, jti);
-    if (this.writer && !this.db.isTransaction) return this.writer.consume([key, expiresAt, now]);
+    if (this.writer && !this.db.isTransaction) return this.writer.consume(key, expiresAt, now);
     const result = await this.db.executeQuery(CompiledQuery.raw(CONSUME_SQL[this.dialect], [key, expiresAt, now]));
     return Number(result.numAffectedRows ?? 0) === 1;
   }
