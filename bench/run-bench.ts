@@ -172,13 +172,14 @@ async function main(): Promise<void> {
 
     results.push('');
     results.push(`client_credentials + private_key_jwt (ES256), SQLite, replay protection on, ${connections} connections, median of ${rounds} alternating ${seconds} s runs:`);
-    results.push(`  gatehouse  ${fmt(gatehouseResult)}   (RSS under load ${loadedRss} MB)`);
-    results.push(`  baseline   ${fmt(baselineResult)}`);
+    const runs = (list: LoadResult[]) => list.map((r) => r.requestsPerSecond.toFixed(0)).join(', ');
+    results.push(`  gatehouse  ${fmt(gatehouseResult)}   (RSS under load ${loadedRss} MB; runs: ${runs(gatehouseRuns)})`);
+    results.push(`  baseline   ${fmt(baselineResult)}   (runs: ${runs(baselineRuns)})`);
     results.push(`  ratio gatehouse / baseline: ${(gatehouseResult.requestsPerSecond / baselineResult.requestsPerSecond).toFixed(2)} (target >= 0.80)`);
     if (gatehouseResult.non2xx > 0 || gatehouseResult.errors > 0) results.push('  WARNING: Gatehouse answered non-2xx or failed requests; the figure is not valid.');
     results.push('');
     results.push('client_credentials on a Koppeltaal tenant (JWKS URL client, role of 10 permissions, scopes derived per token):');
-    results.push(`  gatehouse  ${fmt(koppeltaalResult)}`);
+    results.push(`  gatehouse  ${fmt(koppeltaalResult)}   (runs: ${runs(koppeltaalRuns)})`);
     results.push(`  ratio gatehouse / baseline: ${(koppeltaalResult.requestsPerSecond / baselineResult.requestsPerSecond).toFixed(2)} (target >= 0.80)`);
     if (koppeltaalResult.non2xx > 0 || koppeltaalResult.errors > 0) results.push('  WARNING: Gatehouse answered non-2xx or failed requests; the figure is not valid.');
   } finally {
