@@ -17,7 +17,7 @@ export class SqliteReplayWriter {
   /** Started on first use: a Gatehouse that never sees a client assertion never pays for it. */
   private get worker(): Worker {
     if (!this.workerThread) {
-      const worker = new Worker(new URL('./sqlite-replay-worker.js', import.meta.url), { workerData: { file: this.file } });
+      const worker = new Worker(new URL('./sqlite-replay-worker.js', import.meta.url), { workerData: { file: this.file }, execArgv: [] });
       worker.unref();
       worker.on('message', (result: ReplayBatchResult) => this.settle(result));
       worker.on('error', (error) => this.failAll(error));
