@@ -65,7 +65,8 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
       },
     },
     bodyLimit: config.bodyLimitBytes,
-    genReqId: (req) => req.headers['x-request-id'] as string,
+    // Set by `wrap`; inject() bypasses the Node server, hence the fallback.
+    genReqId: (req) => (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
     requestIdHeader: false,
     trustProxy: false,
     return503OnClosing: true,

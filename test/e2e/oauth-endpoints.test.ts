@@ -334,3 +334,18 @@ for (const kind of selectedKinds()) {
     });
   });
 }
+
+describe('Fastify inject() (bypasses the Node server)', () => {
+  it('still gives every request an id', async () => {
+    const db = await createTestDatabase(selectedKinds()[0]);
+    const server = await startTestServer(db);
+    try {
+      const reply = await server.gatehouse.server.inject({ method: 'GET', url: '/health' });
+      assert.equal(reply.statusCode, 200);
+      assert.deepEqual(reply.json(), { status: 'ok' });
+    } finally {
+      await server.close();
+      await db.drop();
+    }
+  });
+});
