@@ -336,7 +336,7 @@ for (const kind of selectedKinds()) {
 }
 
 describe('Fastify inject() (bypasses the Node server)', () => {
-  it('still gives every request an id', async () => {
+  it('answers requests without the Node-server wrapper', async () => {
     const db = await createTestDatabase(selectedKinds()[0]);
     const server = await startTestServer(db);
     try {
