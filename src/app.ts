@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { GatehouseConfig } from './config/options.js';
+import { EventLog } from './events/event-log.js';
 import { createHttpServer } from './http/server.js';
 import type { HttpServices } from './http/services.js';
 import { ApiKeyService } from './identity/api-key-service.js';
@@ -88,6 +89,7 @@ export function buildServices(
     keys,
     roles,
     smartPolicy,
+    eventLog: new EventLog(store, clock),
   };
 }
 
@@ -114,7 +116,15 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     // Services bound to the root store must not run inside a transaction: on SQLite's single
     // connection they would wait for it forever. Kickstart gets services bound to its transaction.
     const kickstartDocument = (document: JsonObject) =>
-      store.transaction((tx) => applyKickstart(buildServices(config, tx, clock, masterKey, remoteJwks), document, process.env));
+      store.transaction(async (tx) => {
+        const txServices = buildServices(config, tx, clock, masterKey, remoteJwks);
+        const summary = await applyKickstart(txServices, document, process.env);
+        await txServices.eventLog.write(
+          'Information',
+          `Kickstart applied: ${summary.created.length} created, ${summary.updated.length} updated, ${summary.unchanged.length} unchanged.`,
+        );
+        return summary;
+      });
     const kickstart = config.kickstart ? await kickstartDocument(loadKickstartFile(config.kickstart)) : undefined;
     const generatedApiKey = await services.apiKeys.bootstrap(config.bootstrapApiKey);
     const tls = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;

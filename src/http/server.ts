@@ -10,6 +10,7 @@ import { errorHandler, notFoundHandler } from './error-replies.js';
 import { parseFormBody } from './form-body.js';
 import { registerApiKeyRoutes } from './routes/api-key-routes.js';
 import { registerApplicationRoutes } from './routes/application-routes.js';
+import { registerEventLogRoutes } from './routes/event-log-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerOAuthRoutes } from './routes/oauth-routes.js';
@@ -115,6 +116,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
   registerApiKeyRoutes(app, services);
   registerKeyRoutes(app, services);
   registerSmartRoutes(app, services);
+  registerEventLogRoutes(app, services);
   for (const plugin of options.plugins ?? []) plugin(app, services);
   return app;
 }

@@ -1,4 +1,5 @@
 import type { GatehouseConfig } from '../config/options.js';
+import type { EventLog } from '../events/event-log.js';
 import type { ApiKeyService } from '../identity/api-key-service.js';
 import type { ApplicationService } from '../identity/application-service.js';
 import type { TenantService } from '../identity/tenant-service.js';
@@ -23,4 +24,5 @@ export interface HttpServices {
   keys: KeyService;
   roles: RoleService;
   smartPolicy: SmartClientPolicy;
+  eventLog: EventLog;
 }

@@ -125,6 +125,23 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003-event-log': {
+    async up(db: Kysely<unknown>) {
+      const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+      await db.schema
+        .createTable('event_log')
+        .$call((builder) =>
+          sqlite
+            ? builder.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+            : builder.addColumn('id', 'bigserial', (c) => c.primaryKey()),
+        )
+        .addColumn('type', 'varchar(16)', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('insert_instant', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('event_log_insert_instant').on('event_log').column('insert_instant').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * Row types of every table. Times are epoch milliseconds (BIGINT), flexible parts of the
  * FusionAuth-shaped objects are JSON text in `data`. Every domain row carries its tenant.
@@ -99,6 +101,13 @@ export interface SmartRoleRow {
   last_update_instant: number;
 }
 
+export interface EventLogRow {
+  id: Generated<number>;
+  type: 'Information' | 'Debug' | 'Error';
+  message: string;
+  insert_instant: number;
+}
+
 export interface MetaRow {
   name: string;
   value: string;
@@ -116,4 +125,5 @@ export interface Database {
   revoked_tokens: RevokedTokenRow;
   meta: MetaRow;
   smart_roles: SmartRoleRow;
+  event_log: EventLogRow;
 }

@@ -3,6 +3,7 @@ import type { DatabaseHandle, Dialect } from './database.js';
 import { migrateToLatest, ping } from './migrations.js';
 import { ApiKeyRepository } from './repositories/api-key-repository.js';
 import { ApplicationRepository } from './repositories/application-repository.js';
+import { EventLogRepository } from './repositories/event-log-repository.js';
 import { KeyRepository } from './repositories/key-repository.js';
 import { MetaRepository } from './repositories/meta-repository.js';
 import { RegistrationRepository } from './repositories/registration-repository.js';
@@ -32,6 +33,7 @@ export class Store {
   readonly revocations: RevocationRepository;
   readonly meta: MetaRepository;
   readonly smartRoles: SmartRoleRepository;
+  readonly eventLog: EventLogRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -49,6 +51,7 @@ export class Store {
     this.revocations = new RevocationRepository(db);
     this.meta = new MetaRepository(db);
     this.smartRoles = new SmartRoleRepository(db);
+    this.eventLog = new EventLogRepository(db);
   }
 
   static fromHandle(handle: DatabaseHandle): Store {
