@@ -11,6 +11,8 @@ import { UserService } from './identity/user-service.js';
 import { applyKickstart, loadKickstartFile } from './kickstart/kickstart.js';
 import type { KickstartSummary } from './kickstart/kickstart.js';
 import { KeyService } from './keys/key-service.js';
+import { LambdaRunner } from './lambda/lambda-runner.js';
+import { LambdaService } from './lambda/lambda-service.js';
 import { MasterKey } from './keys/master-key.js';
 import { RemoteJwksCache } from './keys/remote-jwks-cache.js';
 import { systemClock } from './lib/clock.js';
@@ -60,6 +62,7 @@ export function buildServices(
   clock: Clock,
   masterKey: MasterKey,
   remoteJwks: RemoteJwksCache,
+  lambdaRunner: LambdaRunner,
 ): HttpServices {
   const keys = new KeyService(store, masterKey, clock);
   const tenants = new TenantService(store, keys, clock);
@@ -90,6 +93,7 @@ export function buildServices(
     roles,
     smartPolicy,
     eventLog: new EventLog(store, clock),
+    lambdas: new LambdaService(store, lambdaRunner, clock),
   };
 }
 
@@ -110,14 +114,16 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       refetchCooldownMs: config.jwksRefetchCooldownSeconds * 1000,
       maxEntries: config.jwksCacheEntries,
     });
-    const services = buildServices(config, store, clock, masterKey, remoteJwks);
+    // The sandbox worker starts on the first lambda call, not at start-up.
+    const lambdaRunner = new LambdaRunner();
+    const services = buildServices(config, store, clock, masterKey, remoteJwks, lambdaRunner);
     await services.keys.checkMasterKey();
     await services.tenants.ensureDefaultTenant();
     // Services bound to the root store must not run inside a transaction: on SQLite's single
     // connection they would wait for it forever. Kickstart gets services bound to its transaction.
     const kickstartDocument = (document: JsonObject) =>
       store.transaction(async (tx) => {
-        const txServices = buildServices(config, tx, clock, masterKey, remoteJwks);
+        const txServices = buildServices(config, tx, clock, masterKey, remoteJwks, lambdaRunner);
         const summary = await applyKickstart(txServices, document, process.env);
         await txServices.eventLog.write(
           'Information',
@@ -154,6 +160,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         closed = true;
         clearInterval(purge);
         await server.close();
+        await lambdaRunner.close();
         await store.close();
       },
     };

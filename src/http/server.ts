@@ -12,6 +12,7 @@ import { registerApiKeyRoutes } from './routes/api-key-routes.js';
 import { registerApplicationRoutes } from './routes/application-routes.js';
 import { registerEventLogRoutes } from './routes/event-log-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerLambdaRoutes } from './routes/lambda-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerOAuthRoutes } from './routes/oauth-routes.js';
 import { registerSmartRoutes } from './routes/smart-routes.js';
@@ -117,6 +118,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
   registerKeyRoutes(app, services);
   registerSmartRoutes(app, services);
   registerEventLogRoutes(app, services);
+  registerLambdaRoutes(app, services);
   for (const plugin of options.plugins ?? []) plugin(app, services);
   return app;
 }

@@ -5,6 +5,7 @@ import type { ApplicationService } from '../identity/application-service.js';
 import type { TenantService } from '../identity/tenant-service.js';
 import type { UserService } from '../identity/user-service.js';
 import type { KeyService } from '../keys/key-service.js';
+import type { LambdaService } from '../lambda/lambda-service.js';
 import type { OAuthContext } from '../oauth/context.js';
 import type { GrantRegistry } from '../oauth/grants/grant.js';
 import type { RoleService } from '../smart/role-service.js';
@@ -25,4 +26,5 @@ export interface HttpServices {
   roles: RoleService;
   smartPolicy: SmartClientPolicy;
   eventLog: EventLog;
+  lambdas: LambdaService;
 }

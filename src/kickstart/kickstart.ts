@@ -7,7 +7,7 @@ import { isUuid } from '../lib/ids.js';
 import type { JsonObject } from '../store/records.js';
 
 /**
- * Kickstart: one JSON or YAML file describing API keys, keys, tenants and their SMART roles,
+ * Kickstart: one JSON or YAML file describing API keys, keys, lambdas, tenants and their SMART roles,
  * applications and users, applied idempotently at start (like FusionAuth Kickstart and Keycloak realm import) so a
  * deployment is reproducible from one file. Every object carries a fixed UUID: an object that
  * exists is updated to the file's state, one that does not is created. `${name}` takes a value
@@ -43,7 +43,7 @@ export function loadKickstartFile(file: string): JsonObject {
   return document;
 }
 
-const TOP_LEVEL = ['variables', 'apiKeys', 'keys', 'tenants'];
+const TOP_LEVEL = ['variables', 'apiKeys', 'keys', 'lambdas', 'tenants'];
 const TENANT_CHILDREN = ['roles', 'applications', 'users'];
 
 export async function applyKickstart(services: HttpServices, raw: JsonObject, env: NodeJS.ProcessEnv): Promise<KickstartSummary> {
@@ -62,6 +62,12 @@ export async function applyKickstart(services: HttpServices, raw: JsonObject, en
     const importing = key.publicKey !== undefined || key.certificate !== undefined || key.jwk !== undefined || key.privateKey !== undefined;
     await at(path, () => (importing ? services.keys.importKey(key) : services.keys.generate(key)));
     summary.created.push(`key ${id}`);
+  }
+
+  for (const [i, lambda] of list(document.lambdas, 'lambdas').entries()) {
+    const path = `lambdas[${i}]`;
+    const id = requireId(lambda, path);
+    await upsert(summary, path, `lambda ${id}`, () => services.store.lambdas.findById(id), () => services.lambdas.update(id, { lambda }), () => services.lambdas.create({ lambda }, id));
   }
 
   for (const [i, input] of list(document.tenants, 'tenants').entries()) {

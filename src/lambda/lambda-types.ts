@@ -23,6 +23,8 @@ export interface ReconcileRequest {
   input?: Record<string, unknown>;
   /** Keep `console.debug` lines (FusionAuth: only when the lambda's `debug` is on). */
   debug: boolean;
+  /** Only evaluate the body and check that it defines `reconcile`; never call it. */
+  checkOnly?: boolean;
 }
 
 export type ReconcileResult =

@@ -65,6 +65,9 @@ const INVOKE = `(() => {
   return JSON.stringify({ outcome, user: input.user, registration: input.registration });
 })()`;
 
+/** Check-only: the body evaluated; is there a reconcile function? Returns the same shape. */
+const CHECK = `JSON.stringify(typeof reconcile === 'function' ? { outcome: { status: 'completed' }, user: {}, registration: {} } : { missing: true })`;
+
 type Failure = Extract<ReconcileResult, { status: 'failed' }>;
 
 function failureOf(error: unknown, logs: LambdaLog[]): Failure {
@@ -104,7 +107,7 @@ function reconcile(request: ReconcileRequest): ReconcileResult {
       }
       result.value.dispose();
     }
-    const result = vm.evalCode(INVOKE, 'invoke.js');
+    const result = vm.evalCode(request.checkOnly ? CHECK : INVOKE, 'invoke.js');
     if (result.error) {
       const error = vm.dump(result.error);
       result.error.dispose();

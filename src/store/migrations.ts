@@ -142,6 +142,19 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('event_log_insert_instant').on('event_log').column('insert_instant').execute();
     },
   },
+  '0004-lambdas': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('lambdas')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(191)', (c) => c.notNull())
+        .addColumn('type', 'varchar(64)', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('insert_instant', 'bigint', (c) => c.notNull())
+        .addColumn('last_update_instant', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -169,3 +169,16 @@ export interface SmartRole {
   insertInstant: number;
   lastUpdateInstant: number;
 }
+
+/** FusionAuth's Lambda object. Gatehouse runs every lambda in its QuickJS sandbox; `engineType` is kept as sent. */
+export interface Lambda {
+  id: string;
+  name: string;
+  type: 'ExternalJWTReconcile';
+  body: string;
+  debug: boolean;
+  enabled: boolean;
+  engineType: string;
+  insertInstant: number;
+  lastUpdateInstant: number;
+}

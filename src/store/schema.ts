@@ -108,6 +108,15 @@ export interface EventLogRow {
   insert_instant: number;
 }
 
+export interface LambdaRow {
+  id: string;
+  name: string;
+  type: string;
+  data: string;
+  insert_instant: number;
+  last_update_instant: number;
+}
+
 export interface MetaRow {
   name: string;
   value: string;
@@ -126,4 +135,5 @@ export interface Database {
   meta: MetaRow;
   smart_roles: SmartRoleRow;
   event_log: EventLogRow;
+  lambdas: LambdaRow;
 }

@@ -5,6 +5,7 @@ import { ApiKeyRepository } from './repositories/api-key-repository.js';
 import { ApplicationRepository } from './repositories/application-repository.js';
 import { EventLogRepository } from './repositories/event-log-repository.js';
 import { KeyRepository } from './repositories/key-repository.js';
+import { LambdaRepository } from './repositories/lambda-repository.js';
 import { MetaRepository } from './repositories/meta-repository.js';
 import { RegistrationRepository } from './repositories/registration-repository.js';
 import { ReplayRepository } from './repositories/replay-repository.js';
@@ -34,6 +35,7 @@ export class Store {
   readonly meta: MetaRepository;
   readonly smartRoles: SmartRoleRepository;
   readonly eventLog: EventLogRepository;
+  readonly lambdas: LambdaRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -52,6 +54,7 @@ export class Store {
     this.meta = new MetaRepository(db);
     this.smartRoles = new SmartRoleRepository(db);
     this.eventLog = new EventLogRepository(db);
+    this.lambdas = new LambdaRepository(db);
   }
 
   static fromHandle(handle: DatabaseHandle): Store {
