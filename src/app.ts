@@ -10,6 +10,7 @@ import { TenantService } from './identity/tenant-service.js';
 import { UserService } from './identity/user-service.js';
 import { applyKickstart, loadKickstartFile } from './kickstart/kickstart.js';
 import type { KickstartSummary } from './kickstart/kickstart.js';
+import { IdentityProviderService } from './idp/identity-provider-service.js';
 import { KeyService } from './keys/key-service.js';
 import { LambdaRunner } from './lambda/lambda-runner.js';
 import { LambdaService } from './lambda/lambda-service.js';
@@ -94,6 +95,7 @@ export function buildServices(
     smartPolicy,
     eventLog: new EventLog(store, clock),
     lambdas: new LambdaService(store, lambdaRunner, clock),
+    identityProviders: new IdentityProviderService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp }),
   };
 }
 

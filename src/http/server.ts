@@ -12,6 +12,7 @@ import { registerApiKeyRoutes } from './routes/api-key-routes.js';
 import { registerApplicationRoutes } from './routes/application-routes.js';
 import { registerEventLogRoutes } from './routes/event-log-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerIdentityProviderRoutes } from './routes/identity-provider-routes.js';
 import { registerLambdaRoutes } from './routes/lambda-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerOAuthRoutes } from './routes/oauth-routes.js';
@@ -119,6 +120,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
   registerSmartRoutes(app, services);
   registerEventLogRoutes(app, services);
   registerLambdaRoutes(app, services);
+  registerIdentityProviderRoutes(app, services);
   for (const plugin of options.plugins ?? []) plugin(app, services);
   return app;
 }

@@ -1,6 +1,7 @@
 import type { GatehouseConfig } from '../config/options.js';
 import type { EventLog } from '../events/event-log.js';
 import type { ApiKeyService } from '../identity/api-key-service.js';
+import type { IdentityProviderService } from '../idp/identity-provider-service.js';
 import type { ApplicationService } from '../identity/application-service.js';
 import type { TenantService } from '../identity/tenant-service.js';
 import type { UserService } from '../identity/user-service.js';
@@ -27,4 +28,5 @@ export interface HttpServices {
   smartPolicy: SmartClientPolicy;
   eventLog: EventLog;
   lambdas: LambdaService;
+  identityProviders: IdentityProviderService;
 }

@@ -8,7 +8,7 @@ import type { JsonObject } from '../store/records.js';
 
 /**
  * Kickstart: one JSON or YAML file describing API keys, keys, lambdas, tenants and their SMART roles,
- * applications and users, applied idempotently at start (like FusionAuth Kickstart and Keycloak realm import) so a
+ * applications and users, and identity providers, applied idempotently at start (like FusionAuth Kickstart and Keycloak realm import) so a
  * deployment is reproducible from one file. Every object carries a fixed UUID: an object that
  * exists is updated to the file's state, one that does not is created. `${name}` takes a value
  * from `variables`, `${env.NAME}` from the environment. It runs in one transaction: all or nothing.
@@ -43,7 +43,7 @@ export function loadKickstartFile(file: string): JsonObject {
   return document;
 }
 
-const TOP_LEVEL = ['variables', 'apiKeys', 'keys', 'lambdas', 'tenants'];
+const TOP_LEVEL = ['variables', 'apiKeys', 'keys', 'lambdas', 'tenants', 'identityProviders'];
 const TENANT_CHILDREN = ['roles', 'applications', 'users'];
 
 export async function applyKickstart(services: HttpServices, raw: JsonObject, env: NodeJS.ProcessEnv): Promise<KickstartSummary> {
@@ -97,6 +97,20 @@ export async function applyKickstart(services: HttpServices, raw: JsonObject, en
       const userId = requireId(user, userPath);
       await upsert(summary, userPath, `user ${userId}`, () => services.store.users.findById(userId), () => services.users.update(id, userId, { user }), () => services.users.create(id, { user }, userId));
     }
+  }
+
+  // After tenants and applications, which providers name in their configuration.
+  for (const [i, identityProvider] of list(document.identityProviders, 'identityProviders').entries()) {
+    const path = `identityProviders[${i}]`;
+    const id = requireId(identityProvider, path);
+    await upsert(
+      summary,
+      path,
+      `identityProvider ${id}`,
+      () => services.store.identityProviders.findById(id),
+      () => services.identityProviders.update(id, { identityProvider }),
+      () => services.identityProviders.create({ identityProvider }, id),
+    );
   }
 
   for (const [i, input] of list(document.apiKeys, 'apiKeys').entries()) {

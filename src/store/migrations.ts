@@ -155,6 +155,20 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005-identity-providers': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('identity_providers')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('tenant_id', 'varchar(64)')
+        .addColumn('name', 'varchar(191)', (c) => c.notNull().unique())
+        .addColumn('type', 'varchar(64)', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('insert_instant', 'bigint', (c) => c.notNull())
+        .addColumn('last_update_instant', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

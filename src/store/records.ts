@@ -182,3 +182,62 @@ export interface Lambda {
   insertInstant: number;
   lastUpdateInstant: number;
 }
+
+export type LinkingStrategy =
+  | 'CreatePendingLink'
+  | 'Disabled'
+  | 'LinkAnonymously'
+  | 'LinkByEmail'
+  | 'LinkByEmailForExistingUser'
+  | 'LinkByUsername'
+  | 'LinkByUsernameForExistingUser';
+
+export type ClaimMapTarget =
+  | 'birthDate' | 'firstName' | 'lastName' | 'fullName' | 'middleName' | 'mobilePhone' | 'imageUrl' | 'timezone' | 'UserData' | 'RegistrationData';
+
+/** FusionAuth's External JWT identity provider, with Gatehouse's verification additions. */
+export interface ExternalJwtIdentityProvider {
+  id: string;
+  type: 'ExternalJWT';
+  name: string;
+  enabled: boolean;
+  debug: boolean;
+  applicationConfiguration: Record<string, { enabled: boolean; createRegistration: boolean }>;
+  claimMap: Record<string, ClaimMapTarget>;
+  attributeMappings: Record<string, string>;
+  lambdaConfiguration: { reconcileId?: string };
+  linkingStrategy: LinkingStrategy;
+  headerKeyParameter: string;
+  verificationKeyIds: string[];
+  /** Deprecated in FusionAuth 1.69: on read, `verificationKeyIds[0]`. */
+  defaultKeyId?: string;
+  /** Legacy: kid (or x5t) → PEM public key or certificate; `""` is the key for tokens without one. */
+  keys: Record<string, string>;
+  domains: string[];
+  oauth2: {
+    authorization_endpoint?: string;
+    token_endpoint?: string;
+    uniqueIdClaim: string;
+    emailClaim: string;
+    emailVerifiedClaim: string;
+    usernameClaim: string;
+  };
+  uniqueIdentityClaim?: string;
+  tenantConfiguration: Record<string, { limitUserLinkCount: { enabled: boolean; maximumLinks: number } }>;
+  tenantId?: string;
+  source: string;
+  data: JsonObject;
+  /** Gatehouse: JWKS URL of the issuer (cached, rotation-aware). */
+  jwksUri?: string;
+  /** Gatehouse: required `iss` when set. */
+  issuer?: string;
+  /** Gatehouse: `aud` must contain one of these when set. */
+  audiences: string[];
+  /** Gatehouse: algorithms accepted (never `none`). */
+  allowedAlgorithms: string[];
+  clockSkewSeconds: number;
+  /** Gatehouse: tokens older than this (by `iat`) are refused when set. */
+  maximumTokenAgeSeconds?: number;
+  insertInstant: number;
+  lastUpdateInstant: number;
+}

@@ -117,6 +117,16 @@ export interface LambdaRow {
   last_update_instant: number;
 }
 
+export interface IdentityProviderRow {
+  id: string;
+  tenant_id: string | null;
+  name: string;
+  type: string;
+  data: string;
+  insert_instant: number;
+  last_update_instant: number;
+}
+
 export interface MetaRow {
   name: string;
   value: string;
@@ -136,4 +146,5 @@ export interface Database {
   smart_roles: SmartRoleRow;
   event_log: EventLogRow;
   lambdas: LambdaRow;
+  identity_providers: IdentityProviderRow;
 }

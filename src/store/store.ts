@@ -4,6 +4,7 @@ import { migrateToLatest, ping } from './migrations.js';
 import { ApiKeyRepository } from './repositories/api-key-repository.js';
 import { ApplicationRepository } from './repositories/application-repository.js';
 import { EventLogRepository } from './repositories/event-log-repository.js';
+import { IdentityProviderRepository } from './repositories/identity-provider-repository.js';
 import { KeyRepository } from './repositories/key-repository.js';
 import { LambdaRepository } from './repositories/lambda-repository.js';
 import { MetaRepository } from './repositories/meta-repository.js';
@@ -36,6 +37,7 @@ export class Store {
   readonly smartRoles: SmartRoleRepository;
   readonly eventLog: EventLogRepository;
   readonly lambdas: LambdaRepository;
+  readonly identityProviders: IdentityProviderRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -55,6 +57,7 @@ export class Store {
     this.smartRoles = new SmartRoleRepository(db);
     this.eventLog = new EventLogRepository(db);
     this.lambdas = new LambdaRepository(db);
+    this.identityProviders = new IdentityProviderRepository(db);
   }
 
   static fromHandle(handle: DatabaseHandle): Store {

@@ -1,0 +1,238 @@
+import { createPublicKey, X509Certificate } from 'node:crypto';
+import { ApiError, FieldErrors } from '../lib/api-error.js';
+import { isPlainObject } from '../lib/base64url.js';
+import { checkFetchUrl } from '../lib/bounded-fetch.js';
+import type { Clock } from '../lib/clock.js';
+import { isUuid, newId } from '../lib/ids.js';
+import { ASYMMETRIC_ALGORITHMS } from '../keys/algorithms.js';
+import { mergePatch } from '../identity/request-body.js';
+import type { ClaimMapTarget, ExternalJwtIdentityProvider, JsonObject, LinkingStrategy } from '../store/records.js';
+import type { Store } from '../store/store.js';
+
+const LINKING_STRATEGIES: readonly LinkingStrategy[] = [
+  'CreatePendingLink',
+  'Disabled',
+  'LinkAnonymously',
+  'LinkByEmail',
+  'LinkByEmailForExistingUser',
+  'LinkByUsername',
+  'LinkByUsernameForExistingUser',
+];
+const CLAIM_TARGETS: readonly ClaimMapTarget[] = ['birthDate', 'firstName', 'lastName', 'fullName', 'middleName', 'mobilePhone', 'imageUrl', 'timezone', 'UserData', 'RegistrationData'];
+
+/** The FusionAuth response shape: `defaultKeyId` (deprecated) reads as the first verification key. */
+export const viewIdentityProvider = (provider: ExternalJwtIdentityProvider): ExternalJwtIdentityProvider => ({
+  ...provider,
+  ...(provider.verificationKeyIds[0] ? { defaultKeyId: provider.verificationKeyIds[0] } : {}),
+});
+
+/**
+ * External JWT identity providers (FusionAuth `/api/identity-provider`, type `ExternalJWT`), with
+ * Gatehouse's additions for verification: a JWKS URL, required issuer and audiences, allowed
+ * algorithms, clock skew and maximum token age. Only keys a provider lists ever verify its tokens.
+ */
+export class IdentityProviderService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly options: { allowHttpJwksUri: boolean },
+  ) {}
+
+  async list(): Promise<ExternalJwtIdentityProvider[]> {
+    return (await this.store.identityProviders.list()).map(viewIdentityProvider);
+  }
+
+  async get(id: string): Promise<ExternalJwtIdentityProvider> {
+    const provider = await this.store.identityProviders.findById(id);
+    if (!provider) throw ApiError.notFound();
+    return viewIdentityProvider(provider);
+  }
+
+  /** `GET|POST /api/identity-provider/search`: by name (substring), type and application. */
+  async search(criteria: JsonObject): Promise<{ identityProviders: ExternalJwtIdentityProvider[]; total: number }> {
+    const name = typeof criteria.name === 'string' ? criteria.name.toLowerCase() : '';
+    const found = (await this.list()).filter(
+      (p) =>
+        (!name || p.name.toLowerCase().includes(name)) &&
+        (typeof criteria.type !== 'string' || criteria.type === p.type) &&
+        (typeof criteria.applicationId !== 'string' || p.applicationConfiguration[criteria.applicationId]?.enabled === true),
+    );
+    return { identityProviders: found, total: found.length };
+  }
+
+  async create(body: unknown, id?: string): Promise<ExternalJwtIdentityProvider> {
+    const input = unwrapProvider(body);
+    const provider = this.build(input, id ?? (typeof input.id === 'string' ? input.id : newId()));
+    await this.validate(provider, input);
+    if (await this.store.identityProviders.findById(provider.id)) {
+      throw new ApiError(400, { 'identityProvider.id': [{ code: '[duplicate]identityProvider.id', message: 'An identity provider with this id exists.' }] });
+    }
+    await this.store.identityProviders.insert(provider);
+    return viewIdentityProvider(provider);
+  }
+
+  async update(id: string, body: unknown, patch = false): Promise<ExternalJwtIdentityProvider> {
+    const existing = await this.get(id);
+    const input = unwrapProvider(body);
+    const errors = new FieldErrors();
+    if (input.tenantId !== undefined && input.tenantId !== existing.tenantId) errors.add('identityProvider.tenantId', 'notAllowed', 'The tenant of an identity provider cannot change.');
+    if (input.type !== undefined && input.type !== existing.type) errors.add('identityProvider.type', 'notAllowed', 'The type of an identity provider cannot change.');
+    // FusionAuth 1.65: the linking strategy changes only while the provider is disabled.
+    if (input.linkingStrategy !== undefined && input.linkingStrategy !== existing.linkingStrategy && existing.enabled) {
+      errors.add('identityProvider.linkingStrategy', 'notAllowed', 'Disable the identity provider before changing its linking strategy.');
+    }
+    errors.throwIfAny();
+    const { defaultKeyId: _d, ...stored } = existing;
+    const merged = patch ? mergePatch(stored as unknown as JsonObject, input) : { ...input, tenantId: existing.tenantId, source: existing.source };
+    const provider = this.build(merged, id, existing);
+    await this.validate(provider, input);
+    await this.store.identityProviders.update(provider);
+    return viewIdentityProvider(provider);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.get(id);
+    await this.store.identityProviders.delete(id);
+  }
+
+  private build(input: JsonObject, id: string, existing?: ExternalJwtIdentityProvider): ExternalJwtIdentityProvider {
+    const now = this.clock.now();
+    const object = (value: unknown): JsonObject => (isPlainObject(value) ? value : {});
+    const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+    const oauth2 = object(input.oauth2);
+    const verificationKeyIds = strings(input.verificationKeyIds);
+    if (verificationKeyIds.length === 0 && typeof input.defaultKeyId === 'string') verificationKeyIds.push(input.defaultKeyId);
+    const applicationConfiguration: ExternalJwtIdentityProvider['applicationConfiguration'] = {};
+    for (const [appId, config] of Object.entries(object(input.applicationConfiguration))) {
+      const c = object(config);
+      applicationConfiguration[appId] = { enabled: c.enabled === true, createRegistration: c.createRegistration !== false };
+    }
+    const tenantConfiguration: ExternalJwtIdentityProvider['tenantConfiguration'] = {};
+    for (const [tenantId, config] of Object.entries(object(input.tenantConfiguration))) {
+      const limit = object(object(config).limitUserLinkCount);
+      tenantConfiguration[tenantId] = {
+        limitUserLinkCount: { enabled: limit.enabled === true, maximumLinks: typeof limit.maximumLinks === 'number' ? limit.maximumLinks : 42 },
+      };
+    }
+    const keys: Record<string, string> = {};
+    for (const [kid, pem] of Object.entries(object(input.keys))) if (typeof pem === 'string' && pem.trim()) keys[kid] = pem.trim().replace(/\r\n/g, '\n');
+    const optionalString = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+    const lambda = object(input.lambdaConfiguration);
+    return {
+      id,
+      type: 'ExternalJWT',
+      name: typeof input.name === 'string' ? input.name.trim() : '',
+      enabled: input.enabled === true,
+      debug: input.debug === true,
+      applicationConfiguration,
+      claimMap: Object.fromEntries(Object.entries(object(input.claimMap)).filter(([, v]) => typeof v === 'string')) as Record<string, ClaimMapTarget>,
+      attributeMappings: Object.fromEntries(Object.entries(object(input.attributeMappings)).filter(([, v]) => typeof v === 'string')) as Record<string, string>,
+      lambdaConfiguration: optionalString(lambda.reconcileId) ? { reconcileId: lambda.reconcileId as string } : {},
+      linkingStrategy: (input.linkingStrategy as LinkingStrategy | undefined) ?? 'LinkByEmail',
+      headerKeyParameter: typeof input.headerKeyParameter === 'string' ? input.headerKeyParameter : '',
+      verificationKeyIds,
+      keys,
+      domains: strings(input.domains).map((d) => d.trim().toLowerCase()),
+      oauth2: {
+        ...(optionalString(oauth2.authorization_endpoint) ? { authorization_endpoint: oauth2.authorization_endpoint as string } : {}),
+        ...(optionalString(oauth2.token_endpoint) ? { token_endpoint: oauth2.token_endpoint as string } : {}),
+        uniqueIdClaim: optionalString(oauth2.uniqueIdClaim) ?? 'sub',
+        emailClaim: optionalString(oauth2.emailClaim) ?? 'email',
+        emailVerifiedClaim: optionalString(oauth2.emailVerifiedClaim) ?? 'email_verified',
+        usernameClaim: optionalString(oauth2.usernameClaim) ?? 'preferred_username',
+      },
+      ...(optionalString(input.uniqueIdentityClaim) ? { uniqueIdentityClaim: input.uniqueIdentityClaim as string } : {}),
+      tenantConfiguration,
+      ...(optionalString(input.tenantId) ? { tenantId: input.tenantId as string } : {}),
+      source: existing?.source ?? optionalString(input.source) ?? 'System',
+      data: object(input.data),
+      ...(optionalString(input.jwksUri) ? { jwksUri: input.jwksUri as string } : {}),
+      ...(optionalString(input.issuer) ? { issuer: input.issuer as string } : {}),
+      audiences: strings(input.audiences),
+      allowedAlgorithms: input.allowedAlgorithms === undefined ? [...ASYMMETRIC_ALGORITHMS] : strings(input.allowedAlgorithms),
+      clockSkewSeconds: typeof input.clockSkewSeconds === 'number' ? input.clockSkewSeconds : 30,
+      ...(typeof input.maximumTokenAgeSeconds === 'number' ? { maximumTokenAgeSeconds: input.maximumTokenAgeSeconds } : {}),
+      insertInstant: existing?.insertInstant ?? now,
+      lastUpdateInstant: now,
+    };
+  }
+
+  private async validate(provider: ExternalJwtIdentityProvider, input: JsonObject): Promise<void> {
+    const errors = new FieldErrors();
+    const at = (field: string) => `identityProvider.${field}`;
+    if (!isUuid(provider.id)) errors.add(at('id'), 'invalid', 'The identity provider id must be a UUID.');
+    if (input.type !== undefined && input.type !== 'ExternalJWT') errors.add(at('type'), 'invalid', 'Gatehouse supports identity providers of type ExternalJWT.');
+    if (!provider.name) errors.add(at('name'), 'blank', 'You must specify the [identityProvider.name] property.');
+    if (provider.name.length > 191) errors.add(at('name'), 'tooLong', 'At most 191 characters.');
+    if (!provider.headerKeyParameter) errors.add(at('headerKeyParameter'), 'blank', 'You must specify the [identityProvider.headerKeyParameter] property (usually kid).');
+    if (!LINKING_STRATEGIES.includes(provider.linkingStrategy)) errors.add(at('linkingStrategy'), 'invalid', `One of ${LINKING_STRATEGIES.join(', ')}.`);
+    if (typeof input.defaultKeyId === 'string' && Array.isArray(input.verificationKeyIds) && input.verificationKeyIds[0] !== input.defaultKeyId) {
+      errors.add(at('defaultKeyId'), 'mismatch', 'defaultKeyId is the first of verificationKeyIds.');
+    }
+    if (provider.verificationKeyIds.length === 0 && Object.keys(provider.keys).length === 0 && !provider.jwksUri) {
+      errors.add(at('verificationKeyIds'), 'blank', 'Give verificationKeyIds, keys or a jwksUri: the keys that may sign this provider\'s tokens.');
+    }
+    for (const [field, target] of Object.entries(provider.claimMap)) {
+      if (!CLAIM_TARGETS.includes(target)) errors.add(at(`claimMap.${field}`), 'invalid', `One of ${CLAIM_TARGETS.join(', ')}.`);
+    }
+    if (Object.keys(provider.attributeMappings).length > 0 && provider.lambdaConfiguration.reconcileId) {
+      errors.add(at('attributeMappings'), 'notAllowed', 'attributeMappings cannot be combined with a reconcile lambda.');
+    }
+    if (provider.linkingStrategy === 'LinkAnonymously' && provider.lambdaConfiguration.reconcileId) {
+      errors.add(at('lambdaConfiguration.reconcileId'), 'notAllowed', 'LinkAnonymously runs no reconcile lambda.');
+    }
+    for (const [kid, pem] of Object.entries(provider.keys)) {
+      try {
+        if (pem.includes('CERTIFICATE')) new X509Certificate(pem);
+        else if (createPublicKey(pem).type !== 'public') throw new Error('not public');
+      } catch {
+        errors.add(at(`keys.${kid}`), 'invalid', 'A PEM public key or X.509 certificate.');
+      }
+    }
+    if (provider.jwksUri) {
+      try {
+        checkFetchUrl(provider.jwksUri, this.options.allowHttpJwksUri);
+      } catch (error) {
+        errors.add(at('jwksUri'), 'invalid', `Not an allowed JWKS URL: ${(error as Error).message}.`);
+      }
+    }
+    if (!provider.allowedAlgorithms.every((a) => (ASYMMETRIC_ALGORITHMS as readonly string[]).includes(a)) || provider.allowedAlgorithms.length === 0) {
+      errors.add(at('allowedAlgorithms'), 'invalid', `A non-empty subset of ${ASYMMETRIC_ALGORITHMS.join(', ')}.`);
+    }
+    if (!Number.isInteger(provider.clockSkewSeconds) || provider.clockSkewSeconds < 0 || provider.clockSkewSeconds > 300) errors.add(at('clockSkewSeconds'), 'invalid', '0 to 300 seconds.');
+    if (provider.maximumTokenAgeSeconds !== undefined && (!Number.isInteger(provider.maximumTokenAgeSeconds) || provider.maximumTokenAgeSeconds < 1)) {
+      errors.add(at('maximumTokenAgeSeconds'), 'invalid', 'A positive number of seconds.');
+    }
+    for (const [tenantId, config] of Object.entries(provider.tenantConfiguration)) {
+      const max = config.limitUserLinkCount.maximumLinks;
+      if (!Number.isInteger(max) || max < 1) errors.add(at(`tenantConfiguration.${tenantId}.limitUserLinkCount.maximumLinks`), 'invalid', 'A positive integer.');
+    }
+    errors.throwIfAny();
+
+    for (const keyId of provider.verificationKeyIds) {
+      const key = isUuid(keyId) ? await this.store.keys.findById(keyId) : undefined;
+      if (!key) errors.add(at('verificationKeyIds'), 'notFound', `No key ${keyId} in the Key Master.`);
+    }
+    if (provider.lambdaConfiguration.reconcileId) {
+      const lambda = isUuid(provider.lambdaConfiguration.reconcileId) ? await this.store.lambdas.findById(provider.lambdaConfiguration.reconcileId) : undefined;
+      if (!lambda || lambda.type !== 'ExternalJWTReconcile') errors.add(at('lambdaConfiguration.reconcileId'), 'notFound', 'No ExternalJWTReconcile lambda has this id.');
+    }
+    for (const appId of Object.keys(provider.applicationConfiguration)) {
+      const application = isUuid(appId) ? await this.store.applications.findById(appId) : undefined;
+      if (!application || (provider.tenantId && application.tenantId !== provider.tenantId)) errors.add(at(`applicationConfiguration.${appId}`), 'notFound', 'No such application.');
+    }
+    for (const tenantId of [...Object.keys(provider.tenantConfiguration), ...(provider.tenantId ? [provider.tenantId] : [])]) {
+      if (!isUuid(tenantId) || !(await this.store.tenants.findById(tenantId))) errors.add(at('tenantConfiguration'), 'notFound', `No tenant ${tenantId}.`);
+    }
+    const sameName = await this.store.identityProviders.findByName(provider.name);
+    if (sameName && sameName.id !== provider.id) errors.add(at('name'), 'duplicate', 'An identity provider with this name exists.');
+    errors.throwIfAny();
+  }
+}
+
+function unwrapProvider(body: unknown): JsonObject {
+  if (!isPlainObject(body) || !isPlainObject(body.identityProvider)) {
+    throw new ApiError(400, { identityProvider: [{ code: '[missing]identityProvider', message: 'The request body must hold an [identityProvider] object.' }] });
+  }
+  return body.identityProvider;
+}
