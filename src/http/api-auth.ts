@@ -68,3 +68,6 @@ export async function resolveApiTenant(request: FastifyRequest, services: HttpSe
 export function requireGlobalKey(request: FastifyRequest): void {
   if (request.caller?.apiKey.tenantId) throw new ApiError(401, {}, [], 'tenant-scoped key used on a global endpoint');
 }
+
+/** Route options for endpoints that only keys without a tenant may call (global resources). */
+export const globalKeyOnly = { preHandler: async (request: FastifyRequest) => requireGlobalKey(request) };

@@ -1,13 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { EventLog } from '../../events/event-log.js';
-import { requireGlobalKey } from '../api-auth.js';
+import { globalKeyOnly } from '../api-auth.js';
 import type { HttpServices } from '../services.js';
 
 /** FusionAuth Event Log API: global API keys only. */
 export function registerEventLogRoutes(app: FastifyInstance, { eventLog }: HttpServices): void {
-  const global = { preHandler: async (request: FastifyRequest) => requireGlobalKey(request) };
   const search = (request: FastifyRequest) => eventLog.search(EventLog.criteria(request.body, request.query as Record<string, unknown>));
-  app.get('/api/system/event-log/search', global, search);
-  app.post('/api/system/event-log/search', global, search);
-  app.get<{ Params: { id: string } }>('/api/system/event-log/:id', global, async (request) => ({ eventLog: await eventLog.get(request.params.id) }));
+  app.get('/api/system/event-log/search', globalKeyOnly, search);
+  app.post('/api/system/event-log/search', globalKeyOnly, search);
+  app.get<{ Params: { id: string } }>('/api/system/event-log/:id', globalKeyOnly, async (request) => ({ eventLog: await eventLog.get(request.params.id) }));
 }

@@ -1,24 +1,23 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isPlainObject } from '../../lib/base64url.js';
-import { requireGlobalKey } from '../api-auth.js';
+import { globalKeyOnly } from '../api-auth.js';
 import type { HttpServices } from '../services.js';
 
 type IdParams = { Params: { id: string } };
 
 /** FusionAuth Identity Provider API for External JWT providers (global API keys). */
 export function registerIdentityProviderRoutes(app: FastifyInstance, { identityProviders }: HttpServices): void {
-  const global = { preHandler: async (request: FastifyRequest) => requireGlobalKey(request) };
   const search = (request: FastifyRequest) =>
     identityProviders.search(isPlainObject(request.body) && isPlainObject(request.body.search) ? request.body.search : (request.query as Record<string, unknown>));
-  app.get('/api/identity-provider/search', global, search);
-  app.post('/api/identity-provider/search', global, search);
-  app.post<IdParams>('/api/identity-provider/:id', global, async (request) => ({ identityProvider: await identityProviders.create(request.body, request.params.id) }));
-  app.post('/api/identity-provider', global, async (request) => ({ identityProvider: await identityProviders.create(request.body) }));
-  app.get('/api/identity-provider', global, async () => ({ identityProviders: await identityProviders.list() }));
-  app.get<IdParams>('/api/identity-provider/:id', global, async (request) => ({ identityProvider: await identityProviders.get(request.params.id) }));
-  app.put<IdParams>('/api/identity-provider/:id', global, async (request) => ({ identityProvider: await identityProviders.update(request.params.id, request.body) }));
-  app.patch<IdParams>('/api/identity-provider/:id', global, async (request) => ({ identityProvider: await identityProviders.update(request.params.id, request.body, true) }));
-  app.delete<IdParams>('/api/identity-provider/:id', global, async (request, reply) => {
+  app.get('/api/identity-provider/search', globalKeyOnly, search);
+  app.post('/api/identity-provider/search', globalKeyOnly, search);
+  app.post<IdParams>('/api/identity-provider/:id', globalKeyOnly, async (request) => ({ identityProvider: await identityProviders.create(request.body, request.params.id) }));
+  app.post('/api/identity-provider', globalKeyOnly, async (request) => ({ identityProvider: await identityProviders.create(request.body) }));
+  app.get('/api/identity-provider', globalKeyOnly, async () => ({ identityProviders: await identityProviders.list() }));
+  app.get<IdParams>('/api/identity-provider/:id', globalKeyOnly, async (request) => ({ identityProvider: await identityProviders.get(request.params.id) }));
+  app.put<IdParams>('/api/identity-provider/:id', globalKeyOnly, async (request) => ({ identityProvider: await identityProviders.update(request.params.id, request.body) }));
+  app.patch<IdParams>('/api/identity-provider/:id', globalKeyOnly, async (request) => ({ identityProvider: await identityProviders.update(request.params.id, request.body, true) }));
+  app.delete<IdParams>('/api/identity-provider/:id', globalKeyOnly, async (request, reply) => {
     await identityProviders.delete(request.params.id);
     return reply.status(200).send();
   });

@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { unwrap } from '../../identity/request-body.js';
 import type { GenerateKeyRequest, ImportKeyRequest } from '../../keys/key-service.js';
-import { requireGlobalKey } from '../api-auth.js';
+import { globalKeyOnly } from '../api-auth.js';
 import type { HttpServices } from '../services.js';
 
 type IdParams = { Params: { id: string } };
@@ -10,16 +10,14 @@ type IdParams = { Params: { id: string } };
 export function registerKeyRoutes(app: FastifyInstance, { keys }: HttpServices): void {
   const generate = (body: unknown, id?: string) => keys.generate({ ...(unwrap(body, 'key') as GenerateKeyRequest), ...(id ? { id } : {}) });
   const importKey = (body: unknown, id?: string) => keys.importKey({ ...(unwrap(body, 'key') as ImportKeyRequest), ...(id ? { id } : {}) });
-  // Keys are global (the Key Master): tenant-scoped API keys may not touch them.
-  const global = { preHandler: async (request: FastifyRequest) => requireGlobalKey(request) };
 
-  app.post<IdParams>('/api/key/generate/:id', global, async (request) => ({ key: await generate(request.body, request.params.id) }));
-  app.post('/api/key/generate', global, async (request) => ({ key: await generate(request.body) }));
-  app.post<IdParams>('/api/key/import/:id', global, async (request) => ({ key: await importKey(request.body, request.params.id) }));
-  app.post('/api/key/import', global, async (request) => ({ key: await importKey(request.body) }));
-  app.get('/api/key', global, async () => ({ keys: await keys.list() }));
-  app.get<IdParams>('/api/key/:id', global, async (request) => ({ key: await keys.get(request.params.id) }));
-  app.delete<IdParams>('/api/key/:id', global, async (request, reply) => {
+  app.post<IdParams>('/api/key/generate/:id', globalKeyOnly, async (request) => ({ key: await generate(request.body, request.params.id) }));
+  app.post('/api/key/generate', globalKeyOnly, async (request) => ({ key: await generate(request.body) }));
+  app.post<IdParams>('/api/key/import/:id', globalKeyOnly, async (request) => ({ key: await importKey(request.body, request.params.id) }));
+  app.post('/api/key/import', globalKeyOnly, async (request) => ({ key: await importKey(request.body) }));
+  app.get('/api/key', globalKeyOnly, async () => ({ keys: await keys.list() }));
+  app.get<IdParams>('/api/key/:id', globalKeyOnly, async (request) => ({ key: await keys.get(request.params.id) }));
+  app.delete<IdParams>('/api/key/:id', globalKeyOnly, async (request, reply) => {
     await keys.delete(request.params.id);
     return reply.status(200).send();
   });

@@ -1,25 +1,24 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isPlainObject } from '../../lib/base64url.js';
-import { requireGlobalKey } from '../api-auth.js';
+import { globalKeyOnly } from '../api-auth.js';
 import type { HttpServices } from '../services.js';
 
 type IdParams = { Params: { id: string } };
 
 /** FusionAuth Lambda API (global resources, global API keys only), plus Gatehouse's dry run. */
 export function registerLambdaRoutes(app: FastifyInstance, { lambdas }: HttpServices): void {
-  const global = { preHandler: async (request: FastifyRequest) => requireGlobalKey(request) };
   const search = (request: FastifyRequest) =>
     lambdas.search(isPlainObject(request.body) && isPlainObject(request.body.search) ? request.body.search : (request.query as Record<string, unknown>));
-  app.get('/api/lambda/search', global, search);
-  app.post('/api/lambda/search', global, search);
-  app.post<IdParams>('/api/lambda/:id/test', global, async (request) => ({ result: await lambdas.test(request.params.id, request.body) }));
-  app.post<IdParams>('/api/lambda/:id', global, async (request) => ({ lambda: await lambdas.create(request.body, request.params.id) }));
-  app.post('/api/lambda', global, async (request) => ({ lambda: await lambdas.create(request.body) }));
-  app.get<{ Querystring: { type?: string } }>('/api/lambda', global, async (request) => ({ lambdas: await lambdas.list(request.query.type) }));
-  app.get<IdParams>('/api/lambda/:id', global, async (request) => ({ lambda: await lambdas.get(request.params.id) }));
-  app.put<IdParams>('/api/lambda/:id', global, async (request) => ({ lambda: await lambdas.update(request.params.id, request.body) }));
-  app.patch<IdParams>('/api/lambda/:id', global, async (request) => ({ lambda: await lambdas.update(request.params.id, request.body, true) }));
-  app.delete<IdParams>('/api/lambda/:id', global, async (request, reply) => {
+  app.get('/api/lambda/search', globalKeyOnly, search);
+  app.post('/api/lambda/search', globalKeyOnly, search);
+  app.post<IdParams>('/api/lambda/:id/test', globalKeyOnly, async (request) => ({ result: await lambdas.test(request.params.id, request.body) }));
+  app.post<IdParams>('/api/lambda/:id', globalKeyOnly, async (request) => ({ lambda: await lambdas.create(request.body, request.params.id) }));
+  app.post('/api/lambda', globalKeyOnly, async (request) => ({ lambda: await lambdas.create(request.body) }));
+  app.get<{ Querystring: { type?: string } }>('/api/lambda', globalKeyOnly, async (request) => ({ lambdas: await lambdas.list(request.query.type) }));
+  app.get<IdParams>('/api/lambda/:id', globalKeyOnly, async (request) => ({ lambda: await lambdas.get(request.params.id) }));
+  app.put<IdParams>('/api/lambda/:id', globalKeyOnly, async (request) => ({ lambda: await lambdas.update(request.params.id, request.body) }));
+  app.patch<IdParams>('/api/lambda/:id', globalKeyOnly, async (request) => ({ lambda: await lambdas.update(request.params.id, request.body, true) }));
+  app.delete<IdParams>('/api/lambda/:id', globalKeyOnly, async (request, reply) => {
     await lambdas.delete(request.params.id);
     return reply.status(200).send();
   });
