@@ -1,5 +1,4 @@
 import { ApiError, FieldErrors } from '../lib/api-error.js';
-import { isPlainObject } from '../lib/base64url.js';
 import type { Clock } from '../lib/clock.js';
 import type { EventLogEntry, EventLogType } from '../store/repositories/event-log-repository.js';
 import type { Store } from '../store/store.js';
@@ -62,11 +61,5 @@ export class EventLog {
       ascending: / asc$/i.test(orderBy),
     });
     return { eventLogs: entries, total };
-  }
-
-  /** The criteria of `POST /api/system/event-log/search` (`{"search": {...}}`) or of the query string. */
-  static criteria(body: unknown, query: Record<string, unknown>): Record<string, unknown> {
-    if (isPlainObject(body) && isPlainObject(body.search)) return body.search;
-    return query;
   }
 }

@@ -1,14 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isPlainObject } from '../../lib/base64url.js';
 import { globalKeyOnly } from '../api-auth.js';
+import { searchCriteria } from '../search-criteria.js';
 import type { HttpServices } from '../services.js';
 
 type IdParams = { Params: { id: string } };
 
 /** FusionAuth Identity Provider API for External JWT providers (global API keys). */
 export function registerIdentityProviderRoutes(app: FastifyInstance, { identityProviders }: HttpServices): void {
-  const search = (request: FastifyRequest) =>
-    identityProviders.search(isPlainObject(request.body) && isPlainObject(request.body.search) ? request.body.search : (request.query as Record<string, unknown>));
+  const search = (request: FastifyRequest) => identityProviders.search(searchCriteria(request));
   app.get('/api/identity-provider/search', globalKeyOnly, search);
   app.post('/api/identity-provider/search', globalKeyOnly, search);
   app.post<IdParams>('/api/identity-provider/:id', globalKeyOnly, async (request) => ({ identityProvider: await identityProviders.create(request.body, request.params.id) }));

@@ -1,14 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isPlainObject } from '../../lib/base64url.js';
 import { globalKeyOnly } from '../api-auth.js';
+import { searchCriteria } from '../search-criteria.js';
 import type { HttpServices } from '../services.js';
 
 type IdParams = { Params: { id: string } };
 
 /** FusionAuth Lambda API (global resources, global API keys only), plus Gatehouse's dry run. */
 export function registerLambdaRoutes(app: FastifyInstance, { lambdas }: HttpServices): void {
-  const search = (request: FastifyRequest) =>
-    lambdas.search(isPlainObject(request.body) && isPlainObject(request.body.search) ? request.body.search : (request.query as Record<string, unknown>));
+  const search = (request: FastifyRequest) => lambdas.search(searchCriteria(request));
   app.get('/api/lambda/search', globalKeyOnly, search);
   app.post('/api/lambda/search', globalKeyOnly, search);
   app.post<IdParams>('/api/lambda/:id/test', globalKeyOnly, async (request) => ({ result: await lambdas.test(request.params.id, request.body) }));
