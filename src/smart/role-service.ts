@@ -18,7 +18,6 @@ const ROLE_CACHE_MS = 2_000;
  */
 export class RoleService {
   private readonly cache: TtlCache<SmartRole | undefined>;
-  private lastChange = 0;
 
   constructor(
     private readonly store: Store,
@@ -37,16 +36,6 @@ export class RoleService {
     return role;
   }
 
-  /** Whether a role was written through this node since `instant` (derived scopes are then stale). */
-  changedSince(instant: number): boolean {
-    return this.lastChange >= instant;
-  }
-
-  private invalidate(): void {
-    this.cache.clear();
-    this.lastChange = this.clock.now();
-  }
-
   /** The token endpoint's lookup; cached for two seconds per node (changes apply at the next token). */
   async findForToken(tenantId: string, id: string): Promise<SmartRole | undefined> {
     const role = await this.cache.getOrLoad(id, () => this.store.smartRoles.findById(id));
@@ -58,7 +47,7 @@ export class RoleService {
     const role = this.build(tenantId, input, id ?? optionalString(input.id) ?? newId());
     await this.validate(role, true);
     await this.store.smartRoles.insert(role);
-    this.invalidate();
+    this.cache.clear();
     return role;
   }
 
@@ -69,7 +58,7 @@ export class RoleService {
     const role = this.build(tenantId, merged, id, existing);
     await this.validate(role, false);
     await this.store.smartRoles.update(role);
-    this.invalidate();
+    this.cache.clear();
     return role;
   }
 
@@ -78,7 +67,7 @@ export class RoleService {
     const users = (await this.store.applications.listByTenant(tenantId)).filter((a) => a.smartConfiguration?.roleId === id);
     if (users.length > 0) throw ApiError.general(400, '[RoleInUse]', `The role is assigned to ${users.length} application(s).`);
     await this.store.smartRoles.delete(id);
-    this.invalidate();
+    this.cache.clear();
   }
 
   private build(tenantId: string, input: JsonObject, id: string, existing?: SmartRole): SmartRole {

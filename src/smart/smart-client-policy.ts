@@ -3,7 +3,7 @@ import { TtlCache } from '../lib/ttl-cache.js';
 import type { ClientCredentialsPolicy } from '../oauth/context.js';
 import { OAuthError } from '../oauth/errors.js';
 import { accessTokenLifetime } from '../oauth/token-issuer.js';
-import type { Application, Tenant } from '../store/records.js';
+import type { Application, SmartRole, Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { deriveScopes } from './scope-derivation.js';
 import { formatResourceScope, intersectScopes, parseResourceScope } from './scope-grammar.js';
@@ -66,18 +66,19 @@ export class SmartClientPolicy implements ClientCredentialsPolicy {
   }
 
   /**
-   * The role's scopes for this application, in the Koppeltaal reference format; kept for the
-   * same two seconds as the role and client caches (role changes apply to the next token).
+   * The role's scopes for this application, in the Koppeltaal reference format. Kept per version
+   * of the application and of the role (the role lookup is the role cache, cleared on every role
+   * write), so a role change applies to the next token; granted devices follow within two seconds.
    */
   async roleScopes(tenant: Tenant, application: Application): Promise<string[]> {
-    if (this.roles.changedSince(this.clock.now() - DEVICE_CACHE_MS)) this.derived.clear();
-    return this.derived.getOrLoad(`${application.id}\u0000${application.lastUpdateInstant}`, () => this.deriveRoleScopes(tenant, application));
-  }
-
-  private async deriveRoleScopes(tenant: Tenant, application: Application): Promise<string[]> {
     const roleId = application.smartConfiguration?.roleId;
     const role = roleId ? await this.roles.findForToken(tenant.id, roleId) : undefined;
     if (!role) return [];
+    const key = `${application.id}\u0000${application.lastUpdateInstant}\u0000${role.id}\u0000${role.lastUpdateInstant}`;
+    return this.derived.getOrLoad(key, () => this.deriveRoleScopes(tenant, application, role));
+  }
+
+  private async deriveRoleScopes(tenant: Tenant, application: Application, role: SmartRole): Promise<string[]> {
     const grantedIds = [...new Set(role.permissions.flatMap((p) => p.grantedApplicationIds))];
     const devices = new Map<string, string | undefined>();
     for (const id of grantedIds) devices.set(id, await this.grantedDevice(tenant.id, id));
