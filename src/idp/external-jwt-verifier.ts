@@ -6,6 +6,7 @@ import type { Clock } from '../lib/clock.js';
 import { isSigningAlgorithm, keyFitsAlgorithm } from '../keys/algorithms.js';
 import { selectVerificationKey } from '../keys/jwk-set.js';
 import { parseCompactJws, verifyJwsSignature } from '../keys/jws.js';
+import type { KeyService } from '../keys/key-service.js';
 import { JwksFetchError } from '../keys/remote-jwks-cache.js';
 import type { RemoteJwksCache } from '../keys/remote-jwks-cache.js';
 import type { ExternalJwtIdentityProvider, SigningAlgorithm } from '../store/records.js';
@@ -37,6 +38,8 @@ export type VerificationResult =
 
 export interface VerifierDeps {
   store: Store;
+  /** Key Master: its public keys are parsed once and cached. */
+  keys: KeyService;
   remoteJwks: RemoteJwksCache;
   clock: Clock;
 }
@@ -140,7 +143,7 @@ async function selectKey(provider: ExternalJwtIdentityProvider, headerValue: unk
     const matches = wanted === undefined ? index === 0 : parameter === 'x5t' ? stored.certificate !== undefined && x5t(stored.certificate) === wanted : stored.kid === wanted;
     if (!matches) continue;
     if (stored.expirationInstant !== undefined && stored.expirationInstant <= deps.clock.now()) return { code: 'KEY_NOT_FOUND', message: `Key ${stored.name} has expired.` };
-    return fits(createPublicKey(stored.publicKey), `Key Master key ${stored.name} (${stored.id})`);
+    return fits(deps.keys.publicKeyOf(stored), `Key Master key ${stored.name} (${stored.id})`);
   }
   const legacy = provider.keys[wanted ?? ''];
   if (legacy) {

@@ -69,7 +69,7 @@ for (const kind of selectedKinds()) {
       db = await createTestDatabase(kind);
       documents = await startDocumentServer();
       server = await startTestServer(db);
-      deps = { store: server.gatehouse.services.store, remoteJwks: server.gatehouse.services.oauth.remoteJwks, clock };
+      deps = { store: server.gatehouse.services.store, keys: server.gatehouse.services.keys, remoteJwks: server.gatehouse.services.oauth.remoteJwks, clock };
       [masterKey, unlisted, jwksKey, legacyKey] = await Promise.all([clientKey('ES256'), clientKey('ES256'), clientKey('RS256'), clientKey('ES384')]);
       const masterKeyId = await importKey(masterKey);
       await importKey(unlisted);
