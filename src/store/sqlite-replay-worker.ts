@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
+import { CONSUME_JTI_SQL } from './replay-sql.js';
 
 /** One batch: `id`, then per row `key expiresAt now` lines (one string is cheap to post). */
 export interface ReplayBatch {
@@ -14,10 +15,6 @@ export interface ReplayBatch {
 
 /** `fresh`: one character per row, `1` for a fresh jti, `0` for a replay. */
 export type ReplayBatchResult = { id: number; fresh: string } | { id: number; error: string };
-
-const CONSUME_SQL =
-  'insert into used_jtis (jti_key, expires_at) values (?, ?) ' +
-  'on conflict (jti_key) do update set expires_at = excluded.expires_at where used_jtis.expires_at <= ?';
 
 const db = new BetterSqlite3((workerData as { file: string }).file);
 db.pragma('busy_timeout = 5000');
@@ -41,7 +38,7 @@ parentPort!.on('message', (batch: ReplayBatch | 'close') => {
     return;
   }
   try {
-    statement ??= db.prepare(CONSUME_SQL);
+    statement ??= db.prepare(CONSUME_JTI_SQL.sqlite);
     parentPort!.postMessage({ id: batch.id, fresh: write(batch.rows) } satisfies ReplayBatchResult);
   } catch (error) {
     parentPort!.postMessage({ id: batch.id, error: (error as Error).message } satisfies ReplayBatchResult);

@@ -2,21 +2,9 @@ import { hash } from 'node:crypto';
 import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../database.js';
+import { CONSUME_JTI_SQL } from '../replay-sql.js';
 import type { Database } from '../schema.js';
 import type { SqliteReplayWriter } from '../sqlite-replay-writer.js';
-
-/**
- * The hot-path statement, written once per dialect instead of built per request: insert the
- * jti, or take over a record that has expired; a live record makes it change nothing.
- */
-const CONSUME_SQL: Record<Dialect, string> = {
-  sqlite:
-    'insert into used_jtis (jti_key, expires_at) values (?, ?) ' +
-    'on conflict (jti_key) do update set expires_at = excluded.expires_at where used_jtis.expires_at <= ?',
-  postgres:
-    'insert into used_jtis (jti_key, expires_at) values ($1, $2) ' +
-    'on conflict (jti_key) do update set expires_at = excluded.expires_at where used_jtis.expires_at <= $3',
-};
 
 /**
  * The first 132 bits (22 base64url characters) of SHA-256 over scope and jti: fixed-size keys,
@@ -43,7 +31,7 @@ export class ReplayRepository {
   async consume(scope: string, jti: string, expiresAt: number, now: number): Promise<boolean> {
     const key = jtiKey(scope, jti);
     if (this.writer && !this.db.isTransaction) return this.writer.consume(key, expiresAt, now);
-    const result = await this.db.executeQuery(CompiledQuery.raw(CONSUME_SQL[this.dialect], [key, expiresAt, now]));
+    const result = await this.db.executeQuery(CompiledQuery.raw(CONSUME_JTI_SQL[this.dialect], [key, expiresAt, now]));
     return Number(result.numAffectedRows ?? 0) === 1;
   }
 
