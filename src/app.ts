@@ -7,7 +7,10 @@ import type { HttpServices } from './http/services.js';
 import { ApiKeyService } from './identity/api-key-service.js';
 import { ApplicationService } from './identity/application-service.js';
 import { TenantService } from './identity/tenant-service.js';
+import { LinkService } from './identity/link-service.js';
+import { ReconcileService } from './identity/reconcile-service.js';
 import { UserService } from './identity/user-service.js';
+import { UserTokenService } from './oauth/user-tokens.js';
 import { applyKickstart, loadKickstartFile } from './kickstart/kickstart.js';
 import type { KickstartSummary } from './kickstart/kickstart.js';
 import { IdentityProviderService } from './idp/identity-provider-service.js';
@@ -81,6 +84,9 @@ export function buildServices(
     remoteJwks,
     clientCredentialsPolicy: (tenant) => (tenant.smartConfiguration?.enabled ? smartPolicy : allowedScopesPolicy),
   };
+  const eventLog = new EventLog(store, clock);
+  const userTokens = new UserTokenService(oauth);
+  const reconcile = new ReconcileService({ store, clock, verifier: { store, keys, remoteJwks, clock }, lambdas: lambdaRunner, eventLog, tokens: userTokens });
   return {
     config,
     store,
@@ -93,9 +99,12 @@ export function buildServices(
     keys,
     roles,
     smartPolicy,
-    eventLog: new EventLog(store, clock),
+    eventLog,
     lambdas: new LambdaService(store, lambdaRunner, clock),
     identityProviders: new IdentityProviderService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp }),
+    reconcile,
+    links: new LinkService(store, clock),
+    userTokens,
   };
 }
 
@@ -140,7 +149,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
 
     const purge = setInterval(() => {
       const now = clock.now();
-      Promise.all([store.replay.purge(now), store.revocations.purge(now)]).catch((error: unknown) => server.log.warn({ err: error }, 'purge failed'));
+      Promise.all([store.replay.purge(now), store.revocations.purge(now), store.pendingActions.purge(now), store.refreshTokens.purge(now)]).catch((error: unknown) => server.log.warn({ err: error }, 'purge failed'));
     }, PURGE_INTERVAL_MS);
     purge.unref();
 

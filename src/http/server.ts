@@ -14,6 +14,8 @@ import { registerEventLogRoutes } from './routes/event-log-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerIdentityProviderRoutes } from './routes/identity-provider-routes.js';
 import { registerLambdaRoutes } from './routes/lambda-routes.js';
+import { registerLinkRoutes } from './routes/link-routes.js';
+import { registerLoginRoutes } from './routes/login-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerOAuthRoutes } from './routes/oauth-routes.js';
 import { registerSmartRoutes } from './routes/smart-routes.js';
@@ -121,6 +123,8 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
   registerEventLogRoutes(app, services);
   registerLambdaRoutes(app, services);
   registerIdentityProviderRoutes(app, services);
+  registerLoginRoutes(app, services);
+  registerLinkRoutes(app, services);
   for (const plugin of options.plugins ?? []) plugin(app, services);
   return app;
 }

@@ -2,6 +2,9 @@ import type { GatehouseConfig } from '../config/options.js';
 import type { EventLog } from '../events/event-log.js';
 import type { ApiKeyService } from '../identity/api-key-service.js';
 import type { IdentityProviderService } from '../idp/identity-provider-service.js';
+import type { LinkService } from '../identity/link-service.js';
+import type { ReconcileService } from '../identity/reconcile-service.js';
+import type { UserTokenService } from '../oauth/user-tokens.js';
 import type { ApplicationService } from '../identity/application-service.js';
 import type { TenantService } from '../identity/tenant-service.js';
 import type { UserService } from '../identity/user-service.js';
@@ -29,4 +32,7 @@ export interface HttpServices {
   eventLog: EventLog;
   lambdas: LambdaService;
   identityProviders: IdentityProviderService;
+  reconcile: ReconcileService;
+  links: LinkService;
+  userTokens: UserTokenService;
 }

@@ -9,6 +9,17 @@ import { mergePatch, optionalObject, optionalString, unwrap } from './request-bo
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PROFILE_FIELDS = ['firstName', 'middleName', 'lastName', 'fullName', 'birthDate', 'imageUrl', 'mobilePhone', 'timezone'] as const;
 
+/** Format checks of a user's fields (id, email, birth date), shared by the API and reconcile. */
+export function userFieldErrors(user: User): FieldErrors {
+  const errors = new FieldErrors();
+  if (!isUuid(user.id)) errors.add('user.id', 'invalid', 'The user id must be a UUID.');
+  if (user.email && !EMAIL_PATTERN.test(user.email)) errors.add('user.email', 'invalid', 'The email address is not valid.');
+  if (user.birthDate && !/^\d{4}-\d{2}-\d{2}$/.test(user.birthDate)) errors.add('user.birthDate', 'invalid', 'Use YYYY-MM-DD.');
+  return errors;
+}
+
+export { PROFILE_FIELDS };
+
 /** A user as the API returns it: with its registrations (FusionAuth `user.registrations[]`). */
 export type UserView = User & { registrations: Registration[] };
 
@@ -134,12 +145,9 @@ export class UserService {
   }
 
   private async validate(store: Store, user: User, input: JsonObject, creating: boolean): Promise<void> {
-    const errors = new FieldErrors();
-    if (!isUuid(user.id)) errors.add('user.id', 'invalid', 'The user id must be a UUID.');
+    const errors = userFieldErrors(user);
     if ('password' in input) errors.add('user.password', 'notSupported', 'Gatehouse has no password login; users authenticate through identity providers.');
     if (!user.email && !user.username) errors.add('user.email', 'blank', 'You must specify either the [user.email] or [user.username] property.');
-    if (user.email && !EMAIL_PATTERN.test(user.email)) errors.add('user.email', 'invalid', 'The email address is not valid.');
-    if (user.birthDate && !/^\d{4}-\d{2}-\d{2}$/.test(user.birthDate)) errors.add('user.birthDate', 'invalid', 'Use YYYY-MM-DD.');
     errors.throwIfAny();
     if (creating && (await store.users.findById(user.id))) errors.add('user.id', 'duplicate', 'A user with this id exists.');
     if (user.email) {

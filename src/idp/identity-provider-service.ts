@@ -60,6 +60,35 @@ export class IdentityProviderService {
     return { identityProviders: found, total: found.length };
   }
 
+  /**
+   * `GET /api/identity-provider/lookup?domain=` (FusionAuth Lookup API): the provider managing an
+   * email domain (`acme.com` or `jenny@acme.com`), optionally among one tenant's providers.
+   */
+  async lookup(domainOrEmail: unknown, tenantId: unknown): Promise<JsonObject> {
+    if (typeof domainOrEmail !== 'string' || domainOrEmail.trim() === '') throw new ApiError(400, { domain: [{ code: '[blank]domain', message: 'Give a domain or an email address.' }] });
+    const domain = domainOrEmail.trim().toLowerCase().split('@').pop()!;
+    const candidates = (await this.store.identityProviders.list()).filter(
+      (p) => p.enabled && p.domains.includes(domain) && (typeof tenantId !== 'string' || tenantId === '' || !p.tenantId || p.tenantId === tenantId),
+    );
+    const provider = candidates.find((p) => !p.tenantId) ?? candidates[0];
+    if (!provider) throw ApiError.notFound();
+    return {
+      identityProvider: {
+        applicationIds: Object.entries(provider.applicationConfiguration).filter(([, c]) => c.enabled).map(([id]) => id),
+        id: provider.id,
+        insertInstant: provider.insertInstant,
+        lastUpdateInstant: provider.lastUpdateInstant,
+        name: provider.name,
+        oauth2: {
+          ...(provider.oauth2.authorization_endpoint ? { authorization_endpoint: provider.oauth2.authorization_endpoint } : {}),
+          ...(provider.oauth2.token_endpoint ? { token_endpoint: provider.oauth2.token_endpoint } : {}),
+        },
+        ...(provider.tenantId ? { tenantId: provider.tenantId } : {}),
+        type: provider.type,
+      },
+    };
+  }
+
   async create(body: unknown, id?: string): Promise<ExternalJwtIdentityProvider> {
     const input = unwrapProvider(body);
     const provider = this.build(input, id ?? (typeof input.id === 'string' ? input.id : newId()));

@@ -44,6 +44,11 @@ export class FieldErrors {
     (this.errors[field] ??= []).push({ code: `[${kind}]${field}`, message });
   }
 
+  /** The collected errors by field. */
+  get all(): Readonly<Record<string, ErrorMessage[]>> {
+    return this.errors;
+  }
+
   get empty(): boolean {
     return Object.keys(this.errors).length === 0;
   }

@@ -169,6 +169,53 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0006-reconcile': {
+    async up(db: Kysely<unknown>) {
+      // One row per (tenant, provider, external id): the primary key is what makes concurrent
+      // first logins of the same identity create exactly one link, on both databases.
+      await db.schema
+        .createTable('identity_provider_links')
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+        .addColumn('identity_provider_id', 'varchar(64)', (c) => c.notNull().references('identity_providers.id').onDelete('cascade'))
+        .addColumn('identity_provider_user_id', 'varchar(255)', (c) => c.notNull())
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('display_name', 'varchar(191)')
+        .addColumn('token', 'text')
+        .addColumn('insert_instant', 'bigint', (c) => c.notNull())
+        .addColumn('last_login_instant', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('identity_provider_links_pk', ['tenant_id', 'identity_provider_id', 'identity_provider_user_id'])
+        .execute();
+      await db.schema.createIndex('identity_provider_links_user').on('identity_provider_links').columns(['user_id', 'identity_provider_id']).execute();
+      // Pending links (CreatePendingLink) and pending onboardings: verified claims held briefly.
+      await db.schema
+        .createTable('pending_actions')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('insert_instant', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('pending_actions_expires_at').on('pending_actions').column('expires_at').execute();
+      // Refresh tokens are stored by SHA-256 only; a family shares the first token's id.
+      await db.schema
+        .createTable('refresh_tokens')
+        .addColumn('token_hash', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('id', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('family_id', 'varchar(64)', (c) => c.notNull())
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+        .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('application_id', 'varchar(64)', (c) => c.notNull().references('applications.id').onDelete('cascade'))
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('insert_instant', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('refresh_tokens_family').on('refresh_tokens').column('family_id').execute();
+      await db.schema.createIndex('refresh_tokens_user').on('refresh_tokens').column('user_id').execute();
+      await db.schema.createIndex('refresh_tokens_expires_at').on('refresh_tokens').column('expires_at').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -241,3 +241,60 @@ export interface ExternalJwtIdentityProvider {
   insertInstant: number;
   lastUpdateInstant: number;
 }
+
+/** FusionAuth's IdentityProviderLink: an external identity tied to a user of one tenant. */
+export interface IdentityProviderLink {
+  tenantId: string;
+  identityProviderId: string;
+  identityProviderUserId: string;
+  userId: string;
+  /** Overwritten on each login (the email or username the external token carried). */
+  displayName?: string;
+  /** Only when given through the Link API; login never stores the external token. */
+  token?: string;
+  insertInstant: number;
+  lastLoginInstant: number;
+}
+
+/** What a pending link or onboarding holds: the verified identity, for a limited time. */
+export interface PendingIdentity {
+  identityProviderId: string;
+  applicationId: string;
+  identityProviderUserId: string;
+  /** The verified claims of the external JWT (never the encoded token). */
+  claims: JsonObject;
+  displayName?: string;
+  email?: string;
+  username?: string;
+  /** Login options carried over to the completing request. */
+  options: { noJWT: boolean; ipAddress?: string };
+}
+
+export interface PendingOnboarding extends PendingIdentity {
+  reason: string;
+  missing: string[];
+}
+
+export interface PendingAction {
+  id: string;
+  kind: 'link' | 'onboarding';
+  tenantId: string;
+  identity: PendingIdentity | PendingOnboarding;
+  insertInstant: number;
+  expiresAt: number;
+}
+
+export interface RefreshTokenRecord {
+  id: string;
+  familyId: string;
+  tenantId: string;
+  userId: string;
+  applicationId: string;
+  status: 'active' | 'rotated' | 'revoked';
+  /** When the family started (the original login); kept across rotations. */
+  startInstant: number;
+  authTime: number;
+  scope?: string;
+  insertInstant: number;
+  expiresAt: number;
+}

@@ -127,6 +127,40 @@ export interface IdentityProviderRow {
   last_update_instant: number;
 }
 
+export interface IdentityProviderLinkRow {
+  tenant_id: string;
+  identity_provider_id: string;
+  identity_provider_user_id: string;
+  user_id: string;
+  display_name: string | null;
+  token: string | null;
+  insert_instant: number;
+  last_login_instant: number;
+}
+
+export interface PendingActionRow {
+  id: string;
+  kind: 'link' | 'onboarding';
+  tenant_id: string;
+  data: string;
+  insert_instant: number;
+  expires_at: number;
+}
+
+export interface RefreshTokenRow {
+  /** SHA-256 (base64url) of the token; the token itself is never stored. */
+  token_hash: string;
+  id: string;
+  family_id: string;
+  tenant_id: string;
+  user_id: string;
+  application_id: string;
+  status: 'active' | 'rotated' | 'revoked';
+  data: string;
+  insert_instant: number;
+  expires_at: number;
+}
+
 export interface MetaRow {
   name: string;
   value: string;
@@ -147,4 +181,7 @@ export interface Database {
   event_log: EventLogRow;
   lambdas: LambdaRow;
   identity_providers: IdentityProviderRow;
+  identity_provider_links: IdentityProviderLinkRow;
+  pending_actions: PendingActionRow;
+  refresh_tokens: RefreshTokenRow;
 }

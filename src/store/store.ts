@@ -7,7 +7,10 @@ import { EventLogRepository } from './repositories/event-log-repository.js';
 import { IdentityProviderRepository } from './repositories/identity-provider-repository.js';
 import { KeyRepository } from './repositories/key-repository.js';
 import { LambdaRepository } from './repositories/lambda-repository.js';
+import { LinkRepository } from './repositories/link-repository.js';
 import { MetaRepository } from './repositories/meta-repository.js';
+import { PendingActionRepository } from './repositories/pending-action-repository.js';
+import { RefreshTokenRepository } from './repositories/refresh-token-repository.js';
 import { RegistrationRepository } from './repositories/registration-repository.js';
 import { ReplayRepository } from './repositories/replay-repository.js';
 import { RevocationRepository } from './repositories/revocation-repository.js';
@@ -38,6 +41,9 @@ export class Store {
   readonly eventLog: EventLogRepository;
   readonly lambdas: LambdaRepository;
   readonly identityProviders: IdentityProviderRepository;
+  readonly links: LinkRepository;
+  readonly pendingActions: PendingActionRepository;
+  readonly refreshTokens: RefreshTokenRepository;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -58,6 +64,9 @@ export class Store {
     this.eventLog = new EventLogRepository(db);
     this.lambdas = new LambdaRepository(db);
     this.identityProviders = new IdentityProviderRepository(db);
+    this.links = new LinkRepository(db);
+    this.pendingActions = new PendingActionRepository(db);
+    this.refreshTokens = new RefreshTokenRepository(db);
   }
 
   static fromHandle(handle: DatabaseHandle): Store {

@@ -6,7 +6,16 @@ import type { HttpServices } from '../services.js';
 type IdParams = { Params: { id: string } };
 
 /** FusionAuth Identity Provider API for External JWT providers (global API keys). */
-export function registerIdentityProviderRoutes(app: FastifyInstance, { identityProviders }: HttpServices): void {
+export function registerIdentityProviderRoutes(app: FastifyInstance, { identityProviders, reconcile }: HttpServices): void {
+  app.get<{ Querystring: { domain?: string; tenantId?: string } }>('/api/identity-provider/lookup', { config: { public: true } }, async (request) =>
+    identityProviders.lookup(request.query.domain, request.query.tenantId ?? request.headers['x-fusionauth-tenantid']),
+  );
+  // Gatehouse: a dry run of a login with an encoded JWT; every step is returned, nothing written.
+  app.post<IdParams>('/api/identity-provider/:id/test', globalKeyOnly, async (request) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const tenantId = request.headers['x-fusionauth-tenantid'];
+    return { result: await reconcile.dryRun(request.params.id, body.encodedJWT, body.applicationId, typeof tenantId === 'string' ? tenantId : undefined) };
+  });
   const search = (request: FastifyRequest) => identityProviders.search(searchCriteria(request));
   app.get('/api/identity-provider/search', globalKeyOnly, search);
   app.post('/api/identity-provider/search', globalKeyOnly, search);

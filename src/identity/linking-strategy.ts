@@ -1,0 +1,78 @@
+import type { ExternalJwtIdentityProvider, IdentityProviderLink, PendingIdentity, User } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { ReconcileError } from './reconcile-error.js';
+
+export type LinkDecision =
+  | { kind: 'linked'; link: IdentityProviderLink; user: User; anonymous: false }
+  | { kind: 'match'; user: User; by: 'email' | 'username'; anonymous: false }
+  | { kind: 'create'; anonymous: boolean }
+  | { kind: 'pendingLink'; anonymous: false };
+
+/**
+ * FusionAuth's linking strategies (`IdentityProviderLinkingStrategy`). An existing link always
+ * wins; otherwise the strategy decides, with FusionAuth's guards: a `false` email-verified claim
+ * never links by email (1.48, fi#2423), a user linked to this provider under another id is never
+ * linked again (fi#2512), and the tenant's link-count limit holds.
+ */
+export async function decideLink(store: Store, provider: ExternalJwtIdentityProvider, tenantId: string, identity: PendingIdentity, noLink: boolean): Promise<LinkDecision> {
+  const link = await store.links.find(tenantId, provider.id, identity.identityProviderUserId);
+  if (link) {
+    const user = await store.users.findById(link.userId);
+    if (!user) throw new ReconcileError('NotLinked', 'The linked user no longer exists.');
+    if (!user.active) throw new ReconcileError('LoginPrevented', 'The user is deactivated.');
+    return { kind: 'linked', link, user, anonymous: false };
+  }
+  if (noLink) throw new ReconcileError('NotLinked', 'No user is linked to this external identity (noLink).');
+  switch (provider.linkingStrategy) {
+    case 'Disabled':
+      throw new ReconcileError('LinkingDisabled', 'No user is linked to this external identity, and this provider links only through the Link API.');
+    case 'CreatePendingLink':
+      return { kind: 'pendingLink', anonymous: false };
+    case 'LinkAnonymously':
+      return { kind: 'create', anonymous: true };
+    case 'LinkByEmail':
+    case 'LinkByEmailForExistingUser': {
+      const existingOnly = provider.linkingStrategy === 'LinkByEmailForExistingUser';
+      if (!identity.email) {
+        if (existingOnly) throw new ReconcileError('MissingEmail', `The token has no ${provider.oauth2.emailClaim} claim to find the user by.`);
+        return { kind: 'create', anonymous: false };
+      }
+      const user = await store.users.findByEmail(tenantId, identity.email);
+      if (!user) {
+        if (existingOnly) throw new ReconcileError('UserDoesNotExistByEmail', 'No user of this tenant has the email of the token.');
+        return { kind: 'create', anonymous: false };
+      }
+      const verified = identity.claims[provider.oauth2.emailVerifiedClaim];
+      if (verified === false || verified === 'false') throw new ReconcileError('UnverifiedEmail', 'A link cannot be established using an unverified email address.');
+      await assertLinkAllowed(store, provider, tenantId, user);
+      return { kind: 'match', user, by: 'email', anonymous: false };
+    }
+    case 'LinkByUsername':
+    case 'LinkByUsernameForExistingUser': {
+      const existingOnly = provider.linkingStrategy === 'LinkByUsernameForExistingUser';
+      if (!identity.username) {
+        if (existingOnly) throw new ReconcileError('MissingUsername', `The token has no ${provider.oauth2.usernameClaim} claim to find the user by.`);
+        return { kind: 'create', anonymous: false };
+      }
+      const user = await store.users.findByUsername(tenantId, identity.username);
+      if (!user) {
+        if (existingOnly) throw new ReconcileError('UserDoesNotExistByUsername', 'No user of this tenant has the username of the token.');
+        return { kind: 'create', anonymous: false };
+      }
+      await assertLinkAllowed(store, provider, tenantId, user);
+      return { kind: 'match', user, by: 'username', anonymous: false };
+    }
+  }
+}
+
+/**
+ * A user may take another link to this provider only if it has none yet (strategies) or, through
+ * the Link API, while under the tenant's `limitUserLinkCount`.
+ */
+export async function assertLinkAllowed(store: Store, provider: ExternalJwtIdentityProvider, tenantId: string, user: User, viaLinkApi = false): Promise<void> {
+  if (!user.active) throw new ReconcileError('LoginPrevented', 'The user is deactivated.');
+  const links = await store.links.listByUser(user.id, provider.id);
+  if (!viaLinkApi && links.length > 0) throw new ReconcileError('UserAlreadyLinked', 'The user is already linked to this identity provider under another identity.');
+  const limit = provider.tenantConfiguration[tenantId]?.limitUserLinkCount;
+  if (limit?.enabled && links.length >= limit.maximumLinks) throw new ReconcileError('LinkCountExceeded', `The user has reached the limit of ${limit.maximumLinks} links to this identity provider.`);
+}

@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+import type { PendingAction } from '../records.js';
+import type { Database } from '../schema.js';
+
+/** Pending links and onboardings: short-lived, consumed at most once. */
+export class PendingActionRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(action: PendingAction): Promise<void> {
+    await this.db
+      .insertInto('pending_actions')
+      .values({
+        id: action.id,
+        kind: action.kind,
+        tenant_id: action.tenantId,
+        data: JSON.stringify(action.identity),
+        insert_instant: action.insertInstant,
+        expires_at: action.expiresAt,
+      })
+      .execute();
+  }
+
+  /** The action if it exists, is of this kind and has not expired. */
+  async find(id: string, kind: PendingAction['kind'], now: number): Promise<PendingAction | undefined> {
+    const row = await this.db.selectFrom('pending_actions').selectAll().where('id', '=', id).where('kind', '=', kind).where('expires_at', '>', now).executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      kind: row.kind,
+      tenantId: row.tenant_id,
+      identity: JSON.parse(row.data) as PendingAction['identity'],
+      insertInstant: Number(row.insert_instant),
+      expiresAt: Number(row.expires_at),
+    };
+  }
+
+  /** Deletes the action; true for exactly one of several concurrent consumers. */
+  async consume(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('pending_actions').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  }
+
+  async purge(now: number): Promise<number> {
+    const result = await this.db.deleteFrom('pending_actions').where('expires_at', '<=', now).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
