@@ -105,7 +105,13 @@ export class ReconcileService {
   async login(request: ReconcileRequest): Promise<ReconcileOutcome> {
     const { provider, application, tenant } = await this.resolve(request.identityProviderId, request.applicationId, request.tenantId);
     const steps: VerificationStep[] = [];
-    const identity = await this.verify(provider, request.encodedJWT, request.audiences, steps);
+    let identity: PendingIdentity;
+    try {
+      identity = await this.verify(provider, request.encodedJWT, request.audiences, steps);
+    } catch (error) {
+      await this.trace(provider, steps);
+      throw error;
+    }
     return this.run(
       { tenant, provider, application, identity, options: { noLink: request.noLink === true, noJWT: request.noJWT === true, authenticationType: request.authenticationType, ...(request.scope ? { scope: request.scope } : {}) } },
       steps,
@@ -245,7 +251,7 @@ export class ReconcileService {
       if (error instanceof ReconcileError) steps.push({ title: 'Result', success: false, detail: `${error.publicCode} ${error.message}` });
       throw error;
     } finally {
-      await this.trace(subject, steps);
+      await this.trace(subject.provider, steps);
     }
   }
 
@@ -434,10 +440,10 @@ export class ReconcileService {
   }
 
   /** With the provider's `debug` on, each reconcile writes its step trace (no token, no claim values). */
-  private async trace(subject: Subject, steps: VerificationStep[]): Promise<void> {
-    if (!subject.provider.debug) return;
+  private async trace(provider: ExternalJwtIdentityProvider, steps: VerificationStep[]): Promise<void> {
+    if (!provider.debug) return;
     const lines = steps.map((s) => `${s.success ? 'ok  ' : 'FAIL'} ${s.title}: ${s.detail}`);
-    await this.deps.eventLog.write('Debug', `Reconcile trace for identity provider ${subject.provider.name} (${subject.provider.id}):\n${lines.join('\n')}`);
+    await this.deps.eventLog.write('Debug', `Reconcile trace for identity provider ${provider.name} (${provider.id}):\n${lines.join('\n')}`);
   }
 }
 
