@@ -23,6 +23,9 @@ import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
 import type { OAuthContext } from './oauth/context.js';
 import { clientCredentialsGrant } from './oauth/grants/client-credentials.js';
+import { jwtBearerGrant } from './oauth/grants/jwt-bearer.js';
+import { refreshTokenGrant } from './oauth/grants/refresh-token.js';
+import { tokenExchangeGrant } from './oauth/grants/token-exchange.js';
 import { GrantRegistry } from './oauth/grants/grant.js';
 import { allowedScopesPolicy } from './oauth/scope.js';
 import { RoleService } from './smart/role-service.js';
@@ -71,7 +74,6 @@ export function buildServices(
   const keys = new KeyService(store, masterKey, clock);
   const tenants = new TenantService(store, keys, clock);
   const applications = new ApplicationService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp });
-  const grants = new GrantRegistry().register(clientCredentialsGrant);
   const roles = new RoleService(store, clock);
   const smartPolicy = new SmartClientPolicy(store, roles, clock, config.publicUrl);
   const oauth: OAuthContext = {
@@ -87,6 +89,11 @@ export function buildServices(
   const eventLog = new EventLog(store, clock);
   const userTokens = new UserTokenService(oauth);
   const reconcile = new ReconcileService({ store, clock, verifier: { store, keys, remoteJwks, clock }, lambdas: lambdaRunner, eventLog, tokens: userTokens });
+  const grants = new GrantRegistry()
+    .register(clientCredentialsGrant)
+    .register(refreshTokenGrant(userTokens))
+    .register(tokenExchangeGrant(reconcile))
+    .register(jwtBearerGrant(reconcile));
   return {
     config,
     store,

@@ -39,6 +39,10 @@ export interface ReconcileRequest {
   scope?: string;
   /** RFC 7523 JWT bearer: `aud` must name Gatehouse instead of the provider's audiences. */
   audiences?: string[];
+  /** Issue no refresh token even where the application generates them (JWT bearer). */
+  noRefreshToken?: boolean;
+  /** Runs on the verified claims before anything else (JWT bearer: consume the jti). */
+  afterVerify?: (claims: JsonObject) => Promise<void>;
 }
 
 export interface ReconcileTrace {
@@ -69,7 +73,7 @@ interface Subject {
   application: Application | undefined;
   identity: PendingIdentity;
   input?: JsonObject;
-  options: { noLink: boolean; noJWT: boolean; authenticationType: AuthenticationType; scope?: string };
+  options: { noLink: boolean; noJWT: boolean; noRefreshToken?: boolean; authenticationType: AuthenticationType; scope?: string };
 }
 
 /** What a reconcile would write, computed before any write. */
@@ -108,12 +112,13 @@ export class ReconcileService {
     let identity: PendingIdentity;
     try {
       identity = await this.verify(provider, request.encodedJWT, request.audiences, steps);
+      await request.afterVerify?.(identity.claims);
     } catch (error) {
       await this.trace(provider, steps);
       throw error;
     }
     return this.run(
-      { tenant, provider, application, identity, options: { noLink: request.noLink === true, noJWT: request.noJWT === true, authenticationType: request.authenticationType, ...(request.scope ? { scope: request.scope } : {}) } },
+      { tenant, provider, application, identity, options: { noLink: request.noLink === true, noJWT: request.noJWT === true, noRefreshToken: request.noRefreshToken === true, authenticationType: request.authenticationType, ...(request.scope ? { scope: request.scope } : {}) } },
       steps,
     );
   }
@@ -413,7 +418,7 @@ export class ReconcileService {
         authenticationType: subject.options.authenticationType,
         authTime: nowSeconds(clock),
         ...(subject.options.scope ? { scope: subject.options.scope } : {}),
-        withRefreshToken: refreshTokensEnabled(application, publicRegistration),
+        withRefreshToken: !subject.options.noRefreshToken && refreshTokensEnabled(application, publicRegistration),
       });
     }
     return { kind: 'loggedIn', user: view, registration: publicRegistration, tokens, created, steps, logs };

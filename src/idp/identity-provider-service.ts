@@ -134,7 +134,7 @@ export class IdentityProviderService {
     const applicationConfiguration: ExternalJwtIdentityProvider['applicationConfiguration'] = {};
     for (const [appId, config] of Object.entries(object(input.applicationConfiguration))) {
       const c = object(config);
-      applicationConfiguration[appId] = { enabled: c.enabled === true, createRegistration: c.createRegistration !== false };
+      applicationConfiguration[appId] = { enabled: c.enabled === true, createRegistration: c.createRegistration !== false, ...(c.allowPublicClients === true ? { allowPublicClients: true } : {}) };
     }
     const tenantConfiguration: ExternalJwtIdentityProvider['tenantConfiguration'] = {};
     for (const [tenantId, config] of Object.entries(object(input.tenantConfiguration))) {

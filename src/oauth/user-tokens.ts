@@ -31,7 +31,7 @@ export interface UserTokens {
   refreshTokenId?: string;
 }
 
-export type RefreshErrorCode = 'NOT_FOUND' | 'EXPIRED' | 'REUSED' | 'REVOKED' | 'WRONG_CLIENT' | 'USER_INACTIVE' | 'NOT_REGISTERED';
+export type RefreshErrorCode = 'SCOPE_NOT_GRANTED' | 'NOT_FOUND' | 'EXPIRED' | 'REUSED' | 'REVOKED' | 'WRONG_CLIENT' | 'USER_INACTIVE' | 'NOT_REGISTERED';
 
 export class RefreshTokenError extends Error {
   constructor(
@@ -103,9 +103,10 @@ export class UserTokenService {
   /**
    * Rotates a refresh token: the presented one becomes `rotated`, a new one of the same family is
    * issued with a fresh access token built from the user's current state. `applicationId`, when
-   * given (token endpoint), must be the application the token was issued to.
+   * given (token endpoint), must be the application the token was issued to; `scope`, when
+   * given, must be the original grant's (RFC 6749 §6: narrowing is not supported).
    */
-  async refresh(refreshToken: string, applicationId?: string): Promise<{ tokens: UserTokens; user: User; application: Application; record: RefreshTokenRecord }> {
+  async refresh(refreshToken: string, applicationId?: string, scope?: string): Promise<{ tokens: UserTokens; user: User; application: Application; record: RefreshTokenRecord }> {
     const { store, clock } = this.ctx;
     const hash = sha256(refreshToken);
     const record = await store.refreshTokens.findByHash(hash);
@@ -113,6 +114,7 @@ export class UserTokenService {
     if (applicationId !== undefined && record.applicationId !== applicationId) throw new RefreshTokenError('WRONG_CLIENT', 'The refresh token was issued to another client.');
     if (record.expiresAt <= clock.now()) throw new RefreshTokenError('EXPIRED', 'The refresh token has expired.');
     if (record.status === 'revoked') throw new RefreshTokenError('REVOKED', 'The refresh token has been revoked.');
+    if (scope !== undefined && scope !== (record.scope ?? '')) throw new RefreshTokenError('SCOPE_NOT_GRANTED', 'A refresh keeps the scope of the original grant.');
     // The conditional update is the arbiter between racing uses: exactly one rotates the token.
     if (record.status === 'rotated' || !(await store.refreshTokens.markRotated(hash))) {
       await store.refreshTokens.revokeFamily(record.familyId);

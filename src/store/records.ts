@@ -202,7 +202,8 @@ export interface ExternalJwtIdentityProvider {
   name: string;
   enabled: boolean;
   debug: boolean;
-  applicationConfiguration: Record<string, { enabled: boolean; createRegistration: boolean }>;
+  /** Per application; Gatehouse adds `allowPublicClients` (token exchange by public clients). */
+  applicationConfiguration: Record<string, { enabled: boolean; createRegistration: boolean; allowPublicClients?: boolean }>;
   claimMap: Record<string, ClaimMapTarget>;
   attributeMappings: Record<string, string>;
   lambdaConfiguration: { reconcileId?: string };

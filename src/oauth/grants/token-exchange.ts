@@ -1,0 +1,95 @@
+import { ReconcileError } from '../../identity/reconcile-error.js';
+import type { ReconcileService } from '../../identity/reconcile-service.js';
+import type { Application } from '../../store/records.js';
+import { issueIdToken } from '../id-token.js';
+import { OAuthError } from '../errors.js';
+import { parseScope } from '../scope.js';
+import type { Grant } from './grant.js';
+import { pendingOAuthError, reconcileOAuthError } from './reconcile-oauth-error.js';
+import { selectSubjectProvider } from './subject-provider.js';
+
+export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const TYPE = 'urn:ietf:params:oauth:token-type:';
+const SUBJECT_TYPES = new Set([`${TYPE}jwt`, `${TYPE}id_token`]);
+const REQUESTED_TYPES = new Set([`${TYPE}access_token`, `${TYPE}refresh_token`, `${TYPE}id_token`]);
+/** Scopes a user token may carry besides the application's `allowedScopes`. */
+const USER_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
+
+/** RFC 6749 §3.3 against what the application allows; `undefined` when no scope was asked. */
+export function grantUserScopes(application: Application, raw: string | undefined): string[] | undefined {
+  const requested = parseScope(raw);
+  if (requested === undefined || requested.length === 0) return undefined;
+  const allowed = new Set([...USER_SCOPES, ...(application.oauthConfiguration.allowedScopes ?? [])]);
+  const refused = requested.filter((s) => !allowed.has(s));
+  if (refused.length > 0) throw new OAuthError('invalid_scope', `Scopes not available to this client: ${refused.join(' ').slice(0, 200)}.`);
+  return requested;
+}
+
+/**
+ * RFC 8693 token exchange, external → Gatehouse (Keycloak's legacy V1 mobile flow, with its gaps
+ * closed): the subject token is an external JWT or ID token of a provider enabled for the
+ * client's application, verified by that provider's keys, issuer and audiences, then reconciled
+ * like a login. Public clients (mobile apps) only where the provider's application configuration
+ * says `allowPublicClients`. No delegation (`actor_token`), no `resource`.
+ */
+export function tokenExchangeGrant(reconcile: ReconcileService): Grant {
+  return {
+    grantType: TOKEN_EXCHANGE,
+    parameters: ['subject_token', 'subject_token_type'],
+    async handle(ctx, request, client) {
+      const { params, tenant } = request;
+      const { application } = client;
+      const subjectType = params.get('subject_token_type')!;
+      if (!SUBJECT_TYPES.has(subjectType)) throw new OAuthError('invalid_request', 'subject_token_type must be urn:ietf:params:oauth:token-type:jwt or :id_token.');
+      if (params.has('actor_token') || params.has('actor_token_type')) throw new OAuthError('invalid_request', 'Delegation (actor_token) is not supported.');
+      if (params.has('resource')) throw new OAuthError('invalid_target', 'resource is not supported; use audience.');
+      const requestedType = params.get('requested_token_type') ?? `${TYPE}access_token`;
+      if (!REQUESTED_TYPES.has(requestedType)) throw new OAuthError('invalid_request', 'requested_token_type must be an access, refresh or ID token type.');
+      const audience = params.get('audience');
+      const ownAudiences = [application.oauthConfiguration.clientId, application.oauthConfiguration.accessTokenAudience].filter(Boolean);
+      if (audience !== undefined && !ownAudiences.includes(audience)) throw new OAuthError('invalid_target', 'audience must name this client.');
+      const scopes = grantUserScopes(application, params.get('scope'));
+
+      const subjectToken = params.get('subject_token')!;
+      const provider = await selectSubjectProvider(ctx.store, application, subjectToken, params.get('subject_issuer'), 'invalid_request');
+      if (client.method === 'none' && provider.applicationConfiguration[application.id]?.allowPublicClients !== true) {
+        throw new OAuthError('unauthorized_client', 'Public clients may not exchange tokens of this identity provider.');
+      }
+      let outcome;
+      try {
+        outcome = await reconcile.login({
+          identityProviderId: provider.id,
+          applicationId: application.id,
+          encodedJWT: subjectToken,
+          tenantId: tenant.id,
+          authenticationType: 'TOKEN_EXCHANGE',
+          ...(scopes ? { scope: scopes.join(' ') } : {}),
+        });
+      } catch (error) {
+        if (error instanceof ReconcileError) throw reconcileOAuthError(error, 'invalid_request');
+        throw error;
+      }
+      if (outcome.kind !== 'loggedIn') throw pendingOAuthError(outcome, 'invalid_request');
+      const tokens = outcome.tokens!;
+      const scope = scopes ? { scope: scopes.join(' ') } : {};
+      if (requestedType === `${TYPE}refresh_token`) {
+        if (!tokens.refreshToken) throw new OAuthError('invalid_request', 'This application issues no refresh tokens for this user.');
+        return { access_token: tokens.refreshToken, issued_token_type: requestedType, token_type: 'N_A', ...scope };
+      }
+      const idToken = () => issueIdToken(ctx, tenant, application, outcome.user, tokens.claims.auth_time as number);
+      if (requestedType === `${TYPE}id_token`) {
+        const issued = await idToken();
+        return { access_token: issued.token, issued_token_type: requestedType, token_type: 'N_A', expires_in: issued.expiresIn, ...scope };
+      }
+      return {
+        access_token: tokens.token,
+        issued_token_type: requestedType,
+        token_type: 'Bearer',
+        expires_in: tokens.expiresIn,
+        ...scope,
+        ...(tokens.refreshToken ? { refresh_token: tokens.refreshToken } : {}),
+        ...(scopes?.includes('openid') ? { id_token: (await idToken()).token } : {}),
+      };
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import type { Application, Tenant, User } from '../store/records.js';
+import type { OAuthContext } from './context.js';
+import { accessTokenLifetime, issueAccessToken } from './token-issuer.js';
+import type { IssuedToken } from './token-issuer.js';
+
+/**
+ * An OpenID Connect ID token (OIDC Core §2) for a user, audience the client: returned by token
+ * exchange when `openid` is requested, as the mobile examples expect from Keycloak.
+ */
+export function issueIdToken(ctx: OAuthContext, tenant: Tenant, application: Application, user: User, authTime: number): Promise<IssuedToken> {
+  return issueAccessToken(
+    ctx,
+    tenant,
+    {
+      sub: user.id,
+      aud: application.oauthConfiguration.clientId,
+      azp: application.oauthConfiguration.clientId,
+      auth_time: authTime,
+      ...(user.email ? { email: user.email, email_verified: user.verified } : {}),
+      ...(user.username ? { preferred_username: user.username } : {}),
+      ...(user.firstName ? { given_name: user.firstName } : {}),
+      ...(user.lastName ? { family_name: user.lastName } : {}),
+      ...(user.fullName ? { name: user.fullName } : {}),
+      ...(user.birthDate ? { birthdate: user.birthDate } : {}),
+    },
+    accessTokenLifetime(tenant, application),
+  );
+}
