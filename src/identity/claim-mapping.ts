@@ -23,6 +23,7 @@ export function applyClaimMap(provider: ExternalJwtIdentityProvider, claims: Jso
  * FusionAuth `attributeMappings` (1.65): target `user.<path>` or `registration.<path>` (dots
  * separate levels), source a JSON Pointer (RFC 6901) into the claims, or a dot path that is read
  * as one. Unresolvable sources are ignored; `user.password` and identifiers are never set.
+ * Unlike FusionAuth, they may be combined with a reconcile lambda, which then sees their result.
  */
 export function applyAttributeMappings(provider: ExternalJwtIdentityProvider, claims: JsonObject, user: JsonObject, registration: JsonObject | undefined): void {
   for (const [target, source] of Object.entries(provider.attributeMappings)) {

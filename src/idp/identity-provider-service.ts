@@ -6,6 +6,7 @@ import type { Clock } from '../lib/clock.js';
 import { isUuid, newId } from '../lib/ids.js';
 import { ASYMMETRIC_ALGORITHMS } from '../keys/algorithms.js';
 import { mergePatch } from '../identity/request-body.js';
+import { applyPreset } from './presets.js';
 import type { ClaimMapTarget, ExternalJwtIdentityProvider, JsonObject, LinkingStrategy } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
@@ -90,7 +91,7 @@ export class IdentityProviderService {
   }
 
   async create(body: unknown, id?: string): Promise<ExternalJwtIdentityProvider> {
-    const input = unwrapProvider(body);
+    const input = applyPreset(unwrapProvider(body));
     const provider = this.build(input, id ?? (typeof input.id === 'string' ? input.id : newId()));
     await this.validate(provider, input);
     if (await this.store.identityProviders.findById(provider.id)) {
@@ -102,7 +103,7 @@ export class IdentityProviderService {
 
   async update(id: string, body: unknown, patch = false): Promise<ExternalJwtIdentityProvider> {
     const existing = await this.get(id);
-    const input = unwrapProvider(body);
+    const input = applyPreset(unwrapProvider(body));
     const errors = new FieldErrors();
     if (input.tenantId !== undefined && input.tenantId !== existing.tenantId) errors.add('identityProvider.tenantId', 'notAllowed', 'The tenant of an identity provider cannot change.');
     if (input.type !== undefined && input.type !== existing.type) errors.add('identityProvider.type', 'notAllowed', 'The type of an identity provider cannot change.');
@@ -203,9 +204,6 @@ export class IdentityProviderService {
     }
     for (const [field, target] of Object.entries(provider.claimMap)) {
       if (!CLAIM_TARGETS.includes(target)) errors.add(at(`claimMap.${field}`), 'invalid', `One of ${CLAIM_TARGETS.join(', ')}.`);
-    }
-    if (Object.keys(provider.attributeMappings).length > 0 && provider.lambdaConfiguration.reconcileId) {
-      errors.add(at('attributeMappings'), 'notAllowed', 'attributeMappings cannot be combined with a reconcile lambda.');
     }
     if (provider.linkingStrategy === 'LinkAnonymously' && provider.lambdaConfiguration.reconcileId) {
       errors.add(at('lambdaConfiguration.reconcileId'), 'notAllowed', 'LinkAnonymously runs no reconcile lambda.');
