@@ -11,7 +11,8 @@ import type { JsonObject } from '../store/records.js';
  * applications and users, and identity providers, applied idempotently at start (like FusionAuth Kickstart and Keycloak realm import) so a
  * deployment is reproducible from one file. Every object carries a fixed UUID: an object that
  * exists is updated to the file's state, one that does not is created. `${name}` takes a value
- * from `variables`, `${env.NAME}` from the environment. It runs in one transaction: all or nothing.
+ * from `variables`, `${env.NAME}` from the environment (`${env.NAME:-fallback}` when it may be
+ * unset; variables may use the environment too). It runs in one transaction: all or nothing.
  */
 export interface KickstartSummary {
   created: string[];
@@ -48,7 +49,7 @@ const TENANT_CHILDREN = ['roles', 'applications', 'users'];
 
 export async function applyKickstart(services: HttpServices, raw: JsonObject, env: NodeJS.ProcessEnv): Promise<KickstartSummary> {
   for (const key of Object.keys(raw)) if (!TOP_LEVEL.includes(key)) throw new KickstartError(`unknown top-level entry "${key}"`);
-  const variables = isPlainObject(raw.variables) ? raw.variables : {};
+  const variables = isPlainObject(raw.variables) ? (substitute(raw.variables, {}, env, 'variables') as JsonObject) : {};
   const document = substitute(raw, variables, env, '') as JsonObject;
   const summary: KickstartSummary = { created: [], updated: [], unchanged: [] };
 
@@ -172,9 +173,9 @@ async function at<T>(path: string, step: () => Promise<T>): Promise<T> {
 
 function substitute(value: unknown, variables: JsonObject, env: NodeJS.ProcessEnv, path: string): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Za-z0-9_.]+)\}/g, (_, name: string) => {
+    return value.replace(/\$\{([A-Za-z0-9_.]+)(?::-([^}]*))?\}/g, (_, name: string, fallback: string | undefined) => {
       if (name.startsWith('env.')) {
-        const fromEnv = env[name.slice(4)];
+        const fromEnv = env[name.slice(4)] ?? fallback;
         if (fromEnv === undefined) throw new KickstartError(`${path}: environment variable ${name.slice(4)} is not set`);
         return fromEnv;
       }
