@@ -276,7 +276,7 @@ for (const kind of selectedKinds()) {
         assert.equal(a.issuer, `${server.publicUrl}/t/default`);
         assert.equal(a.token_endpoint, tokenUrl(server));
         assert.equal(a.jwks_uri, `${server.publicUrl}/t/default/.well-known/jwks.json`);
-        assert.deepEqual(a.grant_types_supported, ['client_credentials']);
+        assert.deepEqual(a.grant_types_supported, ['client_credentials', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange', 'urn:ietf:params:oauth:grant-type:jwt-bearer']);
         assert.equal('authorization_endpoint' in a, false);
         assert.ok((a.token_endpoint_auth_methods_supported as string[]).includes('private_key_jwt'));
         assert.ok((a.token_endpoint_auth_signing_alg_values_supported as string[]).includes('ES384'));

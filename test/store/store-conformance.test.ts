@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '../../src/store/database.js';
 import type { Application, ApiKey, StoredKey, Tenant, User } from '../../src/store/records.js';
 import { Store } from '../../src/store/store.js';
+import { isUniqueViolation } from '../../src/store/unique-violation.js';
 import { createTestDatabase, selectedKinds } from '../helpers/databases.js';
 import type { TestDatabase } from '../helpers/databases.js';
 
@@ -85,7 +86,7 @@ for (const kind of selectedKinds()) {
       try {
         const results = await Promise.all(handles.map((s) => s.migrate().catch((error: Error) => error)));
         const applied = results.filter((r): r is string[] => Array.isArray(r)).flat();
-        assert.deepEqual(applied, ['0001-foundation', '0002-smart-roles', '0003-event-log', '0004-lambdas', '0005-identity-providers']);
+        assert.deepEqual(applied, ['0001-foundation', '0002-smart-roles', '0003-event-log', '0004-lambdas', '0005-identity-providers', '0006-reconcile']);
         for (const r of results) if (r instanceof Error && kind === 'postgres') assert.fail(`migration failed: ${r.message}`);
         await handles[0].ping();
       } finally {
@@ -217,6 +218,59 @@ for (const kind of selectedKinds()) {
     it('deleting reports whether a row was there', async () => {
       assert.equal(await store.users.delete(uuid(24)), true);
       assert.equal(await store.users.delete(uuid(24)), false);
+    });
+
+    it('links: one row per external identity, concurrent inserts get exactly one success, deleted with the user', async () => {
+      const provider = {
+        id: uuid(60), type: 'ExternalJWT' as const, name: 'conformance provider', enabled: true, debug: false, applicationConfiguration: {}, claimMap: {}, attributeMappings: {},
+        lambdaConfiguration: {}, linkingStrategy: 'LinkByEmail' as const, headerKeyParameter: 'kid', verificationKeyIds: [], keys: {}, domains: [],
+        oauth2: { uniqueIdClaim: 'sub', emailClaim: 'email', emailVerifiedClaim: 'email_verified', usernameClaim: 'preferred_username' },
+        tenantConfiguration: {}, source: 'System', data: {}, audiences: [], allowedAlgorithms: ['ES256'], clockSkewSeconds: 0, insertInstant: T, lastUpdateInstant: T,
+      };
+      await store.identityProviders.insert(provider);
+      await store.users.insert(user(uuid(61), uuid(1), 'linked@example.com'));
+      await store.users.insert(user(uuid(62), uuid(1), 'other@example.com'));
+      const link = (userId: string) => ({ tenantId: uuid(1), identityProviderId: uuid(60), identityProviderUserId: 'ext-1', userId, insertInstant: T, lastLoginInstant: T });
+      const results = await Promise.allSettled([store.links.insert(link(uuid(61))), store.links.insert(link(uuid(62)))]);
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      assert.equal(isUniqueViolation(rejected.reason), true);
+      const found = await store.links.find(uuid(1), uuid(60), 'ext-1');
+      assert.ok(found);
+      assert.equal(await store.links.find(uuid(2), uuid(60), 'ext-1'), undefined, 'links are per tenant');
+      await store.links.touch(found, T + 5, 'Display');
+      assert.equal((await store.links.find(uuid(1), uuid(60), 'ext-1'))?.displayName, 'Display');
+      assert.equal((await store.links.listByUser(found.userId, uuid(60))).length, 1);
+      await store.users.delete(found.userId);
+      assert.equal(await store.links.find(uuid(1), uuid(60), 'ext-1'), undefined, 'cascade on user delete');
+    });
+
+    it('pending actions expire and are consumed exactly once', async () => {
+      const identity = { identityProviderId: uuid(60), applicationId: '', identityProviderUserId: 'p', claims: { sub: 'p' }, options: { noJWT: false } };
+      await store.pendingActions.insert({ id: uuid(70), kind: 'link', tenantId: uuid(1), identity, insertInstant: T, expiresAt: T + 1000 });
+      assert.deepEqual((await store.pendingActions.find(uuid(70), 'link', T))?.identity, identity);
+      assert.equal(await store.pendingActions.find(uuid(70), 'onboarding', T), undefined, 'kind must match');
+      assert.equal(await store.pendingActions.find(uuid(70), 'link', T + 1000), undefined, 'expired');
+      const consumed = await Promise.all([store.pendingActions.consume(uuid(70)), store.pendingActions.consume(uuid(70))]);
+      assert.deepEqual(consumed.sort(), [false, true]);
+      await store.pendingActions.insert({ id: uuid(71), kind: 'onboarding', tenantId: uuid(1), identity, insertInstant: T, expiresAt: T + 1000 });
+      assert.equal(await store.pendingActions.purge(T + 1000), 1);
+    });
+
+    it('refresh tokens: rotation is won by exactly one caller; a family is revoked together', async () => {
+      await store.applications.insert(application(uuid(80), uuid(1), 'refresh-client'));
+      await store.users.insert(user(uuid(81), uuid(1), 'refresh@example.com'));
+      const record = (id: string, familyId: string) => ({
+        id, familyId, tenantId: uuid(1), userId: uuid(81), applicationId: uuid(80), status: 'active' as const, startInstant: T, authTime: 1, scope: 'openid', insertInstant: T, expiresAt: T + 60_000,
+      });
+      await store.refreshTokens.insert('hash-1', record(uuid(82), uuid(82)));
+      await store.refreshTokens.insert('hash-2', record(uuid(83), uuid(82)));
+      assert.equal((await store.refreshTokens.findByHash('hash-1'))?.scope, 'openid');
+      const wins = await Promise.all([store.refreshTokens.markRotated('hash-1'), store.refreshTokens.markRotated('hash-1')]);
+      assert.deepEqual(wins.sort(), [false, true]);
+      assert.equal(await store.refreshTokens.revokeFamily(uuid(82)), 2);
+      assert.equal((await store.refreshTokens.findById(uuid(83)))?.status, 'revoked');
+      assert.equal(await store.refreshTokens.purge(T + 60_000), 2);
     });
   });
 }
