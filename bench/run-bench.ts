@@ -14,9 +14,10 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchClient, clientCredentialsBody } from './assertions.js';
+import { BENCH_IDP_AUDIENCE, BENCH_IDP_ISSUER, BENCH_LAMBDA, benchIssuer } from './id-tokens.js';
 import { drive } from './load.js';
 import type { LoadResult } from './load.js';
-import { rssMb, startProcess } from './processes.js';
+import { cpuMs, rssMb, startProcess } from './processes.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const warmupSeconds = Number(process.env.BENCH_WARMUP ?? 3);
@@ -31,6 +32,11 @@ const KT_TENANT_ID = 'b0000000-0000-4000-8000-000000000011';
 const KT_ROLE_ID = 'b0000000-0000-4000-8000-000000000012';
 const KT_APP_ID = 'b0000000-0000-4000-8000-000000000013';
 const KT_OTHER_APP_ID = 'b0000000-0000-4000-8000-000000000014';
+const PATIENT_APP_ID = 'b0000000-0000-4000-8000-000000000021';
+const LAMBDA_ID = 'b0000000-0000-4000-8000-000000000022';
+const IDP_ID = 'b0000000-0000-4000-8000-000000000023';
+/** Returning users: this many identities, each logged in once before the measured runs. */
+const RETURNING_USERS = 1000;
 
 /** A Koppeltaal role of ten permissions: all, own and granted origins. */
 const KOPPELTAAL_PERMISSIONS = [
@@ -59,13 +65,15 @@ const fmt = (r: LoadResult) => `${r.requestsPerSecond.toFixed(0).padStart(7)} gr
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
   const client = benchClient();
-  const jwksServer = createServer((_request, response) => {
+  const issuer = benchIssuer();
+  const jwksServer = createServer((request, response) => {
     response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' });
-    response.end(JSON.stringify({ keys: [client.publicJwk] }));
+    response.end(JSON.stringify({ keys: [request.url === '/idp/jwks' ? issuer.publicJwk : client.publicJwk] }));
   });
   await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
   const jwksAddress = jwksServer.address();
   const jwksUri = `http://127.0.0.1:${typeof jwksAddress === 'object' && jwksAddress ? jwksAddress.port : 0}/jwks.json`;
+  const idpJwksUri = jwksUri.replace('/jwks.json', '/idp/jwks');
 
   const results: string[] = [];
   try {
@@ -87,6 +95,13 @@ async function main(): Promise<void> {
                 name: 'bench client',
                 oauthConfiguration: { clientId: 'bench-client', clientAuthenticationMethod: 'private_key_jwt', jwksUri, enabledGrants: ['client_credentials'], allowedScopes: ['system/*.rs'] },
               },
+              {
+                id: PATIENT_APP_ID,
+                name: 'patient app',
+                roles: [{ name: 'patient', isDefault: true }],
+                loginConfiguration: { generateRefreshTokens: true },
+                oauthConfiguration: { clientId: 'patient-app', clientAuthenticationMethod: 'none', enabledGrants: [] },
+              },
             ],
           },
           {
@@ -104,6 +119,22 @@ async function main(): Promise<void> {
                 smartConfiguration: { roleId: KT_ROLE_ID },
               },
             ],
+          },
+        ],
+        lambdas: [{ id: LAMBDA_ID, name: 'mimoto reconcile', type: 'ExternalJWTReconcile', body: BENCH_LAMBDA }],
+        identityProviders: [
+          {
+            id: IDP_ID,
+            type: 'ExternalJWT',
+            name: 'mimoto',
+            enabled: true,
+            headerKeyParameter: 'kid',
+            jwksUri: idpJwksUri,
+            issuer: BENCH_IDP_ISSUER,
+            audiences: [BENCH_IDP_AUDIENCE],
+            oauth2: { uniqueIdClaim: 'ext-mimoto-original-sub-unique', emailClaim: 'urn:telematik:claims:email' },
+            lambdaConfiguration: { reconcileId: LAMBDA_ID },
+            applicationConfiguration: { [PATIENT_APP_ID]: { enabled: true, createRegistration: true } },
           },
         ],
       }),
@@ -136,6 +167,19 @@ async function main(): Promise<void> {
     const baselineRuns: LoadResult[] = [];
     const ktTokenUrl = `http://localhost:${port}/t/koppeltaal/oauth2/token`;
     const ktBody = () => clientCredentialsBody(client, 'kt-module', ktTokenUrl);
+    const loginBody = (uniqueId: string, email: string) => JSON.stringify({ applicationId: PATIENT_APP_ID, identityProviderId: IDP_ID, encodedJWT: issuer.idToken(uniqueId, email) });
+    const returningBody = () => {
+      const n = Math.floor(Math.random() * RETURNING_USERS);
+      return loginBody(`X-returning-${n}`, `returning-${n}@example.de`);
+    };
+    let newUsers = 0;
+    const newUserBody = () => {
+      newUsers += 1;
+      return loginBody(`X-new-${newUsers}-${randomBytes(4).toString('hex')}`, `new-${newUsers}-${randomBytes(4).toString('hex')}@example.de`);
+    };
+    const json = { 'content-type': 'application/json' };
+    const returningRuns: (LoadResult & { cpuMsPerRequest: number })[] = [];
+    const newUserRuns: (LoadResult & { cpuMsPerRequest: number })[] = [];
     let loadedRss = 0;
     // Alternate baseline and Gatehouse so drift on the machine hits both alike; compare medians.
     for (let round = 0; round < rounds; round++) {
@@ -149,7 +193,7 @@ async function main(): Promise<void> {
       await baseline.stop();
 
       const server = await startProcess(
-        ['dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data'), '--log-level', 'warn', '--fetch-allow-http', 'true'],
+        [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gh-prof'] : []), 'dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data'), '--log-level', 'warn', '--fetch-allow-http', 'true'],
         { ...process.env, DATABASE_URL: '' },
         `http://127.0.0.1:${port}/ready`,
       );
@@ -163,12 +207,30 @@ async function main(): Promise<void> {
         koppeltaalRuns.push(await koppeltaal());
         gatehouseRuns.push(await plain());
       }
+      if (round === 0) {
+        // Every returning identity logs in once, so the measured runs find links only.
+        for (let n = 0; n < RETURNING_USERS; n++) {
+          const response = await fetch(`http://127.0.0.1:${port}/api/identity-provider/login`, { method: 'POST', headers: json, body: loginBody(`X-returning-${n}`, `returning-${n}@example.de`) });
+          if (response.status !== 200) throw new Error(`seeding returning users: ${response.status} ${await response.text()}`);
+        }
+      }
+      const loginUrl = `http://127.0.0.1:${port}/api/identity-provider/login`;
+      // CPU per login (both threads of the server) is steadier than throughput on a shared machine.
+      const measured = async (body: () => string) => {
+        const before = cpuMs(server.child.pid!);
+        const result = await drive(loginUrl, body, { seconds, warmupSeconds, connections, headers: json });
+        return { ...result, cpuMsPerRequest: (cpuMs(server.child.pid!) - before) / (result.requestsPerSecond * (seconds + warmupSeconds)) };
+      };
+      returningRuns.push(await measured(returningBody));
+      newUserRuns.push(await measured(newUserBody));
       loadedRss = rssMb(server.child.pid!);
       await server.stop();
     }
     const gatehouseResult = median(gatehouseRuns);
     const koppeltaalResult = median(koppeltaalRuns);
     const baselineResult = median(baselineRuns);
+    const returningResult = median(returningRuns);
+    const newUserResult = median(newUserRuns);
 
     results.push('');
     results.push(`client_credentials + private_key_jwt (ES256), SQLite, replay protection on, ${connections} connections, median of ${rounds} alternating ${seconds} s runs:`);
@@ -182,6 +244,16 @@ async function main(): Promise<void> {
     results.push(`  gatehouse  ${fmt(koppeltaalResult)}   (runs: ${runs(koppeltaalRuns)})`);
     results.push(`  ratio gatehouse / baseline: ${(koppeltaalResult.requestsPerSecond / baselineResult.requestsPerSecond).toFixed(2)} (target >= 0.80)`);
     if (koppeltaalResult.non2xx > 0 || koppeltaalResult.errors > 0) results.push('  WARNING: Gatehouse answered non-2xx or failed requests; the figure is not valid.');
+    results.push('');
+    results.push(`External JWT login (POST /api/identity-provider/login, ES256 ID token via JWKS URL, reconcile lambda, access + refresh token):`);
+    const cpu = (list: { cpuMsPerRequest: number }[]) => list.map((r) => r.cpuMsPerRequest.toFixed(2)).join(', ');
+    results.push(`  returning users (${RETURNING_USERS} linked)  ${fmt(returningResult)}   (runs: ${runs(returningRuns)}; server CPU per login: ${cpu(returningRuns)} ms)`);
+    results.push(`  ratio gatehouse / baseline: ${(returningResult.requestsPerSecond / baselineResult.requestsPerSecond).toFixed(2)} (target >= 0.35)`);
+    results.push(`  new users (user + registration + link created)  ${fmt(newUserResult)}   (runs: ${runs(newUserRuns)}; server CPU per login: ${cpu(newUserRuns)} ms)`);
+    results.push(`  ratio gatehouse / baseline: ${(newUserResult.requestsPerSecond / baselineResult.requestsPerSecond).toFixed(2)} (target >= 0.15)`);
+    for (const result of [returningResult, newUserResult]) {
+      if (result.non2xx > 0 || result.errors > 0) results.push('  WARNING: Gatehouse answered non-2xx or failed requests; the figure is not valid.');
+    }
   } finally {
     jwksServer.close();
     rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import type { HttpServices } from './http/services.js';
 import { ApiKeyService } from './identity/api-key-service.js';
 import { ApplicationService } from './identity/application-service.js';
 import { TenantService } from './identity/tenant-service.js';
+import { ConfigurationCache } from './identity/configuration-cache.js';
 import { LinkService } from './identity/link-service.js';
 import { ReconcileService } from './identity/reconcile-service.js';
 import { UserService } from './identity/user-service.js';
@@ -72,8 +73,10 @@ export function buildServices(
   lambdaRunner: LambdaRunner,
 ): HttpServices {
   const keys = new KeyService(store, masterKey, clock);
-  const tenants = new TenantService(store, keys, clock);
-  const applications = new ApplicationService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp });
+  const configuration = new ConfigurationCache(store, clock);
+  const changed = () => configuration.clear();
+  const tenants = new TenantService(store, keys, clock, changed);
+  const applications = new ApplicationService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp }, changed);
   const roles = new RoleService(store, clock);
   const smartPolicy = new SmartClientPolicy(store, roles, clock, config.publicUrl);
   const oauth: OAuthContext = {
@@ -88,7 +91,7 @@ export function buildServices(
   };
   const eventLog = new EventLog(store, clock);
   const userTokens = new UserTokenService(oauth);
-  const reconcile = new ReconcileService({ store, clock, verifier: { store, keys, remoteJwks, clock }, lambdas: lambdaRunner, eventLog, tokens: userTokens });
+  const reconcile = new ReconcileService({ store, configuration, clock, verifier: { store, keys, remoteJwks, clock }, lambdas: lambdaRunner, eventLog, tokens: userTokens });
   const grants = new GrantRegistry()
     .register(clientCredentialsGrant)
     .register(refreshTokenGrant(userTokens))
@@ -107,11 +110,12 @@ export function buildServices(
     roles,
     smartPolicy,
     eventLog,
-    lambdas: new LambdaService(store, lambdaRunner, clock),
-    identityProviders: new IdentityProviderService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp }),
+    lambdas: new LambdaService(store, lambdaRunner, clock, changed),
+    identityProviders: new IdentityProviderService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp }, changed),
     reconcile,
     links: new LinkService(store, clock),
     userTokens,
+    configuration,
   };
 }
 
@@ -148,7 +152,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
           `Kickstart applied: ${summary.created.length} created, ${summary.updated.length} updated, ${summary.unchanged.length} unchanged.`,
         );
         return summary;
-      });
+      }).finally(() => services.configuration.clear());
     const kickstart = config.kickstart ? await kickstartDocument(loadKickstartFile(config.kickstart)) : undefined;
     const generatedApiKey = await services.apiKeys.bootstrap(config.bootstrapApiKey);
     const tls = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;

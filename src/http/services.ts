@@ -2,6 +2,7 @@ import type { GatehouseConfig } from '../config/options.js';
 import type { EventLog } from '../events/event-log.js';
 import type { ApiKeyService } from '../identity/api-key-service.js';
 import type { IdentityProviderService } from '../idp/identity-provider-service.js';
+import type { ConfigurationCache } from '../identity/configuration-cache.js';
 import type { LinkService } from '../identity/link-service.js';
 import type { ReconcileService } from '../identity/reconcile-service.js';
 import type { UserTokenService } from '../oauth/user-tokens.js';
@@ -35,4 +36,6 @@ export interface HttpServices {
   reconcile: ReconcileService;
   links: LinkService;
   userTokens: UserTokenService;
+  /** The login path's cache of providers, applications, tenants and lambdas. */
+  configuration: ConfigurationCache;
 }

@@ -41,6 +41,8 @@ export class ApplicationService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly options: { allowHttpJwksUri: boolean },
+    /** Called after every write (clears the login path's configuration cache). */
+    private readonly onChange: () => void = () => undefined,
   ) {
     this.clientCache = new TtlCache(clock, CLIENT_CACHE_MS);
   }
@@ -72,6 +74,7 @@ export class ApplicationService {
       await store.applications.setClientSecretHash(application.id, secret.value ? sha256(secret.value) : null);
     });
     this.clientCache.clear();
+    this.onChange();
     return { application, ...(secret.value ? { clientSecret: secret.value } : {}) };
   }
 
@@ -88,6 +91,7 @@ export class ApplicationService {
       if (secret.value !== undefined || secret.clear) await store.applications.setClientSecretHash(id, secret.value ? sha256(secret.value) : null);
     });
     this.clientCache.clear();
+    this.onChange();
     return { application, ...(secret.value ? { clientSecret: secret.value } : {}) };
   }
 
@@ -95,6 +99,7 @@ export class ApplicationService {
     await this.get(tenantId, id);
     await this.store.applications.delete(id);
     this.clientCache.clear();
+    this.onChange();
   }
 
   private build(tenantId: string, input: JsonObject, id: string, existing?: Application): Application {

@@ -14,6 +14,7 @@ import type { TenantRegistration } from '../store/repositories/registration-repo
 import type { Store } from '../store/store.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { applyAttributeMappings, applyClaimMap } from './claim-mapping.js';
+import type { ConfigurationCache } from './configuration-cache.js';
 import { decideLink } from './linking-strategy.js';
 import type { LinkDecision } from './linking-strategy.js';
 import { ReconcileError } from './reconcile-error.js';
@@ -82,12 +83,15 @@ interface Plan {
   user: User;
   registration: TenantRegistration | undefined;
   registrationIsNew: boolean;
+  /** The user's other registrations, as read (for the response). */
+  otherRegistrations: TenantRegistration[];
   registrationChanged: boolean;
   userChanged: boolean;
 }
 
 export interface ReconcileDeps {
   store: Store;
+  configuration: ConfigurationCache;
   clock: Clock;
   verifier: VerifierDeps;
   lambdas: LambdaRunner;
@@ -190,7 +194,7 @@ export class ReconcileService {
   // ---------------------------------------------------------------------------------------
 
   private async provider(id: unknown, requireEnabled = true): Promise<ExternalJwtIdentityProvider> {
-    const provider = isUuid(id) ? await this.deps.store.identityProviders.findById(id) : undefined;
+    const provider = isUuid(id) ? await this.deps.configuration.provider(id) : undefined;
     if (!provider || provider.type !== 'ExternalJWT') throw new ReconcileError('InvalidIdentityProviderId', 'No External JWT identity provider has this id.');
     if (requireEnabled && !provider.enabled) throw new ReconcileError('InvalidIdentityProviderId', 'The identity provider is disabled.');
     return provider;
@@ -199,14 +203,14 @@ export class ReconcileService {
   /** Provider, application and tenant of a request, checked against each other. */
   async resolve(providerId: unknown, applicationId: unknown, tenantId: string | undefined, requireEnabled = true): Promise<{ provider: ExternalJwtIdentityProvider; application: Application; tenant: Tenant }> {
     const provider = await this.provider(providerId, requireEnabled);
-    const application = isUuid(applicationId) ? await this.deps.store.applications.findById(applicationId) : undefined;
+    const application = isUuid(applicationId) ? await this.deps.configuration.application(applicationId) : undefined;
     if (!application || !application.active) throw new ReconcileError('InvalidApplication', 'No active application has this id.');
     if (tenantId !== undefined && tenantId !== application.tenantId) throw new ReconcileError('InvalidApplication', 'The application belongs to another tenant.');
     if (provider.tenantId && provider.tenantId !== application.tenantId) throw new ReconcileError('InvalidIdentityProviderId', 'The identity provider belongs to another tenant.');
     if (requireEnabled && provider.applicationConfiguration[application.id]?.enabled !== true) {
       throw new ReconcileError('InvalidApplication', 'The identity provider is not enabled for this application.');
     }
-    const tenant = await this.deps.store.tenants.findById(application.tenantId);
+    const tenant = await this.deps.configuration.tenant(application.tenantId);
     if (!tenant) throw new ReconcileError('InvalidApplication', 'The application has no tenant.');
     return { provider, application, tenant };
   }
@@ -287,7 +291,9 @@ export class ReconcileService {
           lastUpdateInstant: now,
         };
     const appConfig = application ? provider.applicationConfiguration[application.id] : undefined;
-    let registration: TenantRegistration | undefined = existing && application ? await store.registrations.find(existing.id, application.id) : undefined;
+    const registrations = existing ? await store.registrations.listByUser(existing.id) : [];
+    let registration = application ? registrations.find((r) => r.applicationId === application.id) : undefined;
+    const otherRegistrations = registrations.filter((r) => r !== registration);
     const registrationIsNew = !registration && application !== undefined && appConfig?.createRegistration !== false;
     if (!registration && application && appConfig?.createRegistration !== false) {
       registration = {
@@ -313,7 +319,7 @@ export class ReconcileService {
     let finalRegistration = registration;
     const lambdaId = provider.lambdaConfiguration.reconcileId;
     if (lambdaId && !decision.anonymous) {
-      const lambda = await store.lambdas.findById(lambdaId);
+      const lambda = await this.deps.configuration.lambda(lambdaId);
       if (!lambda) throw new ReconcileError('LambdaInvocation', `The reconcile lambda ${lambdaId} of this identity provider does not exist.`, { lambdaId });
       const result = await this.deps.lambdas.reconcile({
         body: lambda.body,
@@ -350,6 +356,7 @@ export class ReconcileService {
       user: finalUser,
       registration: finalRegistration,
       registrationIsNew,
+      otherRegistrations,
       registrationChanged: registrationIsNew || (changed && finalRegistration !== undefined),
       userChanged: changed || existing === undefined,
     };
@@ -373,13 +380,28 @@ export class ReconcileService {
     if (user.username && (await this.deps.store.users.findByUsername(user.tenantId, user.username))) throw new ReconcileError('DuplicateUsername', 'Another user of this tenant has this username; Gatehouse does not link on it here.');
   }
 
-  /** Writes the plan in one transaction, then issues tokens. */
+  /** Signs the tokens, then writes the plan and the refresh token in one transaction. */
   private async commit(subject: Subject, plan: Plan, steps: VerificationStep[], logs: LambdaLog[]): Promise<ReconcileOutcome> {
     const { store, clock } = this.deps;
     const { tenant, provider, application, identity } = subject;
     const now = clock.now();
     const user: User = { ...plan.user, lastLoginInstant: now, ...(plan.userChanged ? { lastUpdateInstant: now } : {}) };
     const created = plan.decision.kind === 'create';
+    const saved = plan.registration && plan.registrationChanged ? { ...plan.registration, lastUpdateInstant: now } : plan.registration;
+    const publicRegistration = saved ? (({ tenantId: _t, ...r }) => r)(saved) : undefined;
+    const prepared =
+      !subject.options.noJWT && application
+        ? await this.deps.tokens.prepare({
+            tenant,
+            application,
+            user,
+            registration: publicRegistration,
+            authenticationType: subject.options.authenticationType,
+            authTime: nowSeconds(clock),
+            ...(subject.options.scope ? { scope: subject.options.scope } : {}),
+            withRefreshToken: !subject.options.noRefreshToken && refreshTokensEnabled(application, publicRegistration),
+          })
+        : undefined;
     await store.transaction(async (tx) => {
       if (created) await tx.users.insert(user);
       else await tx.users.update(user);
@@ -396,32 +418,16 @@ export class ReconcileService {
           lastLoginInstant: now,
         });
       }
-      if (plan.registration && plan.registrationChanged) {
-        const registration = { ...plan.registration, lastUpdateInstant: now };
-        if (plan.registrationIsNew) await tx.registrations.insert(registration);
-        else await tx.registrations.update(registration);
+      if (saved && plan.registrationChanged) {
+        if (plan.registrationIsNew) await tx.registrations.insert(saved);
+        else await tx.registrations.update(saved);
       }
+      await prepared?.persist(tx);
     });
     steps.push({ title: 'Saved', success: true, detail: created ? `User ${user.id} created and linked.` : plan.decision.kind === 'linked' ? `User ${user.id} updated.` : `User ${user.id} linked.` });
-
-    const registrations = await store.registrations.listByUser(user.id);
-    const registration = application ? registrations.find((r) => r.applicationId === application.id) : undefined;
+    const registrations = [...plan.otherRegistrations, ...(saved ? [saved] : [])].sort((a, b) => a.insertInstant - b.insertInstant);
     const view: UserView = { ...user, registrations: registrations.map(({ tenantId: _t, ...r }) => r) };
-    const publicRegistration = registration ? (({ tenantId: _t, ...r }) => r)(registration) : undefined;
-    let tokens: UserTokens | undefined;
-    if (!subject.options.noJWT && application) {
-      tokens = await this.deps.tokens.issue({
-        tenant,
-        application,
-        user,
-        registration: publicRegistration,
-        authenticationType: subject.options.authenticationType,
-        authTime: nowSeconds(clock),
-        ...(subject.options.scope ? { scope: subject.options.scope } : {}),
-        withRefreshToken: !subject.options.noRefreshToken && refreshTokensEnabled(application, publicRegistration),
-      });
-    }
-    return { kind: 'loggedIn', user: view, registration: publicRegistration, tokens, created, steps, logs };
+    return { kind: 'loggedIn', user: view, registration: publicRegistration, tokens: prepared?.tokens, created, steps, logs };
   }
 
   /** Holds the verified claims for a pending link or onboarding. */

@@ -22,6 +22,8 @@ export class TenantService {
     private readonly store: Store,
     private readonly keys: KeyService,
     private readonly clock: Clock,
+    /** Called after every write (clears the login path's configuration cache). */
+    private readonly onChange: () => void = () => undefined,
   ) {
     this.bySlugCache = new TtlCache(clock, TENANT_CACHE_MS);
   }
@@ -63,6 +65,7 @@ export class TenantService {
     await this.validate(tenant, false);
     tenant.jwtConfiguration.accessTokenKeyId = existing.jwtConfiguration.accessTokenKeyId;
     await this.store.tenants.update(tenant);
+    this.onChange();
     this.bySlugCache.clear();
     if (tenant.jwtConfiguration.signingAlgorithm !== existing.jwtConfiguration.signingAlgorithm) return this.rotateSigningKey(id);
     return tenant;
@@ -77,6 +80,7 @@ export class TenantService {
     tenant.jwtConfiguration.accessTokenKeyId = key.id;
     tenant.lastUpdateInstant = this.clock.now();
     await this.store.tenants.update(tenant);
+    this.onChange();
     return tenant;
   }
 
@@ -91,6 +95,7 @@ export class TenantService {
       await store.tenants.delete(id);
     });
     this.bySlugCache.clear();
+    this.onChange();
   }
 
   /** Creates the `default` tenant on first start. */

@@ -37,6 +37,8 @@ export class IdentityProviderService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly options: { allowHttpJwksUri: boolean },
+    /** Called after every write (clears the login path's configuration cache). */
+    private readonly onChange: () => void = () => undefined,
   ) {}
 
   async list(): Promise<ExternalJwtIdentityProvider[]> {
@@ -98,6 +100,7 @@ export class IdentityProviderService {
       throw new ApiError(400, { 'identityProvider.id': [{ code: '[duplicate]identityProvider.id', message: 'An identity provider with this id exists.' }] });
     }
     await this.store.identityProviders.insert(provider);
+    this.onChange();
     return viewIdentityProvider(provider);
   }
 
@@ -117,12 +120,14 @@ export class IdentityProviderService {
     const provider = this.build(merged, id, existing);
     await this.validate(provider, input);
     await this.store.identityProviders.update(provider);
+    this.onChange();
     return viewIdentityProvider(provider);
   }
 
   async delete(id: string): Promise<void> {
     await this.get(id);
     await this.store.identityProviders.delete(id);
+    this.onChange();
   }
 
   private build(input: JsonObject, id: string, existing?: ExternalJwtIdentityProvider): ExternalJwtIdentityProvider {

@@ -33,6 +33,8 @@ export class LambdaService {
     private readonly store: Store,
     private readonly runner: LambdaRunner,
     private readonly clock: Clock,
+    /** Called after every write (clears the login path's configuration cache). */
+    private readonly onChange: () => void = () => undefined,
   ) {}
 
   list(type?: string): Promise<Lambda[]> {
@@ -58,6 +60,7 @@ export class LambdaService {
     await this.validate(lambda);
     if (await this.store.lambdas.findById(lambda.id)) throw new ApiError(400, { 'lambda.id': [{ code: '[duplicate]lambda.id', message: 'A lambda with this id exists.' }] });
     await this.store.lambdas.insert(lambda);
+    this.onChange();
     return lambda;
   }
 
@@ -71,12 +74,14 @@ export class LambdaService {
     const lambda = this.build(merged, id, existing);
     await this.validate(lambda);
     await this.store.lambdas.update(lambda);
+    this.onChange();
     return lambda;
   }
 
   async delete(id: string): Promise<void> {
     await this.get(id);
     await this.store.lambdas.delete(id);
+    this.onChange();
   }
 
   /** Dry run on the given claims, user and registration; nothing is stored. */

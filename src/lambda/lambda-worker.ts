@@ -1,14 +1,20 @@
 /**
- * Worker thread running reconcile lambdas in QuickJS (WebAssembly): a fresh runtime and context
- * per call, no host objects but a console, a deadline, a stack limit and a hard cap on the
- * WebAssembly memory. QuickJS's own memory limit misses incremental growth of arrays and
- * strings (measured: 200 MB past a 16 MB limit), so growth of the WebAssembly memory itself is
- * refused past the cap: the allocation fails and QuickJS raises "out of memory".
+ * Worker thread running reconcile lambdas in QuickJS (WebAssembly). Each call gets a fresh
+ * context (in a runtime replaced after a failure or every thousand calls) holding nothing but
+ * the language, a `console` and the call's arguments; a deadline, a stack limit and a hard cap
+ * on the WebAssembly memory bound it. QuickJS's own memory limit misses incremental growth of
+ * arrays and strings (measured: 200 MB past a 16 MB limit), so growth of the WebAssembly memory
+ * itself is refused past the cap: the allocation fails and QuickJS raises "out of memory".
+ *
+ * The console and the context's `reject` / `requireOnboarding` are host functions, and the
+ * builtins the call needs (JSON, a deep freeze) are taken before the lambda's code runs, so
+ * top-level code that replaces `JSON` or `Object.freeze` cannot unfreeze the jwt or forge an
+ * outcome. No JavaScript prelude is parsed per call: compiling 2 KB cost 0.2 ms (measured).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import variant from '@jitl/quickjs-wasmfile-release-sync';
 import { newQuickJSWASMModuleFromVariant, shouldInterruptAfterDeadline } from 'quickjs-emscripten-core';
-import type { QuickJSSyncVariant } from 'quickjs-emscripten-core';
+import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSSyncVariant } from 'quickjs-emscripten-core';
 import type { LambdaLimits, LambdaLog, ReconcileRequest, ReconcileResult } from './lambda-types.js';
 
 const limits = (workerData as { limits: LambdaLimits }).limits;
@@ -28,47 +34,22 @@ Memory.prototype.grow = function capped(this: WasmMemory, delta: number): number
 // The package's types describe its CommonJS entry; the ESM entry's default export is the variant.
 const QuickJS = await newQuickJSWASMModuleFromVariant(variant as unknown as QuickJSSyncVariant);
 
-/** Installs a frozen `console` over a host log function, which is then removed from the global. */
-const PRELUDE = `(() => {
-  const log = globalThis.__gatehouseLog;
-  delete globalThis.__gatehouseLog;
-  const text = (args) => args.map((a) => { if (typeof a === 'string') return a; try { return JSON.stringify(a); } catch (e) { return String(a); } }).join(' ');
-  globalThis.console = Object.freeze({
-    log: (...a) => log('info', text(a)), info: (...a) => log('info', text(a)), warn: (...a) => log('info', text(a)),
-    error: (...a) => log('error', text(a)), debug: (...a) => log('debug', text(a)),
-  });
-})();`;
-
 /**
- * Calls reconcile with the user and registration (mutable), the jwt (deep-frozen) and a context
- * whose reject/requireOnboarding record the outcome; returns everything as one JSON string.
+ * The intrinsics a reconcile lambda gets: the language core, Date, RegExp, JSON, Map/Set and
+ * String.prototype.normalize. Left out: Promise (lambdas are synchronous), Proxy, typed arrays,
+ * BigInt and the like; they are of no use to a reconcile and creating them doubled the cost of
+ * a fresh context (measured 0.23 → 0.12 ms).
  */
-const INVOKE = `(() => {
-  if (typeof reconcile !== 'function') return JSON.stringify({ missing: true });
-  const input = JSON.parse(globalThis.__gatehouseInput);
-  delete globalThis.__gatehouseInput;
-  const freeze = (value) => { if (value && typeof value === 'object') { Object.freeze(value); for (const key of Object.keys(value)) freeze(value[key]); } return value; };
-  const outcome = { status: 'completed' };
-  const context = Object.freeze({
-    input: freeze(input.input === undefined ? null : input.input),
-    reject(code, message) { outcome.status = 'rejected'; outcome.code = String(code); outcome.message = message === undefined ? '' : String(message); },
-    requireOnboarding(reason, details) {
-      outcome.status = 'onboarding'; outcome.reason = String(reason);
-      outcome.missing = details && Array.isArray(details.missing) ? details.missing.map(String) : [];
-    },
-  });
-  try {
-    reconcile(input.user, input.registration, freeze(input.jwt), context);
-  } catch (error) {
-    if (outcome.status === 'completed') throw error;
-  }
-  return JSON.stringify({ outcome, user: input.user, registration: input.registration });
-})()`;
-
-/** Check-only: the body evaluated; is there a reconcile function? Returns the same shape. */
-const CHECK = `JSON.stringify(typeof reconcile === 'function' ? { outcome: { status: 'completed' }, user: {}, registration: {} } : { missing: true })`;
+const INTRINSICS = { BaseObjects: true, Date: true, Eval: true, StringNormalize: true, RegExp: true, JSON: true, MapSet: true } as const;
+/** A runtime serves this many calls (each in a fresh context), then is replaced. */
+const RUNTIME_CALLS = 1000;
+/** Evaluated before the lambda: a deep freeze bound to the original Object.freeze and Object.keys. */
+const DEEP_FREEZE = '((F,K)=>function d(v){if(v&&typeof v==="object"){F(v);for(const k of K(v))d(v[k]);}return v;})(Object.freeze,Object.keys)';
+/** Evaluated after the lambda: its reconcile function, declared with `function`, `const` or `let`. */
+const FIND_RECONCILE = 'typeof reconcile === "function" ? reconcile : undefined';
 
 type Failure = Extract<ReconcileResult, { status: 'failed' }>;
+type Outcome = { status: 'completed' } | { status: 'rejected'; code: string; message: string } | { status: 'onboarding'; reason: string; missing: string[] };
 
 function failureOf(error: unknown, logs: LambdaLog[]): Failure {
   const e = (error ?? {}) as { name?: string; message?: string };
@@ -78,57 +59,166 @@ function failureOf(error: unknown, logs: LambdaLog[]): Failure {
   return { status: 'failed', code: e.name === 'SyntaxError' ? 'LAMBDA_SYNTAX_ERROR' : 'LAMBDA_THREW', message, logs };
 }
 
-function reconcile(request: ReconcileRequest): ReconcileResult {
-  const logs: LambdaLog[] = [];
-  const runtime = QuickJS.newRuntime();
+let runtime: QuickJSRuntime | undefined;
+let runtimeCalls = 0;
+
+function freshRuntime(): QuickJSRuntime {
+  if (runtime && runtimeCalls < RUNTIME_CALLS) return runtime;
+  runtime?.dispose();
+  runtime = QuickJS.newRuntime();
   runtime.setMemoryLimit(limits.heapLimitBytes);
   runtime.setMaxStackSize(limits.stackLimitBytes);
-  runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + limits.timeoutMs));
-  const vm = runtime.newContext();
-  try {
-    const log = vm.newFunction('__gatehouseLog', (levelHandle, messageHandle) => {
-      const level = vm.getString(levelHandle) as LambdaLog['level'];
-      if ((level !== 'debug' || request.debug) && logs.length < limits.maxLogEntries) {
-        logs.push({ level, message: vm.getString(messageHandle).slice(0, limits.maxLogLength) });
-      }
-    });
-    vm.setProp(vm.global, '__gatehouseLog', log);
-    log.dispose();
-    const input = vm.newString(JSON.stringify({ user: request.user, registration: request.registration, jwt: request.jwt, input: request.input }));
-    vm.setProp(vm.global, '__gatehouseInput', input);
-    input.dispose();
+  runtimeCalls = 0;
+  return runtime;
+}
 
-    for (const [code, file] of [[PRELUDE, 'prelude.js'], [request.body, 'lambda.js']] as const) {
-      const result = vm.evalCode(code, file);
-      if (result.error) {
-        const error = vm.dump(result.error);
-        result.error.dispose();
-        return failureOf(error, logs);
-      }
-      result.value.dispose();
-    }
-    const result = vm.evalCode(request.checkOnly ? CHECK : INVOKE, 'invoke.js');
+/** After a timeout, an exhausted heap or a crash, the runtime is not reused. */
+function discardRuntime(): void {
+  try {
+    runtime?.dispose();
+  } catch {
+    // A runtime that ran out of memory may fail to dispose cleanly; it is dropped either way.
+  }
+  runtime = undefined;
+}
+
+/** Thrown inside the call to leave it with a failure already described. */
+class CallFailed extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+  }
+}
+
+/**
+ * One call: `reconcile(user, registration, jwt, context)` with user and registration mutable,
+ * jwt and `context.input` deep-frozen, and `context.reject(code, message)` /
+ * `context.requireOnboarding(reason, {missing})` recording the outcome.
+ */
+function reconcile(request: ReconcileRequest): ReconcileResult {
+  const logs: LambdaLog[] = [];
+  const rt = freshRuntime();
+  runtimeCalls += 1;
+  rt.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + limits.timeoutMs));
+  const vm = rt.newContext({ intrinsics: INTRINSICS });
+  const handles: QuickJSHandle[] = [];
+  const keep = (handle: QuickJSHandle) => (handles.push(handle), handle);
+  const unwrap = (result: ReturnType<QuickJSContext['evalCode']>): QuickJSHandle => {
     if (result.error) {
       const error = vm.dump(result.error);
       result.error.dispose();
-      return failureOf(error, logs);
+      throw new CallFailed(failureOf(error, logs));
     }
-    const output = vm.getString(result.value);
-    result.value.dispose();
-    if (output.length > limits.maxOutputBytes) return { status: 'failed', code: 'LAMBDA_BAD_OUTPUT', message: 'The lambda produced too large a user or registration.', logs };
-    const parsed = JSON.parse(output) as { missing?: boolean; outcome: Record<string, unknown>; user: Record<string, unknown>; registration: Record<string, unknown> };
-    if (parsed.missing) return { status: 'failed', code: 'LAMBDA_FUNCTION_MISSING', message: 'The lambda defines no function reconcile.', logs };
-    const { outcome } = parsed;
-    if (outcome.status === 'rejected') return { status: 'rejected', code: outcome.code as string, message: outcome.message as string, logs };
-    if (outcome.status === 'onboarding') return { status: 'onboarding', reason: outcome.reason as string, missing: outcome.missing as string[], logs };
-    const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
-    if (!isObject(parsed.user) || !isObject(parsed.registration)) return { status: 'failed', code: 'LAMBDA_BAD_OUTPUT', message: 'user and registration must stay objects.', logs };
-    return { status: 'completed', user: parsed.user, registration: parsed.registration, logs };
+    return keep(result.value);
+  };
+  let healthy = false;
+  try {
+    // Builtins, taken before any lambda code runs.
+    const json = keep(vm.getProp(vm.global, 'JSON'));
+    const parse = keep(vm.getProp(json, 'parse'));
+    const stringify = keep(vm.getProp(json, 'stringify'));
+    const deepFreeze = unwrap(vm.evalCode(DEEP_FREEZE, 'gatehouse.js'));
+    const call = (fn: QuickJSHandle, ...args: QuickJSHandle[]) => unwrap(vm.callFunction(fn, vm.undefined, ...args));
+    const text = (value: QuickJSHandle): string => {
+      if (vm.typeof(value) === 'string') return vm.getString(value);
+      const result = vm.callFunction(stringify, vm.undefined, value);
+      if (result.error) {
+        result.error.dispose();
+        return '[unprintable]';
+      }
+      const printed = vm.typeof(result.value) === 'string' ? vm.getString(result.value) : String(vm.dump(result.value));
+      result.value.dispose();
+      return printed;
+    };
+
+    const consoleObject = keep(vm.newObject());
+    for (const [name, level] of [['log', 'info'], ['info', 'info'], ['warn', 'info'], ['error', 'error'], ['debug', 'debug']] as const) {
+      const fn = vm.newFunction(name, (...args) => {
+        if ((level !== 'debug' || request.debug) && logs.length < limits.maxLogEntries) {
+          logs.push({ level, message: args.map(text).join(' ').slice(0, limits.maxLogLength) });
+        }
+      });
+      vm.setProp(consoleObject, name, fn);
+      fn.dispose();
+    }
+    call(deepFreeze, consoleObject);
+    vm.setProp(vm.global, 'console', consoleObject);
+
+    let outcome: Outcome = { status: 'completed' };
+    const data = call(parse, keep(vm.newString(JSON.stringify({ user: request.user, registration: request.registration, jwt: request.jwt, input: request.input ?? null }))));
+    const user = keep(vm.getProp(data, 'user'));
+    const registration = keep(vm.getProp(data, 'registration'));
+    const jwt = call(deepFreeze, keep(vm.getProp(data, 'jwt')));
+    const context = keep(vm.newObject());
+    vm.setProp(context, 'input', call(deepFreeze, keep(vm.getProp(data, 'input'))));
+    const reject = vm.newFunction('reject', (code, message) => {
+      outcome = { status: 'rejected', code: code === undefined ? '' : text(code), message: message === undefined || vm.typeof(message) === 'undefined' ? '' : text(message) };
+    });
+    vm.setProp(context, 'reject', reject);
+    reject.dispose();
+    const requireOnboarding = vm.newFunction('requireOnboarding', (reason, details) => {
+      let missing: string[] = [];
+      if (details !== undefined && vm.typeof(details) === 'object') {
+        const listed = vm.getProp(details, 'missing');
+        const dumped: unknown = vm.typeof(listed) === 'object' ? vm.dump(listed) : undefined;
+        listed.dispose();
+        if (Array.isArray(dumped)) missing = dumped.slice(0, 100).map((m) => String(m).slice(0, 200));
+      }
+      outcome = { status: 'onboarding', reason: reason === undefined ? '' : text(reason), missing };
+    });
+    vm.setProp(context, 'requireOnboarding', requireOnboarding);
+    requireOnboarding.dispose();
+    call(deepFreeze, context);
+
+    // The lambda's code, then its function.
+    unwrap(vm.evalCode(request.body, 'lambda.js'));
+    const fn = unwrap(vm.evalCode(FIND_RECONCILE, 'gatehouse.js'));
+    if (vm.typeof(fn) !== 'function') {
+      healthy = true;
+      return { status: 'failed', code: 'LAMBDA_FUNCTION_MISSING', message: 'The lambda defines no function reconcile.', logs };
+    }
+    if (request.checkOnly) {
+      healthy = true;
+      return { status: 'completed', user: {}, registration: {}, logs };
+    }
+    const result = vm.callFunction(fn, vm.undefined, user, registration, jwt, context);
+    if (result.error) {
+      const error = vm.dump(result.error);
+      result.error.dispose();
+      // Throwing after reject or requireOnboarding is a way to leave; the outcome stands.
+      if (outcome.status === 'completed') return failureOf(error, logs);
+    } else {
+      result.value.dispose();
+    }
+    healthy = true;
+    const final = outcome as Outcome;
+    if (final.status !== 'completed') return { ...final, logs };
+    const output = (value: QuickJSHandle): Record<string, unknown> | undefined => {
+      if (vm.typeof(value) !== 'object') return undefined;
+      const printed = call(stringify, value);
+      if (vm.typeof(printed) !== 'string') return undefined;
+      const textValue = vm.getString(printed);
+      if (textValue.length > limits.maxOutputBytes) throw new CallFailed({ status: 'failed', code: 'LAMBDA_BAD_OUTPUT', message: 'The lambda produced too large a user or registration.', logs });
+      const parsed: unknown = JSON.parse(textValue);
+      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    };
+    const userOut = output(user);
+    const registrationOut = output(registration);
+    if (!userOut || !registrationOut) return { status: 'failed', code: 'LAMBDA_BAD_OUTPUT', message: 'user and registration must stay objects.', logs };
+    return { status: 'completed', user: userOut, registration: registrationOut, logs };
   } catch (error) {
+    if (error instanceof CallFailed) {
+      healthy = error.failure.code !== 'LAMBDA_OUT_OF_MEMORY' && error.failure.code !== 'LAMBDA_TIMEOUT';
+      return error.failure;
+    }
     return failureOf(error, logs);
   } finally {
-    vm.dispose();
-    runtime.dispose();
+    try {
+      for (const handle of handles) if (handle.alive) handle.dispose();
+      vm.dispose();
+    } catch {
+      healthy = false;
+    }
+    if (!healthy) discardRuntime();
   }
 }
 

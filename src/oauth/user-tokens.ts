@@ -56,7 +56,19 @@ export const refreshTokensEnabled = (application: Application, registration: Reg
 export class UserTokenService {
   constructor(private readonly ctx: OAuthContext) {}
 
+  /** Signs the tokens and stores the refresh token (if any) through `store`. */
   async issue(request: UserTokenRequest, store: Store = this.ctx.store, family?: Pick<RefreshTokenRecord, 'familyId' | 'startInstant' | 'expiresAt'>): Promise<UserTokens> {
+    const prepared = await this.prepare(request, family);
+    await prepared.persist(store);
+    return prepared.tokens;
+  }
+
+  /**
+   * Signs the access token and draws the refresh token without writing anything; `persist`
+   * stores the refresh token, so a caller can do that inside its own transaction (the signing
+   * key is read outside it: on SQLite's one connection a read inside would wait forever).
+   */
+  async prepare(request: UserTokenRequest, family?: Pick<RefreshTokenRecord, 'familyId' | 'startInstant' | 'expiresAt'>): Promise<{ tokens: UserTokens; persist(store: Store): Promise<void> }> {
     const { tenant, application, user, registration } = request;
     const claims: Record<string, unknown> = {
       aud: application.oauthConfiguration.accessTokenAudience ?? application.oauthConfiguration.clientId,
@@ -76,28 +88,27 @@ export class UserTokenService {
       expiresIn: issued.expiresIn,
       tokenExpirationInstant: (issued.claims.exp as number) * 1000,
     };
-    if (request.withRefreshToken) {
-      const now = this.ctx.clock.now();
-      const minutes = application.jwtConfiguration.refreshTokenTimeToLiveInMinutes ?? tenant.jwtConfiguration.refreshTokenTimeToLiveInMinutes;
-      const refreshToken = randomSecret(32);
-      const id = newId();
-      await store.refreshTokens.insert(sha256(refreshToken), {
-        id,
-        familyId: family?.familyId ?? id,
-        tenantId: tenant.id,
-        userId: user.id,
-        applicationId: application.id,
-        status: 'active',
-        startInstant: family?.startInstant ?? now,
-        authTime: request.authTime,
-        ...(request.scope ? { scope: request.scope } : {}),
-        insertInstant: now,
-        expiresAt: family?.expiresAt ?? now + minutes * 60_000,
-      });
-      tokens.refreshToken = refreshToken;
-      tokens.refreshTokenId = id;
-    }
-    return tokens;
+    if (!request.withRefreshToken) return { tokens, persist: async () => undefined };
+    const now = this.ctx.clock.now();
+    const minutes = application.jwtConfiguration.refreshTokenTimeToLiveInMinutes ?? tenant.jwtConfiguration.refreshTokenTimeToLiveInMinutes;
+    const refreshToken = randomSecret(32);
+    const id = newId();
+    const record: RefreshTokenRecord = {
+      id,
+      familyId: family?.familyId ?? id,
+      tenantId: tenant.id,
+      userId: user.id,
+      applicationId: application.id,
+      status: 'active',
+      startInstant: family?.startInstant ?? now,
+      authTime: request.authTime,
+      ...(request.scope ? { scope: request.scope } : {}),
+      insertInstant: now,
+      expiresAt: family?.expiresAt ?? now + minutes * 60_000,
+    };
+    tokens.refreshToken = refreshToken;
+    tokens.refreshTokenId = id;
+    return { tokens, persist: (store) => store.refreshTokens.insert(sha256(refreshToken), record) };
   }
 
   /**

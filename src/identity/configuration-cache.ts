@@ -1,0 +1,47 @@
+import type { Clock } from '../lib/clock.js';
+import { TtlCache } from '../lib/ttl-cache.js';
+import type { Application, ExternalJwtIdentityProvider, Lambda, Tenant } from '../store/records.js';
+import type { Store } from '../store/store.js';
+
+/** How long another node may serve a provider, application, tenant or lambda it read before a change. */
+const CONFIGURATION_CACHE_MS = 2_000;
+
+/**
+ * The configuration every login reads — provider, application, tenant, lambda — cached per node
+ * for two seconds (as clients and roles are). The services that write these objects clear it, so
+ * this node sees its own changes at once; other nodes within the TTL.
+ */
+export class ConfigurationCache {
+  private readonly cache: TtlCache<unknown>;
+
+  constructor(
+    private readonly store: Store,
+    clock: Clock,
+  ) {
+    this.cache = new TtlCache(clock, CONFIGURATION_CACHE_MS);
+  }
+
+  provider(id: string): Promise<ExternalJwtIdentityProvider | undefined> {
+    return this.load(`p:${id}`, () => this.store.identityProviders.findById(id));
+  }
+
+  application(id: string): Promise<Application | undefined> {
+    return this.load(`a:${id}`, () => this.store.applications.findById(id));
+  }
+
+  tenant(id: string): Promise<Tenant | undefined> {
+    return this.load(`t:${id}`, () => this.store.tenants.findById(id));
+  }
+
+  lambda(id: string): Promise<Lambda | undefined> {
+    return this.load(`l:${id}`, () => this.store.lambdas.findById(id));
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
+
+  private load<T>(key: string, read: () => Promise<T>): Promise<T> {
+    return this.cache.getOrLoad(key, read) as Promise<T>;
+  }
+}
