@@ -42,6 +42,8 @@ export async function decideLink(store: Store, provider: ExternalJwtIdentityProv
         if (existingOnly) throw new ReconcileError('UserDoesNotExistByEmail', 'No user of this tenant has the email of the token.');
         return { kind: 'create', anonymous: false };
       }
+      const raced = await linkedMeanwhile(store, provider, identity, user);
+      if (raced) return raced;
       const verified = identity.claims[provider.oauth2.emailVerifiedClaim];
       if (verified === false || verified === 'false') throw new ReconcileError('UnverifiedEmail', 'A link cannot be established using an unverified email address.');
       await assertLinkAllowed(store, provider, tenantId, user);
@@ -59,10 +61,21 @@ export async function decideLink(store: Store, provider: ExternalJwtIdentityProv
         if (existingOnly) throw new ReconcileError('UserDoesNotExistByUsername', 'No user of this tenant has the username of the token.');
         return { kind: 'create', anonymous: false };
       }
+      const raced = await linkedMeanwhile(store, provider, identity, user);
+      if (raced) return raced;
       await assertLinkAllowed(store, provider, tenantId, user);
       return { kind: 'match', user, by: 'username', anonymous: false };
     }
   }
+}
+
+/**
+ * The matched user was linked to this very identity between the link lookup and now (a
+ * concurrent first login of the same identity): it is the returning user, not a conflict.
+ */
+async function linkedMeanwhile(store: Store, provider: ExternalJwtIdentityProvider, identity: PendingIdentity, user: User): Promise<LinkDecision | undefined> {
+  const link = (await store.links.listByUser(user.id, provider.id)).find((l) => l.identityProviderUserId === identity.identityProviderUserId);
+  return link ? { kind: 'linked', link, user, anonymous: false } : undefined;
 }
 
 /**

@@ -241,7 +241,21 @@ export class ReconcileService {
     const logs: LambdaLog[] = [];
     try {
       for (let attempt = 1; ; attempt++) {
-        const planned = await this.plan(subject, steps, logs);
+        let planned: Awaited<ReturnType<ReconcileService['plan']>>;
+        try {
+          planned = await this.plan(subject, steps, logs);
+        } catch (error) {
+          // A new user's email or username taken meanwhile by a login of this same identity:
+          // the race was lost before the write; run again as the returning user.
+          const lostRace =
+            error instanceof ReconcileError &&
+            (error.code === 'DuplicateEmail' || error.code === 'DuplicateUsername') &&
+            attempt < MAX_ATTEMPTS &&
+            (await this.deps.store.links.find(subject.tenant.id, subject.provider.id, subject.identity.identityProviderUserId)) !== undefined;
+          if (!lostRace) throw error;
+          steps.push({ title: 'Retry', success: true, detail: 'Another login created this identity at the same time; reconciling again.' });
+          continue;
+        }
         if ('pending' in planned) {
           const id = await this.hold(subject, planned);
           return planned.pending === 'link'
