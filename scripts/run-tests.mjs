@@ -55,4 +55,19 @@ if (files.length === 0) {
   process.exit(1);
 }
 const result = spawnSync(process.execPath, ['--test', '--test-force-exit', '--test-concurrency=2', '--test-reporter=spec', ...files], { stdio: 'inherit', env });
+if (postgres) await dropTestSchemas();
 process.exit(result.status ?? 1);
+
+/**
+ * Test schemas are dropped here, after every file has finished, not by each test: Kysely's
+ * migrator introspects all schemas, and a schema dropped by a test in a parallel file while that
+ * query runs fails it with "schema … does not exist".
+ */
+async function dropTestSchemas() {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: env.DATABASE_URL, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  const { rows } = await client.query("select nspname from pg_namespace where nspname like 'gh\\_test\\_%'");
+  for (const { nspname } of rows) await client.query(`drop schema if exists "${nspname}" cascade`);
+  await client.end();
+}

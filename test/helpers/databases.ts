@@ -44,11 +44,9 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
     dataDir,
     databaseUrl: url.toString(),
     masterKey,
+    // The schema is dropped by the test runner once every file has finished (scripts/run-tests.mjs):
+    // dropping it here could fail a concurrent migration in another file, which reads all schemas.
     async drop() {
-      const client = new pg.Client({ connectionString: baseUrl });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
