@@ -133,7 +133,7 @@ async function main(): Promise<void> {
             issuer: BENCH_IDP_ISSUER,
             audiences: [BENCH_IDP_AUDIENCE],
             oauth2: { uniqueIdClaim: 'ext-mimoto-original-sub-unique', emailClaim: 'urn:telematik:claims:email' },
-            lambdaConfiguration: { reconcileId: LAMBDA_ID },
+            ...(process.env.BENCH_NO_LAMBDA ? {} : { lambdaConfiguration: { reconcileId: LAMBDA_ID } }),
             applicationConfiguration: { [PATIENT_APP_ID]: { enabled: true, createRegistration: true } },
           },
         ],

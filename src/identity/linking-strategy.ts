@@ -31,42 +31,44 @@ export async function decideLink(store: Store, provider: ExternalJwtIdentityProv
     case 'LinkAnonymously':
       return { kind: 'create', anonymous: true };
     case 'LinkByEmail':
-    case 'LinkByEmailForExistingUser': {
-      const existingOnly = provider.linkingStrategy === 'LinkByEmailForExistingUser';
-      if (!identity.email) {
-        if (existingOnly) throw new ReconcileError('MissingEmail', `The token has no ${provider.oauth2.emailClaim} claim to find the user by.`);
-        return { kind: 'create', anonymous: false };
-      }
-      const user = await store.users.findByEmail(tenantId, identity.email);
-      if (!user) {
-        if (existingOnly) throw new ReconcileError('UserDoesNotExistByEmail', 'No user of this tenant has the email of the token.');
-        return { kind: 'create', anonymous: false };
-      }
-      const raced = await linkedMeanwhile(store, provider, identity, user);
-      if (raced) return raced;
-      const verified = identity.claims[provider.oauth2.emailVerifiedClaim];
-      if (verified === false || verified === 'false') throw new ReconcileError('UnverifiedEmail', 'A link cannot be established using an unverified email address.');
-      await assertLinkAllowed(store, provider, tenantId, user);
-      return { kind: 'match', user, by: 'email', anonymous: false };
-    }
+      return linkBy('email', false, store, provider, tenantId, identity);
+    case 'LinkByEmailForExistingUser':
+      return linkBy('email', true, store, provider, tenantId, identity);
     case 'LinkByUsername':
-    case 'LinkByUsernameForExistingUser': {
-      const existingOnly = provider.linkingStrategy === 'LinkByUsernameForExistingUser';
-      if (!identity.username) {
-        if (existingOnly) throw new ReconcileError('MissingUsername', `The token has no ${provider.oauth2.usernameClaim} claim to find the user by.`);
-        return { kind: 'create', anonymous: false };
-      }
-      const user = await store.users.findByUsername(tenantId, identity.username);
-      if (!user) {
-        if (existingOnly) throw new ReconcileError('UserDoesNotExistByUsername', 'No user of this tenant has the username of the token.');
-        return { kind: 'create', anonymous: false };
-      }
-      const raced = await linkedMeanwhile(store, provider, identity, user);
-      if (raced) return raced;
-      await assertLinkAllowed(store, provider, tenantId, user);
-      return { kind: 'match', user, by: 'username', anonymous: false };
-    }
+      return linkBy('username', false, store, provider, tenantId, identity);
+    case 'LinkByUsernameForExistingUser':
+      return linkBy('username', true, store, provider, tenantId, identity);
   }
+}
+
+/** LinkByEmail / LinkByUsername and their ForExistingUser forms: match on the claim, else create (or refuse). */
+async function linkBy(
+  by: 'email' | 'username',
+  existingOnly: boolean,
+  store: Store,
+  provider: ExternalJwtIdentityProvider,
+  tenantId: string,
+  identity: PendingIdentity,
+): Promise<LinkDecision> {
+  const value = identity[by];
+  const [missing, absent] = by === 'email' ? (['MissingEmail', 'UserDoesNotExistByEmail'] as const) : (['MissingUsername', 'UserDoesNotExistByUsername'] as const);
+  if (!value) {
+    if (existingOnly) throw new ReconcileError(missing, `The token has no ${by === 'email' ? provider.oauth2.emailClaim : provider.oauth2.usernameClaim} claim to find the user by.`);
+    return { kind: 'create', anonymous: false };
+  }
+  const user = by === 'email' ? await store.users.findByEmail(tenantId, value) : await store.users.findByUsername(tenantId, value);
+  if (!user) {
+    if (existingOnly) throw new ReconcileError(absent, `No user of this tenant has the ${by} of the token.`);
+    return { kind: 'create', anonymous: false };
+  }
+  const raced = await linkedMeanwhile(store, provider, identity, user);
+  if (raced) return raced;
+  if (by === 'email') {
+    const verified = identity.claims[provider.oauth2.emailVerifiedClaim];
+    if (verified === false || verified === 'false') throw new ReconcileError('UnverifiedEmail', 'A link cannot be established using an unverified email address.');
+  }
+  await assertLinkAllowed(store, provider, tenantId, user);
+  return { kind: 'match', user, by, anonymous: false };
 }
 
 /**

@@ -197,11 +197,12 @@ const migrations: Record<string, Migration> = {
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('pending_actions_expires_at').on('pending_actions').column('expires_at').execute();
-      // Refresh tokens are stored by SHA-256 only; a family shares the first token's id.
+      // Refresh tokens are stored by SHA-256 only; a family shares the first token's id. Every
+      // login inserts one, so the table carries only the indexes a query needs (hash, family, expiry).
       await db.schema
         .createTable('refresh_tokens')
         .addColumn('token_hash', 'varchar(64)', (c) => c.primaryKey())
-        .addColumn('id', 'varchar(64)', (c) => c.notNull().unique())
+        .addColumn('id', 'varchar(64)', (c) => c.notNull())
         .addColumn('family_id', 'varchar(64)', (c) => c.notNull())
         .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
         .addColumn('user_id', 'varchar(64)', (c) => c.notNull().references('users.id').onDelete('cascade'))
@@ -212,7 +213,6 @@ const migrations: Record<string, Migration> = {
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('refresh_tokens_family').on('refresh_tokens').column('family_id').execute();
-      await db.schema.createIndex('refresh_tokens_user').on('refresh_tokens').column('user_id').execute();
       await db.schema.createIndex('refresh_tokens_expires_at').on('refresh_tokens').column('expires_at').execute();
     },
   },

@@ -5,7 +5,7 @@ import { nowSeconds } from '../../lib/clock.js';
 import { issuerOf, tokenEndpointOf } from '../context.js';
 import { OAuthError } from '../errors.js';
 import type { Grant } from './grant.js';
-import { pendingOAuthError, reconcileOAuthError } from './reconcile-oauth-error.js';
+import { reconcileAtTokenEndpoint } from './reconcile-oauth-error.js';
 import { selectSubjectProvider } from './subject-provider.js';
 import { grantUserScopes } from './token-exchange.js';
 
@@ -38,9 +38,9 @@ export function jwtBearerGrant(reconcile: ReconcileService): Grant {
       }
       if (typeof payload.jti !== 'string' || payload.jti === '' || payload.jti.length > 255) throw new OAuthError('invalid_grant', 'The assertion needs a jti.');
 
-      let outcome;
-      try {
-        outcome = await reconcile.login({
+      const outcome = await reconcileAtTokenEndpoint(
+        reconcile,
+        {
           identityProviderId: provider.id,
           applicationId: application.id,
           encodedJWT: assertion,
@@ -55,12 +55,9 @@ export function jwtBearerGrant(reconcile: ReconcileService): Grant {
             const fresh = await ctx.store.replay.consume(`jwt-bearer\u0000${provider.id}`, claims.jti as string, (claims.exp as number) * 1000, ctx.clock.now());
             if (!fresh) throw new ReconcileError('InvalidJWT', 'The assertion was used before (jti).', { reason: 'REPLAYED' });
           },
-        });
-      } catch (error) {
-        if (error instanceof ReconcileError) throw reconcileOAuthError(error, 'invalid_grant');
-        throw error;
-      }
-      if (outcome.kind !== 'loggedIn') throw pendingOAuthError(outcome, 'invalid_grant');
+        },
+        'invalid_grant',
+      );
       const tokens = outcome.tokens!;
       return { access_token: tokens.token, token_type: 'Bearer', expires_in: tokens.expiresIn, ...(scopes ? { scope: scopes.join(' ') } : {}) };
     },

@@ -1,5 +1,5 @@
-import type { ReconcileError } from '../../identity/reconcile-error.js';
-import type { ReconcileOutcome } from '../../identity/reconcile-service.js';
+import { ReconcileError } from '../../identity/reconcile-error.js';
+import type { ReconcileOutcome, ReconcileRequest, ReconcileService } from '../../identity/reconcile-service.js';
 import { OAuthError } from '../errors.js';
 import type { OAuthErrorCode } from '../errors.js';
 
@@ -25,4 +25,24 @@ export function pendingOAuthError(outcome: Exclude<ReconcileOutcome, { kind: 'lo
     onboarding_reason: outcome.reason,
     missing: outcome.missing,
   });
+}
+
+/**
+ * A login through the reconcile pipeline at the token endpoint: the logged-in outcome, or the
+ * OAuth error for a refusal, a pending link or an onboarding.
+ */
+export async function reconcileAtTokenEndpoint(
+  reconcile: ReconcileService,
+  request: ReconcileRequest,
+  refused: 'invalid_request' | 'invalid_grant',
+): Promise<Extract<ReconcileOutcome, { kind: 'loggedIn' }>> {
+  let outcome: ReconcileOutcome;
+  try {
+    outcome = await reconcile.login(request);
+  } catch (error) {
+    if (error instanceof ReconcileError) throw reconcileOAuthError(error, refused);
+    throw error;
+  }
+  if (outcome.kind !== 'loggedIn') throw pendingOAuthError(outcome, refused);
+  return outcome;
 }

@@ -1,11 +1,10 @@
-import { ReconcileError } from '../../identity/reconcile-error.js';
 import type { ReconcileService } from '../../identity/reconcile-service.js';
 import type { Application } from '../../store/records.js';
 import { issueIdToken } from '../id-token.js';
 import { OAuthError } from '../errors.js';
 import { parseScope } from '../scope.js';
 import type { Grant } from './grant.js';
-import { pendingOAuthError, reconcileOAuthError } from './reconcile-oauth-error.js';
+import { reconcileAtTokenEndpoint } from './reconcile-oauth-error.js';
 import { selectSubjectProvider } from './subject-provider.js';
 
 export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -55,21 +54,18 @@ export function tokenExchangeGrant(reconcile: ReconcileService): Grant {
       if (client.method === 'none' && provider.applicationConfiguration[application.id]?.allowPublicClients !== true) {
         throw new OAuthError('unauthorized_client', 'Public clients may not exchange tokens of this identity provider.');
       }
-      let outcome;
-      try {
-        outcome = await reconcile.login({
+      const outcome = await reconcileAtTokenEndpoint(
+        reconcile,
+        {
           identityProviderId: provider.id,
           applicationId: application.id,
           encodedJWT: subjectToken,
           tenantId: tenant.id,
           authenticationType: 'TOKEN_EXCHANGE',
           ...(scopes ? { scope: scopes.join(' ') } : {}),
-        });
-      } catch (error) {
-        if (error instanceof ReconcileError) throw reconcileOAuthError(error, 'invalid_request');
-        throw error;
-      }
-      if (outcome.kind !== 'loggedIn') throw pendingOAuthError(outcome, 'invalid_request');
+        },
+        'invalid_request',
+      );
       const tokens = outcome.tokens!;
       const scope = scopes ? { scope: scopes.join(' ') } : {};
       if (requestedType === `${TYPE}refresh_token`) {

@@ -42,11 +42,6 @@ export class RefreshTokenRepository {
     return row ? toRecord(row) : undefined;
   }
 
-  async findById(id: string): Promise<RefreshTokenRecord | undefined> {
-    const row = await this.db.selectFrom('refresh_tokens').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? toRecord(row) : undefined;
-  }
-
   /** Marks an active token rotated; false when it was not active (already used or revoked). */
   async markRotated(tokenHash: string): Promise<boolean> {
     const result = await this.db.updateTable('refresh_tokens').set({ status: 'rotated' }).where('token_hash', '=', tokenHash).where('status', '=', 'active').executeTakeFirst();
@@ -56,12 +51,6 @@ export class RefreshTokenRepository {
   async revokeFamily(familyId: string): Promise<number> {
     const result = await this.db.updateTable('refresh_tokens').set({ status: 'revoked' }).where('family_id', '=', familyId).where('status', '!=', 'revoked').executeTakeFirst();
     return Number(result.numUpdatedRows);
-  }
-
-  async revokeByUser(userId: string, applicationId?: string): Promise<number> {
-    let query = this.db.updateTable('refresh_tokens').set({ status: 'revoked' }).where('user_id', '=', userId);
-    if (applicationId) query = query.where('application_id', '=', applicationId);
-    return Number((await query.executeTakeFirst()).numUpdatedRows);
   }
 
   async purge(now: number): Promise<number> {
