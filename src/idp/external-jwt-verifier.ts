@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
+import { createPublicKey, X509Certificate } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { decodeJsonObject } from '../lib/base64url.js';
 import { nowSeconds } from '../lib/clock.js';
@@ -140,7 +140,7 @@ async function selectKey(provider: ExternalJwtIdentityProvider, headerValue: unk
   for (const [index, keyId] of provider.verificationKeyIds.entries()) {
     const stored = await deps.store.keys.findById(keyId);
     if (!stored?.publicKey) continue;
-    const matches = wanted === undefined ? index === 0 : parameter === 'x5t' ? stored.certificate !== undefined && x5t(stored.certificate) === wanted : stored.kid === wanted;
+    const matches = wanted === undefined ? index === 0 : parameter === 'x5t' ? deps.keys.thumbprintOf(stored) === wanted : stored.kid === wanted;
     if (!matches) continue;
     if (stored.expirationInstant !== undefined && stored.expirationInstant <= deps.clock.now()) return { code: 'KEY_NOT_FOUND', message: `Key ${stored.name} has expired.` };
     return fits(deps.keys.publicKeyOf(stored), `Key Master key ${stored.name} (${stored.id})`);
@@ -165,6 +165,3 @@ async function selectKey(provider: ExternalJwtIdentityProvider, headerValue: unk
   }
   return { code: 'KEY_NOT_FOUND', message: wanted === undefined ? `The token has no ${parameter} and the provider has no default key.` : `No key of this provider has ${parameter} ${wanted}.` };
 }
-
-/** RFC 7515 §4.1.7: base64url SHA-1 thumbprint of the DER certificate. */
-const x5t = (certificatePem: string): string => createHash('sha1').update(new X509Certificate(certificatePem).raw).digest('base64url');

@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
 import type { JWK } from 'jose';
@@ -39,6 +39,8 @@ export interface ImportKeyRequest {
 }
 
 const SIGNING_KEY_CACHE_MS = 30_000;
+/** A retired key leaves the JWKS at its publish-until instant; verification follows within this. */
+const PUBLISHED_KEYS_CACHE_MS = 5_000;
 const MASTER_KEY_CHECK = 'gatehouse-master-key-check';
 
 /**
@@ -48,6 +50,8 @@ const MASTER_KEY_CHECK = 'gatehouse-master-key-check';
 export class KeyService {
   private readonly signingKeyCache = new Map<string, { key: SigningKey; until: number }>();
   private readonly publicKeyCache = new Map<string, KeyObject>();
+  private readonly thumbprintCache = new Map<string, string>();
+  private readonly publishedCache = new Map<string, { keys: StoredKey[]; until: number }>();
 
   constructor(
     private readonly store: Store,
@@ -195,6 +199,35 @@ export class KeyService {
     }
     await this.store.keys.delete(id);
     this.publicKeyCache.delete(id);
+    this.thumbprintCache.delete(id);
+  }
+
+  /** RFC 7515 §4.1.7 `x5t` of a stored key's certificate (cached; keys are immutable). */
+  thumbprintOf(key: StoredKey): string | undefined {
+    if (!key.certificate) return undefined;
+    let cached = this.thumbprintCache.get(key.id);
+    if (!cached) {
+      cached = createHash('sha1').update(new X509Certificate(key.certificate).raw).digest('base64url');
+      this.thumbprintCache.set(key.id, cached);
+    }
+    return cached;
+  }
+
+  /**
+   * The tenant's published keys for verifying its own tokens (introspection, revocation), cached
+   * for a few seconds; a kid not in the cached list reloads it once, so a rotation is seen at once.
+   */
+  async publishedKey(tenantId: string, kid: string, alg: string): Promise<StoredKey | undefined> {
+    const find = (keys: StoredKey[]) => keys.find((k) => k.kid === kid && k.algorithm === alg);
+    const now = this.clock.now();
+    const cached = this.publishedCache.get(tenantId);
+    if (cached && cached.until > now) {
+      const hit = find(cached.keys);
+      if (hit) return hit;
+    }
+    const keys = await this.publishedKeys(tenantId);
+    this.publishedCache.set(tenantId, { keys, until: now + PUBLISHED_KEYS_CACHE_MS });
+    return find(keys);
   }
 
   /** The public half of a stored key as a KeyObject (cached; keys are immutable). */

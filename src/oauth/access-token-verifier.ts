@@ -15,8 +15,7 @@ export async function verifyOwnAccessToken(ctx: OAuthContext, tenant: Tenant, to
   if (typeof jws === 'string') return undefined;
   const { alg, kid } = jws.header;
   if (!isSigningAlgorithm(alg) || typeof kid !== 'string') return undefined;
-  const keys = await ctx.keys.publishedKeys(tenant.id);
-  const stored = keys.find((k) => k.kid === kid && k.algorithm === alg);
+  const stored = await ctx.keys.publishedKey(tenant.id, kid, alg);
   if (!stored || !verifyJwsSignature(jws, alg, ctx.keys.publicKeyOf(stored))) return undefined;
   const { payload } = jws;
   const now = nowSeconds(ctx.clock);
