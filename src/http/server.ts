@@ -16,6 +16,7 @@ import { registerIdentityProviderRoutes } from './routes/identity-provider-route
 import { registerLambdaRoutes } from './routes/lambda-routes.js';
 import { registerLinkRoutes } from './routes/link-routes.js';
 import { registerLoginRoutes } from './routes/login-routes.js';
+import { registerRefreshTokenRoutes } from './routes/refresh-token-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerOAuthRoutes } from './routes/oauth-routes.js';
 import { registerSmartRoutes } from './routes/smart-routes.js';
@@ -125,6 +126,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
   registerIdentityProviderRoutes(app, services);
   registerLoginRoutes(app, services);
   registerLinkRoutes(app, services);
+  registerRefreshTokenRoutes(app, services);
   for (const plugin of options.plugins ?? []) plugin(app, services);
   return app;
 }

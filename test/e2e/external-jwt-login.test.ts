@@ -193,6 +193,18 @@ for (const kind of selectedKinds()) {
       assert.equal((await world.server.api('POST', '/api/jwt/refresh', {}, { authorization: '' })).status, 400);
     });
 
+    it('DELETE /api/jwt/refresh revokes a user’s refresh tokens (API key only)', async () => {
+      const login = await world.login(providerId, await world.idToken());
+      const userId = login.body.user.id as string;
+      const headers = { 'x-fusionauth-tenantid': DEFAULT_TENANT_ID };
+      assert.equal((await world.server.api('DELETE', `/api/jwt/refresh?userId=${userId}`, undefined, { authorization: '' })).status, 401);
+      assert.equal((await world.server.api('DELETE', '/api/jwt/refresh', undefined, headers)).status, 400);
+      assert.equal((await world.server.api('DELETE', `/api/jwt/refresh?userId=${userId}`, undefined, headers)).status, 200);
+      const refresh = await world.server.api('POST', '/api/jwt/refresh', { refreshToken: login.body.refreshToken }, { authorization: '' });
+      assert.equal(refresh.status, 404);
+      assert.equal(refresh.body.generalErrors[0].code, '[InvalidRefreshToken]REVOKED');
+    });
+
     it('creates exactly one user and link when the same identity logs in concurrently', async () => {
       const count = await userCount();
       const tokens = await Promise.all(Array.from({ length: 8 }, () => world.idToken({ 'ext-mimoto-original-sub-unique': 'X-concurrent', 'urn:telematik:claims:email': 'concurrent@example.de' })));

@@ -53,6 +53,13 @@ export class RefreshTokenRepository {
     return Number(result.numUpdatedRows);
   }
 
+  /** Revokes every refresh token of a user (optionally of one application); returns how many. */
+  async revokeByUser(userId: string, applicationId?: string): Promise<number> {
+    let query = this.db.updateTable('refresh_tokens').set({ status: 'revoked' }).where('user_id', '=', userId).where('status', '!=', 'revoked');
+    if (applicationId) query = query.where('application_id', '=', applicationId);
+    return Number((await query.executeTakeFirst()).numUpdatedRows);
+  }
+
   async purge(now: number): Promise<number> {
     const result = await this.db.deleteFrom('refresh_tokens').where('expires_at', '<=', now).executeTakeFirst();
     return Number(result.numDeletedRows);
