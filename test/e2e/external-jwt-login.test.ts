@@ -72,7 +72,8 @@ for (const kind of selectedKinds()) {
 
     it('POST /api/jwt/reconcile takes data.token and answers like the login API', async () => {
       const token = await world.idToken({ 'ext-mimoto-original-sub-unique': 'X-reconcile' });
-      const reply = await world.server.api('POST', '/api/jwt/reconcile', { applicationId: world.application.id, identityProviderId: providerId, data: { token } }, { authorization: '' });
+      // FusionAuth's documented example body (reconcile-request.json), with a token of this issuer.
+      const reply = await world.server.api('POST', '/api/jwt/reconcile', { applicationId: world.application.id, data: { token }, identityProviderId: providerId, ipAddress: '192.168.1.42' }, { authorization: '' });
       assert.equal(reply.status, 200, JSON.stringify(reply.body));
       assert.equal(decode(reply.body.token).sub, reply.body.user.id);
     });
