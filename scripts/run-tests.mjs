@@ -54,7 +54,14 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-force-exit', '--test-concurrency=2', '--test-reporter=spec', ...files], { stdio: 'inherit', env });
+// A test that hangs fails after three minutes, and the whole suite after ten, so CI always ends.
+const result = spawnSync(process.execPath, ['--test', '--test-force-exit', '--test-concurrency=2', '--test-timeout=180000', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+  env,
+  timeout: 10 * 60_000,
+  killSignal: 'SIGKILL',
+});
+if (result.error) console.error(`test run stopped: ${result.error.message}`);
 if (postgres) await dropTestSchemas();
 process.exit(result.status ?? 1);
 

@@ -1,5 +1,5 @@
 import { sql, Migrator, SqliteAdapter } from 'kysely';
-import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { CreateTableBuilder, Kysely, Migration, MigrationProvider } from 'kysely';
 
 /**
  * Versioned migrations, written once for both dialects. Kysely's Migrator runs them in a
@@ -171,6 +171,10 @@ const migrations: Record<string, Migration> = {
   },
   '0006-reconcile': {
     async up(db: Kysely<unknown>) {
+      // Every login writes a link and a refresh token: on SQLite both are clustered on their
+      // primary key (WITHOUT ROWID), so a write touches one B-tree instead of a table and an index.
+      const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+      const clustered = (builder: CreateTableBuilder<string, never>) => (sqlite ? builder.modifyEnd(sql`without rowid`) : builder);
       // One row per (tenant, provider, external id): the primary key is what makes concurrent
       // first logins of the same identity create exactly one link, on both databases.
       await db.schema
@@ -184,6 +188,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('insert_instant', 'bigint', (c) => c.notNull())
         .addColumn('last_login_instant', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('identity_provider_links_pk', ['tenant_id', 'identity_provider_id', 'identity_provider_user_id'])
+        .$call(clustered)
         .execute();
       await db.schema.createIndex('identity_provider_links_user').on('identity_provider_links').columns(['user_id', 'identity_provider_id']).execute();
       // Pending links (CreatePendingLink) and pending onboardings: verified claims held briefly.
@@ -212,6 +217,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('data', 'text', (c) => c.notNull())
         .addColumn('insert_instant', 'bigint', (c) => c.notNull())
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .$call(clustered)
         .execute();
       await db.schema.createIndex('refresh_tokens_family').on('refresh_tokens').column('family_id').execute();
       await db.schema.createIndex('refresh_tokens_user').on('refresh_tokens').column('user_id').execute();
