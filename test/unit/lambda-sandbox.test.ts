@@ -94,6 +94,22 @@ describe('reconcile lambda sandbox (QuickJS in a worker)', () => {
     assert.match(result.message, /stack overflow/);
   });
 
+  it('pipelines calls: those queued behind a lambda that had to be killed run on a fresh worker', async () => {
+    const quick = new LambdaRunner({ ...DEFAULT_LAMBDA_LIMITS, timeoutMs: 5 });
+    try {
+      const stuck = quick.reconcile(request('function reconcile() { const a = []; for (let i = 0; i < 300000; i++) a.push(String(Math.random())); a.sort(); a.sort(); a.sort(); }'));
+      const behind = Array.from({ length: 5 }, (_, n) => quick.reconcile(request(`function reconcile(user) { user.n = ${n}; }`)));
+      assert.equal(failed(await stuck).code, 'LAMBDA_TIMEOUT');
+      const results = await Promise.all(behind);
+      results.forEach((result, n) => {
+        assert.equal(result.status, 'completed');
+        if (result.status === 'completed') assert.equal(result.user.n, n);
+      });
+    } finally {
+      await quick.close();
+    }
+  });
+
   it('kills a worker stuck in a native builtin past the deadline, and replaces it', async () => {
     const quick = new LambdaRunner({ ...DEFAULT_LAMBDA_LIMITS, timeoutMs: 5 });
     try {
