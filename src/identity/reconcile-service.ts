@@ -328,6 +328,13 @@ export class ReconcileService {
     const registrationObject = registration as unknown as JsonObject | undefined;
     applyClaimMap(provider, identity.claims, userObject, registrationObject);
     if (!decision.anonymous) applyAttributeMappings(provider, identity.claims, userObject, registrationObject);
+    if (existing) {
+      // Email and username are fixed once a user is linked or matched: no mapping changes them.
+      for (const field of ['email', 'username'] as const) {
+        if (existing[field] === undefined) delete user[field];
+        else user[field] = existing[field];
+      }
+    }
 
     let finalUser = user;
     let finalRegistration = registration;
@@ -418,7 +425,8 @@ export class ReconcileService {
         : undefined;
     await store.transaction(async (tx) => {
       if (created) await tx.users.insert(user);
-      else await tx.users.update(user);
+      // Email and username of a linked or matched user never change here (see mergeLambdaUser).
+      else await tx.users.updateAfterLogin(user);
       if (plan.decision.kind === 'linked') {
         await tx.links.touch(plan.decision.link, now, identity.displayName);
       } else {

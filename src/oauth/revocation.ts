@@ -19,7 +19,7 @@ export async function handleRevocation(ctx: OAuthContext, request: EndpointReque
     const record = await ctx.store.refreshTokens.findByHash(sha256(token));
     if (!record || record.tenantId !== request.tenant.id) return;
     if (record.applicationId !== application.id) throw new OAuthError('unauthorized_client', 'The token was not issued to this client.');
-    await ctx.store.refreshTokens.revokeFamily(record.familyId);
+    await ctx.store.refreshTokens.revokeFamily(record.userId, record.familyId);
     return;
   }
   const claims = await verifyOwnAccessToken(ctx, request.tenant, token);

@@ -128,7 +128,7 @@ export class UserTokenService {
     if (scope !== undefined && scope !== (record.scope ?? '')) throw new RefreshTokenError('SCOPE_NOT_GRANTED', 'A refresh keeps the scope of the original grant.');
     // The conditional update is the arbiter between racing uses: exactly one rotates the token.
     if (record.status === 'rotated' || !(await store.refreshTokens.markRotated(hash))) {
-      await store.refreshTokens.revokeFamily(record.familyId);
+      await store.refreshTokens.revokeFamily(record.userId, record.familyId);
       throw new RefreshTokenError('REUSED', 'The refresh token was used before; its family is revoked.');
     }
     const user = await store.users.findById(record.userId);

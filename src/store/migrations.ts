@@ -203,8 +203,8 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('pending_actions_expires_at').on('pending_actions').column('expires_at').execute();
       // Refresh tokens are stored by SHA-256 only; a family shares the first token's id. Every
-      // login inserts one, so the table carries only the indexes a query or a cascade needs
-      // (hash, family, user — deleting a user cascades here — and expiry).
+      // login inserts one, so the table carries only the indexes a query or a cascade needs:
+      // hash, user (deleting a user cascades here; a family is found through its user) and expiry.
       await db.schema
         .createTable('refresh_tokens')
         .addColumn('token_hash', 'varchar(64)', (c) => c.primaryKey())
@@ -219,7 +219,6 @@ const migrations: Record<string, Migration> = {
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .$call(clustered)
         .execute();
-      await db.schema.createIndex('refresh_tokens_family').on('refresh_tokens').column('family_id').execute();
       await db.schema.createIndex('refresh_tokens_user').on('refresh_tokens').column('user_id').execute();
       await db.schema.createIndex('refresh_tokens_expires_at').on('refresh_tokens').column('expires_at').execute();
     },

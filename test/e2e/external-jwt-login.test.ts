@@ -70,6 +70,20 @@ for (const kind of selectedKinds()) {
       assert.equal(await userCount(), count);
     });
 
+    it('attribute mappings fill a new user but never change a linked user’s email or username', async () => {
+      const mapped = await world.provider({ attributeMappings: { 'user.email': '/alt_email', 'user.data.insurer': '/urn:telematik:claims:organization' } });
+      const token = (altEmail: string) => world.idToken({ 'ext-mimoto-original-sub-unique': 'X-mapped', alt_email: altEmail, 'urn:telematik:claims:organization': '109500969' });
+      const first = await world.login(mapped, await token('first-mapped@example.de'));
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      assert.equal(first.body.user.email, 'first-mapped@example.de');
+      assert.equal(first.body.user.data.insurer, '109500969');
+      const again = await world.login(mapped, await token('second-mapped@example.de'));
+      assert.equal(again.body.user.email, 'first-mapped@example.de');
+      const stored = await world.server.api('GET', `/api/user?email=first-mapped@example.de`, undefined, { 'x-fusionauth-tenantid': DEFAULT_TENANT_ID });
+      assert.equal(stored.status, 200);
+      assert.equal(stored.body.user.id, first.body.user.id);
+    });
+
     it('POST /api/jwt/reconcile takes data.token and answers like the login API', async () => {
       const token = await world.idToken({ 'ext-mimoto-original-sub-unique': 'X-reconcile' });
       // FusionAuth's documented example body (reconcile-request.json), with a token of this issuer.

@@ -268,7 +268,7 @@ for (const kind of selectedKinds()) {
       assert.equal((await store.refreshTokens.findByHash('hash-1'))?.scope, 'openid');
       const wins = await Promise.all([store.refreshTokens.markRotated('hash-1'), store.refreshTokens.markRotated('hash-1')]);
       assert.deepEqual(wins.sort(), [false, true]);
-      assert.equal(await store.refreshTokens.revokeFamily(uuid(82)), 2);
+      assert.equal(await store.refreshTokens.revokeFamily(uuid(81), uuid(82)), 2);
       assert.equal((await store.refreshTokens.findByHash('hash-2'))?.status, 'revoked');
       assert.equal(await store.refreshTokens.purge(T + 60_000), 2);
     });

@@ -17,7 +17,7 @@ export function registerRefreshTokenRoutes(app: FastifyInstance, services: HttpS
     if (typeof token === 'string' && token !== '') {
       const record = await store.refreshTokens.findByHash(sha256(token));
       if (!record || record.tenantId !== tenantId) throw ApiError.notFound();
-      await store.refreshTokens.revokeFamily(record.familyId);
+      await store.refreshTokens.revokeFamily(record.userId, record.familyId);
       return reply.status(200).send();
     }
     if (!isUuid(userId)) throw ApiError.general(400, '[MissingQuery]', 'Give userId (and optionally applicationId), or token.');

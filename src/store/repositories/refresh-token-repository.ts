@@ -48,8 +48,15 @@ export class RefreshTokenRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  async revokeFamily(familyId: string): Promise<number> {
-    const result = await this.db.updateTable('refresh_tokens').set({ status: 'revoked' }).where('family_id', '=', familyId).where('status', '!=', 'revoked').executeTakeFirst();
+  /** A family belongs to one user: found through the user index (a family index would cost every login a page). */
+  async revokeFamily(userId: string, familyId: string): Promise<number> {
+    const result = await this.db
+      .updateTable('refresh_tokens')
+      .set({ status: 'revoked' })
+      .where('user_id', '=', userId)
+      .where('family_id', '=', familyId)
+      .where('status', '!=', 'revoked')
+      .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
 
