@@ -423,7 +423,7 @@ export class ReconcileService {
             withRefreshToken: !subject.options.noRefreshToken && refreshTokensEnabled(application, publicRegistration),
           })
         : undefined;
-    await store.transaction(async (tx) => {
+    await store.write(async (tx) => {
       if (created) await tx.users.insert(user);
       // Email and username of a linked or matched user never change here (see mergeLambdaUser).
       else await tx.users.updateAfterLogin(user);

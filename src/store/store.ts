@@ -20,6 +20,7 @@ import { TenantRepository } from './repositories/tenant-repository.js';
 import { UserRepository } from './repositories/user-repository.js';
 import type { Database } from './schema.js';
 import { SqliteReplayWriter } from './sqlite-replay-writer.js';
+import { WriteBatcher } from './write-batcher.js';
 
 /**
  * The repository layer: one object per table group, all bound to the same database handle or
@@ -44,6 +45,8 @@ export class Store {
   readonly links: LinkRepository;
   readonly pendingActions: PendingActionRepository;
   readonly refreshTokens: RefreshTokenRepository;
+
+  private writeBatcher: WriteBatcher | undefined;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -77,6 +80,17 @@ export class Store {
   async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
     return this.db.transaction().execute((trx) => work(new Store(trx, this.dialect, this.replayWriter)));
+  }
+
+  /**
+   * Runs a small write set atomically, for a hot path: on SQLite grouped with the other write
+   * sets of this event-loop turn under one COMMIT (each in its own savepoint); on PostgreSQL, or
+   * inside a transaction already, as an ordinary transaction.
+   */
+  async write(work: (store: Store) => Promise<void>): Promise<void> {
+    if (this.db.isTransaction || this.dialect !== 'sqlite') return this.transaction(work);
+    this.writeBatcher ??= new WriteBatcher(this);
+    return this.writeBatcher.run(work);
   }
 
   migrate(): Promise<string[]> {

@@ -272,5 +272,19 @@ for (const kind of selectedKinds()) {
       assert.equal((await store.refreshTokens.findByHash('hash-2'))?.status, 'revoked');
       assert.equal(await store.refreshTokens.purge(T + 60_000), 2);
     });
+
+    it('grouped writes: each write set commits or fails alone', async () => {
+      const ok = (n: number) => store.write(async (tx) => tx.users.insert(user(uuid(90 + n), uuid(1), `grouped-${n}@example.com`)));
+      const first = ok(0);
+      const failing = store.write(async (tx) => {
+        await tx.users.insert(user(uuid(95), uuid(1), 'grouped-partial@example.com'));
+        await tx.users.insert(user(uuid(96), uuid(1), 'grouped-0@example.com')); // duplicate email: fails
+      });
+      const results = await Promise.allSettled([first, failing, ok(1), ok(2)]);
+      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      assert.equal(isUniqueViolation((results[1] as PromiseRejectedResult).reason), true);
+      for (const n of [0, 1, 2]) assert.ok(await store.users.findById(uuid(90 + n)));
+      assert.equal(await store.users.findById(uuid(95)), undefined, 'the failed set left nothing behind');
+    });
   });
 }
