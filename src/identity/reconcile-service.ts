@@ -498,9 +498,9 @@ function newUserIdentifiers(provider: ExternalJwtIdentityProvider, identity: Pen
   return { ...(identity.email ? { email: identity.email } : {}), ...(byUsername && identity.username ? { username: identity.username } : {}) };
 }
 
-/** The user as the lambda sees it: FusionAuth's user object without registrations. */
-const lambdaView = (user: User): JsonObject => structuredClone(user) as unknown as JsonObject;
-const lambdaRegistrationView = ({ tenantId: _t, ...registration }: TenantRegistration): JsonObject => structuredClone(registration) as unknown as JsonObject;
+/** The user as the lambda sees it: FusionAuth's user object without registrations (copied by postMessage). */
+const lambdaView = (user: User): JsonObject => user as unknown as JsonObject;
+const lambdaRegistrationView = ({ tenantId: _t, ...registration }: TenantRegistration): JsonObject => registration as unknown as JsonObject;
 
 /**
  * Takes what a lambda may change: profile fields, `preferredLanguages`, `data`, and — only for a
