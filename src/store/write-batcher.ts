@@ -37,8 +37,10 @@ export class WriteBatcher {
     const failures = new Map<number, unknown>();
     try {
       await this.root.transaction(async (tx) => {
+        // One name for every savepoint (each is released before the next): the statements stay
+        // three cached ones however large the batch.
         for (const [index, item] of batch.entries()) {
-          const name = `gatehouse_write_${index}`;
+          const name = 'gatehouse_write';
           await sql.raw(`savepoint ${name}`).execute(tx.db);
           try {
             await item.work(tx);
