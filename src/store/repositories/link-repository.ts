@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { PreparedQuery } from '../prepared-query.js';
 import type { IdentityProviderLink } from '../records.js';
 import type { Database, IdentityProviderLinkRow } from '../schema.js';
 
@@ -12,6 +13,23 @@ const toLink = (row: Selectable<IdentityProviderLinkRow>): IdentityProviderLink 
   insertInstant: Number(row.insert_instant),
   lastLoginInstant: Number(row.last_login_instant),
 });
+
+const FIND = new PreparedQuery((db, p) =>
+  db
+    .selectFrom('identity_provider_links')
+    .selectAll()
+    .where('tenant_id', '=', p('tenantId'))
+    .where('identity_provider_id', '=', p('providerId'))
+    .where('identity_provider_user_id', '=', p('externalId')),
+);
+const TOUCH = new PreparedQuery((db, p) =>
+  db
+    .updateTable('identity_provider_links')
+    .set({ last_login_instant: p('lastLogin') as unknown as number, display_name: p('displayName') })
+    .where('tenant_id', '=', p('tenantId'))
+    .where('identity_provider_id', '=', p('providerId'))
+    .where('identity_provider_user_id', '=', p('externalId')),
+);
 
 /** Links between external identities and users; the key is (tenant, provider, external id). */
 export class LinkRepository {
@@ -35,14 +53,8 @@ export class LinkRepository {
   }
 
   async find(tenantId: string, identityProviderId: string, identityProviderUserId: string): Promise<IdentityProviderLink | undefined> {
-    const row = await this.db
-      .selectFrom('identity_provider_links')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('identity_provider_id', '=', identityProviderId)
-      .where('identity_provider_user_id', '=', identityProviderUserId)
-      .executeTakeFirst();
-    return row ? toLink(row) : undefined;
+    const { rows } = await FIND.execute<Selectable<IdentityProviderLinkRow>>(this.db, { tenantId, providerId: identityProviderId, externalId: identityProviderUserId });
+    return rows[0] ? toLink(rows[0]) : undefined;
   }
 
   async listByUser(userId: string, identityProviderId?: string): Promise<IdentityProviderLink[]> {
@@ -52,13 +64,13 @@ export class LinkRepository {
   }
 
   async touch(link: IdentityProviderLink, lastLoginInstant: number, displayName: string | undefined): Promise<void> {
-    await this.db
-      .updateTable('identity_provider_links')
-      .set({ last_login_instant: lastLoginInstant, display_name: displayName ?? null })
-      .where('tenant_id', '=', link.tenantId)
-      .where('identity_provider_id', '=', link.identityProviderId)
-      .where('identity_provider_user_id', '=', link.identityProviderUserId)
-      .execute();
+    await TOUCH.execute(this.db, {
+      lastLogin: lastLoginInstant,
+      displayName: displayName ?? null,
+      tenantId: link.tenantId,
+      providerId: link.identityProviderId,
+      externalId: link.identityProviderUserId,
+    });
   }
 
   async delete(tenantId: string, identityProviderId: string, identityProviderUserId: string, userId: string): Promise<boolean> {

@@ -1,6 +1,12 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { RefreshTokenRecord } from '../records.js';
 import type { Database, RefreshTokenRow } from '../schema.js';
+import { PreparedQuery } from '../prepared-query.js';
+
+const COLUMNS = ['token_hash', 'id', 'family_id', 'tenant_id', 'user_id', 'application_id', 'status', 'data', 'insert_instant', 'expires_at'] as const;
+const INSERT = new PreparedQuery((db, p) =>
+  db.insertInto('refresh_tokens').values(Object.fromEntries(COLUMNS.map((c) => [c, p(c)])) as unknown as RefreshTokenRow),
+);
 
 const toRecord = (row: Selectable<RefreshTokenRow>): RefreshTokenRecord => ({
   ...(JSON.parse(row.data) as Pick<RefreshTokenRecord, 'startInstant' | 'authTime' | 'scope'>),
@@ -20,21 +26,18 @@ export class RefreshTokenRepository {
 
   async insert(tokenHash: string, record: RefreshTokenRecord): Promise<void> {
     const data = JSON.stringify({ startInstant: record.startInstant, authTime: record.authTime, ...(record.scope ? { scope: record.scope } : {}) });
-    await this.db
-      .insertInto('refresh_tokens')
-      .values({
-        token_hash: tokenHash,
-        id: record.id,
-        family_id: record.familyId,
-        tenant_id: record.tenantId,
-        user_id: record.userId,
-        application_id: record.applicationId,
-        status: record.status,
-        data,
-        insert_instant: record.insertInstant,
-        expires_at: record.expiresAt,
-      })
-      .execute();
+    await INSERT.execute(this.db, {
+      token_hash: tokenHash,
+      id: record.id,
+      family_id: record.familyId,
+      tenant_id: record.tenantId,
+      user_id: record.userId,
+      application_id: record.applicationId,
+      status: record.status,
+      data,
+      insert_instant: record.insertInstant,
+      expires_at: record.expiresAt,
+    });
   }
 
   async findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined> {

@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Registration } from '../records.js';
 import type { Database } from '../schema.js';
+import { PreparedQuery } from '../prepared-query.js';
 import { DocumentRepository } from './document-repository.js';
+
+const LIST_BY_USER = new PreparedQuery((db, p) => db.selectFrom('registrations').select('data').where('user_id', '=', p('userId')));
 
 export type TenantRegistration = Registration & { tenantId: string };
 
@@ -17,7 +20,7 @@ export class RegistrationRepository extends DocumentRepository<TenantRegistratio
   }
   /** A user's registrations, oldest first; sorted here, as a user has few (an ORDER BY cost a temporary B-tree per login). */
   async listByUser(userId: string): Promise<TenantRegistration[]> {
-    const rows = await this.db.selectFrom('registrations').select('data').where('user_id', '=', userId).execute();
+    const { rows } = await LIST_BY_USER.execute<{ data: string }>(this.db, { userId });
     return rows.map((row) => this.toObject(row)).sort((a, b) => a.insertInstant - b.insertInstant || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 }
