@@ -7,7 +7,7 @@
  * itself is refused past the cap: the allocation fails and QuickJS raises "out of memory".
  *
  * The console and the context's `reject` / `requireOnboarding` are host functions, and the
- * builtins the call needs (JSON, a deep freeze) are taken before the lambda's code runs, so
+ * builtins the call needs (JSON, Object.freeze) are taken before the lambda's code runs, so
  * top-level code that replaces `JSON` or `Object.freeze` cannot unfreeze the jwt or forge an
  * outcome. No JavaScript prelude is parsed per call: compiling 2 KB cost 0.2 ms (measured).
  */
@@ -43,8 +43,6 @@ const QuickJS = await newQuickJSWASMModuleFromVariant(variant as unknown as Quic
 const INTRINSICS = { BaseObjects: true, Date: true, Eval: true, StringNormalize: true, RegExp: true, JSON: true, MapSet: true } as const;
 /** A runtime serves this many calls (each in a fresh context), then is replaced. */
 const RUNTIME_CALLS = 1000;
-/** Evaluated before the lambda: a deep freeze bound to the original Object.freeze and Object.keys. */
-const DEEP_FREEZE = '((F,K)=>function d(v){if(v&&typeof v==="object"){F(v);for(const k of K(v))d(v[k]);}return v;})(Object.freeze,Object.keys)';
 /** Evaluated after the lambda: its reconcile function, declared with `function`, `const` or `let`. */
 const FIND_RECONCILE = 'typeof reconcile === "function" ? reconcile : undefined';
 
@@ -116,8 +114,22 @@ function reconcile(request: ReconcileRequest): ReconcileResult {
     const json = keep(vm.getProp(vm.global, 'JSON'));
     const parse = keep(vm.getProp(json, 'parse'));
     const stringify = keep(vm.getProp(json, 'stringify'));
-    const deepFreeze = unwrap(vm.evalCode(DEEP_FREEZE, 'gatehouse.js'));
+    const objectConstructor = keep(vm.getProp(vm.global, 'Object'));
+    const freezeFn = keep(vm.getProp(objectConstructor, 'freeze'));
     const call = (fn: QuickJSHandle, ...args: QuickJSHandle[]) => unwrap(vm.callFunction(fn, vm.undefined, ...args));
+    const freeze = (handle: QuickJSHandle) => call(freezeFn, handle);
+    /**
+     * Deep freeze driven from the host: `shape` is the same JSON value on this side, so only its
+     * nested objects are visited (no JavaScript compiled per call for it).
+     */
+    const deepFreeze = (handle: QuickJSHandle, shape: unknown): QuickJSHandle => {
+      if (shape === null || typeof shape !== 'object') return handle;
+      for (const [key, value] of Object.entries(shape)) {
+        if (value !== null && typeof value === 'object') deepFreeze(keep(vm.getProp(handle, key)), value);
+      }
+      freeze(handle);
+      return handle;
+    };
     const text = (value: QuickJSHandle): string => {
       if (vm.typeof(value) === 'string') return vm.getString(value);
       const result = vm.callFunction(stringify, vm.undefined, value);
@@ -140,16 +152,16 @@ function reconcile(request: ReconcileRequest): ReconcileResult {
       vm.setProp(consoleObject, name, fn);
       fn.dispose();
     }
-    call(deepFreeze, consoleObject);
+    freeze(consoleObject);
     vm.setProp(vm.global, 'console', consoleObject);
 
     let outcome: Outcome = { status: 'completed' };
     const data = call(parse, keep(vm.newString(JSON.stringify({ user: request.user, registration: request.registration, jwt: request.jwt, input: request.input ?? null }))));
     const user = keep(vm.getProp(data, 'user'));
     const registration = keep(vm.getProp(data, 'registration'));
-    const jwt = call(deepFreeze, keep(vm.getProp(data, 'jwt')));
+    const jwt = deepFreeze(keep(vm.getProp(data, 'jwt')), request.jwt);
     const context = keep(vm.newObject());
-    vm.setProp(context, 'input', call(deepFreeze, keep(vm.getProp(data, 'input'))));
+    vm.setProp(context, 'input', deepFreeze(keep(vm.getProp(data, 'input')), request.input ?? null));
     const reject = vm.newFunction('reject', (code, message) => {
       outcome = { status: 'rejected', code: code === undefined ? '' : text(code), message: message === undefined || vm.typeof(message) === 'undefined' ? '' : text(message) };
     });
@@ -167,7 +179,7 @@ function reconcile(request: ReconcileRequest): ReconcileResult {
     });
     vm.setProp(context, 'requireOnboarding', requireOnboarding);
     requireOnboarding.dispose();
-    call(deepFreeze, context);
+    freeze(context);
 
     // The lambda's code, then its function.
     unwrap(vm.evalCode(request.body, 'lambda.js'));

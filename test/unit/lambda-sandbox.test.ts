@@ -128,6 +128,9 @@ describe('reconcile lambda sandbox (QuickJS in a worker)', () => {
     assert.equal(sloppy.status === 'completed' && sloppy.user.sub, MIMOTO_JWT.sub);
     const strict = failed(await runner.reconcile(request('"use strict"; function reconcile(user, registration, jwt) { jwt.sub = "forged"; }')));
     assert.match(strict.message, /TypeError/);
+    // Top-level code runs before the call; replacing the builtins there changes nothing.
+    const tampered = await runner.reconcile(request('Object.freeze = (x) => x; JSON.parse = () => ({}); function reconcile(user, registration, jwt) { jwt.amr.push("x"); }'));
+    assert.equal(tampered.status, 'failed');
   });
 
   it('context.reject refuses the login with the code and message verbatim', async () => {
