@@ -30,6 +30,16 @@ export class SqliteReplayWriter {
     return this.workerThread;
   }
 
+  /** Starts the worker, whose connection checkpoints the WAL, once this node writes at volume. */
+  startBackgroundCheckpoints(): void {
+    if (!this.closed && !this.workerThread) this.worker.postMessage('start');
+  }
+
+  /** Whether the worker (and with it the background checkpointing) is running. */
+  get checkpointing(): boolean {
+    return this.workerThread !== undefined;
+  }
+
   /** `key` is base64url (no spaces or newlines); instants are epoch milliseconds. */
   consume(key: string, expiresAt: number, now: number): Promise<boolean> {
     const row = `${key} ${expiresAt} ${now}`;

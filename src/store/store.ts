@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { DatabaseHandle, Dialect } from './database.js';
 import { migrateToLatest, ping } from './migrations.js';
@@ -89,8 +90,20 @@ export class Store {
    */
   async write(work: (store: Store) => Promise<void>): Promise<void> {
     if (this.db.isTransaction || this.dialect !== 'sqlite') return this.transaction(work);
-    this.writeBatcher ??= new WriteBatcher(this);
+    if (!this.writeBatcher) {
+      this.writeBatcher = new WriteBatcher(this);
+      this.replayWriter?.startBackgroundCheckpoints();
+    }
     return this.writeBatcher.run(work);
+  }
+
+  /**
+   * SQLite WAL maintenance, called periodically: a PASSIVE checkpoint here unless the replay
+   * worker's connection is already checkpointing in the background. No-op on PostgreSQL.
+   */
+  async checkpoint(): Promise<void> {
+    if (this.dialect !== 'sqlite' || this.replayWriter?.checkpointing) return;
+    await sql`pragma wal_checkpoint(PASSIVE)`.execute(this.db);
   }
 
   migrate(): Promise<string[]> {
