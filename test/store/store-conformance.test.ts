@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { after, before, describe, it } from 'node:test';
 import { openDatabase } from '../../src/store/database.js';
 import type { Application, ApiKey, StoredKey, Tenant, User } from '../../src/store/records.js';
@@ -285,6 +286,19 @@ for (const kind of selectedKinds()) {
       assert.equal(isUniqueViolation((results[1] as PromiseRejectedResult).reason), true);
       for (const n of [0, 1, 2]) assert.ok(await store.users.findById(uuid(90 + n)));
       assert.equal(await store.users.findById(uuid(95)), undefined, 'the failed set left nothing behind');
+    });
+
+    it('SQLite: once writes begin, the WAL is checkpointed in the background, not left to grow', { skip: kind !== 'sqlite' }, async () => {
+      for (let batch = 0; batch < 20; batch++) {
+        await Promise.all(
+          Array.from({ length: 25 }, (_, i) => store.write(async (tx) => tx.users.insert(user(`c${batch}-${i}-0000-4000-8000-000000000000`.slice(0, 36), uuid(1), `wal-${batch}-${i}@example.com`)))),
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      // A write after a completed checkpoint starts the WAL again from its beginning.
+      await store.write(async (tx) => tx.users.insert(user(uuid(99), uuid(1), 'wal-last@example.com')));
+      const { rows } = await sql<{ log: number }>`pragma wal_checkpoint(PASSIVE)`.execute(store.db);
+      assert.ok(rows[0].log < 100, `WAL frames after background checkpoints: ${rows[0].log}`);
     });
   });
 }
