@@ -1,12 +1,11 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint } from 'jose';
-import type { JWK } from 'jose';
 import { ApiError, FieldErrors } from '../lib/api-error.js';
 import type { Clock } from '../lib/clock.js';
 import { isUuid, newId } from '../lib/ids.js';
 import type { JsonObject, KeyType, SigningAlgorithm, StoredKey } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import { jwkThumbprint } from './jwk-thumbprint.js';
 import { ALGORITHMS, isSigningAlgorithm, keyFitsAlgorithm, MIN_RSA_BITS } from './algorithms.js';
 import type { MasterKey } from './master-key.js';
 
@@ -100,7 +99,7 @@ export class KeyService {
     const key: StoredKey = {
       id: request.id ?? newId(),
       name: request.name!,
-      kid: await calculateJwkThumbprint(publicJwk as JWK, 'sha256'),
+      kid: jwkThumbprint(publicJwk),
       algorithm: alg,
       type: ALGORITHMS[alg].kty,
       ...(ALGORITHMS[alg].kty === 'RSA' ? { length } : {}),
@@ -177,7 +176,7 @@ export class KeyService {
     const key: StoredKey = {
       id: request.id ?? newId(),
       name: request.name!,
-      kid: request.kid ?? (typeof request.jwk?.kid === 'string' ? request.jwk.kid : await calculateJwkThumbprint(publicJwk as JWK, 'sha256')),
+      kid: request.kid ?? (typeof request.jwk?.kid === 'string' ? request.jwk.kid : jwkThumbprint(publicJwk)),
       ...(algorithm ? { algorithm } : {}),
       type,
       ...(type === 'RSA' ? { length: publicKey.asymmetricKeyDetails?.modulusLength } : {}),
