@@ -183,7 +183,9 @@ function reconcile(request: ReconcileRequest): ReconcileResult {
 
     // The lambda's code, then its function.
     unwrap(vm.evalCode(request.body, 'lambda.js'));
-    const fn = unwrap(vm.evalCode(FIND_RECONCILE, 'gatehouse.js'));
+    // `function reconcile` is a property of the global object; `const`/`let` need a lookup by name.
+    const declared = keep(vm.getProp(vm.global, 'reconcile'));
+    const fn = vm.typeof(declared) === 'function' ? declared : unwrap(vm.evalCode(FIND_RECONCILE, 'gatehouse.js'));
     if (vm.typeof(fn) !== 'function') {
       healthy = true;
       return { status: 'failed', code: 'LAMBDA_FUNCTION_MISSING', message: 'The lambda defines no function reconcile.', logs };

@@ -121,6 +121,13 @@ describe('reconcile lambda sandbox (QuickJS in a worker)', () => {
     }
   });
 
+  it('finds reconcile declared with function, const or let', async () => {
+    for (const body of ['function reconcile(user) { user.ok = true; }', 'const reconcile = (user) => { user.ok = true; };', 'let reconcile = function (user) { user.ok = true; };']) {
+      const result = await runner.reconcile(request(body));
+      assert.equal(result.status === 'completed' && result.user.ok, true, body);
+    }
+  });
+
   it('deep-freezes the jwt', async () => {
     const result = await runner.reconcile(request('function reconcile(user, registration, jwt) { jwt.sub = "forged"; jwt.amr.push("x"); user.sub = jwt.sub; }'));
     assert.equal(result.status, 'failed', 'pushing onto a frozen array throws even in sloppy mode');
