@@ -57,9 +57,9 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // Replay-store inserts land on random B-tree pages: keep them cached. The WAL is not
-  // checkpointed on commit (a checkpoint stalled a login up to 35 ms): a checkpointer worker
-  // does it in the background once this node writes at volume, and the store's periodic
-  // maintenance otherwise (Store.checkpoint).
+  // checkpointed on commit (a checkpoint stalled a login up to 35 ms): the replay worker's
+  // connection does it in the background once this node writes at volume, and the store's
+  // periodic maintenance otherwise (Store.checkpoint).
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('wal_autocheckpoint = 0');
   return {

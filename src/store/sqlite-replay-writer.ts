@@ -12,11 +12,7 @@ export class SqliteReplayWriter {
   private nextId = 0;
   private closed = false;
 
-  constructor(
-    private readonly file: string,
-    /** Called when the worker starts: this node now writes at volume. */
-    private readonly onStart: () => void = () => undefined,
-  ) {}
+  constructor(private readonly file: string) {}
 
   /** Started on first use: a Gatehouse that never sees a client assertion never pays for it. */
   private get worker(): Worker {
@@ -30,9 +26,18 @@ export class SqliteReplayWriter {
         this.failAll(new Error('replay writer stopped'));
       });
       this.workerThread = worker;
-      this.onStart();
     }
     return this.workerThread;
+  }
+
+  /** Starts the worker, whose connection checkpoints the WAL, once this node writes at volume. */
+  startBackgroundCheckpoints(): void {
+    if (!this.closed && !this.workerThread) this.worker.postMessage('start');
+  }
+
+  /** Whether the worker (and with it the background checkpointing) is running. */
+  get checkpointing(): boolean {
+    return this.workerThread !== undefined;
   }
 
   /** `key` is base64url (no spaces or newlines); instants are epoch milliseconds. */

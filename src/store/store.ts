@@ -20,7 +20,6 @@ import { SmartRoleRepository } from './repositories/smart-role-repository.js';
 import { TenantRepository } from './repositories/tenant-repository.js';
 import { UserRepository } from './repositories/user-repository.js';
 import type { Database } from './schema.js';
-import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteReplayWriter } from './sqlite-replay-writer.js';
 import { WriteBatcher } from './write-batcher.js';
 
@@ -54,7 +53,6 @@ export class Store {
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
     private readonly replayWriter?: SqliteReplayWriter,
-    private readonly checkpointer?: SqliteCheckpointer,
   ) {
     this.tenants = new TenantRepository(db);
     this.applications = new ApplicationRepository(db);
@@ -76,15 +74,13 @@ export class Store {
   }
 
   static fromHandle(handle: DatabaseHandle): Store {
-    if (!handle.sqliteFile) return new Store(handle.db, handle.dialect);
-    const checkpointer = new SqliteCheckpointer(handle.sqliteFile);
-    return new Store(handle.db, handle.dialect, new SqliteReplayWriter(handle.sqliteFile, () => checkpointer.start()), checkpointer);
+    return new Store(handle.db, handle.dialect, handle.sqliteFile ? new SqliteReplayWriter(handle.sqliteFile) : undefined);
   }
 
   /** Runs `work` in one transaction; nested calls join the outer one. */
   async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
-    return this.db.transaction().execute((trx) => work(new Store(trx, this.dialect, this.replayWriter, this.checkpointer)));
+    return this.db.transaction().execute((trx) => work(new Store(trx, this.dialect, this.replayWriter)));
   }
 
   /**
@@ -96,17 +92,17 @@ export class Store {
     if (this.db.isTransaction || this.dialect !== 'sqlite') return this.transaction(work);
     if (!this.writeBatcher) {
       this.writeBatcher = new WriteBatcher(this);
-      this.checkpointer?.start();
+      this.replayWriter?.startBackgroundCheckpoints();
     }
     return this.writeBatcher.run(work);
   }
 
   /**
-   * SQLite WAL maintenance, called periodically: a PASSIVE checkpoint here unless the
-   * checkpointer worker is already doing it in the background. No-op on PostgreSQL.
+   * SQLite WAL maintenance, called periodically: a PASSIVE checkpoint here unless the replay
+   * worker's connection is already checkpointing in the background. No-op on PostgreSQL.
    */
   async checkpoint(): Promise<void> {
-    if (this.dialect !== 'sqlite' || this.checkpointer?.running) return;
+    if (this.dialect !== 'sqlite' || this.replayWriter?.checkpointing) return;
     await sql`pragma wal_checkpoint(PASSIVE)`.execute(this.db);
   }
 
@@ -120,7 +116,6 @@ export class Store {
 
   async close(): Promise<void> {
     await this.replayWriter?.close();
-    await this.checkpointer?.close();
     await this.db.destroy();
   }
 }
