@@ -23,7 +23,8 @@ export type ReconcileErrorCode =
   | 'InvalidUser'
   | 'LoginPrevented'
   | 'LambdaInvocation'
-  | 'LambdaRejected';
+  | 'LambdaRejected'
+  | 'PendingOnboardingNotFound';
 
 const STATUS: Record<ReconcileErrorCode, number> = {
   InvalidIdentityProviderId: 401,
@@ -46,6 +47,7 @@ const STATUS: Record<ReconcileErrorCode, number> = {
   LoginPrevented: 409,
   LambdaInvocation: 400,
   LambdaRejected: 403,
+  PendingOnboardingNotFound: 404,
 };
 
 /** FusionAuth's code strings where FusionAuth has one; Gatehouse's own otherwise. */
@@ -61,6 +63,7 @@ const PUBLIC_CODE: Partial<Record<ReconcileErrorCode, string>> = {
   LinkCountExceeded: '[LinkCountExceeded]',
   LoginPrevented: '[LoginPreventedException]',
   LambdaInvocation: '[LambdaInvocationException]',
+  PendingOnboardingNotFound: '[PendingOnboardingNotFound]',
 };
 
 export class ReconcileError extends Error {

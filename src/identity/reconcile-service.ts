@@ -63,6 +63,8 @@ export interface DryRunResult extends ReconcileTrace {
   email?: string;
   username?: string;
   decision?: LinkDecision['kind'];
+  /** The lambda would ask for onboarding (the link decision is then in the step trace). */
+  onboarding?: { reason: string; missing: string[] };
   user?: JsonObject;
   registration?: JsonObject;
   error?: { code: string; message: string };
@@ -132,7 +134,7 @@ export class ReconcileService {
     const { store, clock } = this.deps;
     const pending = isUuid(pendingId) ? await store.pendingActions.find(pendingId, 'onboarding', clock.now()) : undefined;
     // Consumed before the run: an onboarding completes at most once, even when raced.
-    if (!pending || !(await store.pendingActions.consume(pending.id))) throw new ReconcileError('NotLinked', 'No pending onboarding with this id, or it has expired.', { reason: 'OnboardingNotFound' });
+    if (!pending || !(await store.pendingActions.consume(pending.id))) throw new ReconcileError('PendingOnboardingNotFound', 'No pending onboarding with this id, or it has expired or was completed.');
     const identity = pending.identity as PendingOnboarding;
     const { provider, application, tenant } = await this.resolve(identity.identityProviderId, identity.applicationId, pending.tenantId);
     const steps: VerificationStep[] = [{ title: 'Onboarding', success: true, detail: `Completing onboarding ${pending.id} (${identity.reason}).` }];
@@ -170,7 +172,8 @@ export class ReconcileService {
       const subject: Subject = { tenant: tenant!, provider, application, identity, options: { noLink: false, noJWT: true, authenticationType: 'FEDERATED_JWT' } };
       const planned = await this.plan(subject, steps, logs);
       if ('pending' in planned) {
-        result.decision = 'pendingLink';
+        if (planned.pending === 'link') result.decision = 'pendingLink';
+        else result.onboarding = { reason: planned.reason, missing: planned.missing };
         steps.push({ title: 'Result', success: true, detail: planned.pending === 'link' ? 'A pending link would be created (CreatePendingLink).' : `Onboarding would be required: ${planned.reason}.` });
         result.success = true;
         return result;
@@ -201,7 +204,7 @@ export class ReconcileService {
   }
 
   /** Provider, application and tenant of a request, checked against each other. */
-  async resolve(providerId: unknown, applicationId: unknown, tenantId: string | undefined, requireEnabled = true): Promise<{ provider: ExternalJwtIdentityProvider; application: Application; tenant: Tenant }> {
+  private async resolve(providerId: unknown, applicationId: unknown, tenantId: string | undefined, requireEnabled = true): Promise<{ provider: ExternalJwtIdentityProvider; application: Application; tenant: Tenant }> {
     const provider = await this.provider(providerId, requireEnabled);
     const application = isUuid(applicationId) ? await this.deps.configuration.application(applicationId) : undefined;
     if (!application || !application.active) throw new ReconcileError('InvalidApplication', 'No active application has this id.');

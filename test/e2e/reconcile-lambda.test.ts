@@ -100,6 +100,7 @@ for (const kind of selectedKinds()) {
         assert.ok(done.body.token);
         const replayed = await world.server.api('POST', `/api/identity-provider/onboarding/${incomplete.body.pendingOnboardingId}/complete`, { data: {} }, { authorization: '' });
         assert.equal(replayed.status, 404, 'an onboarding completes once');
+        assert.equal(replayed.body.generalErrors[0].code, '[PendingOnboardingNotFound]');
       }
     });
 
