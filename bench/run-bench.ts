@@ -37,6 +37,8 @@ const LAMBDA_ID = 'b0000000-0000-4000-8000-000000000022';
 const IDP_ID = 'b0000000-0000-4000-8000-000000000023';
 /** Returning users: this many identities, each logged in once before the measured runs. */
 const RETURNING_USERS = 1000;
+/** BENCH_PROFILE=1: CPU profiles of the measured Gatehouse processes, in /tmp/gh-prof. */
+const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gh-prof'] : [];
 
 /** A Koppeltaal role of ten permissions: all, own and granted origins. */
 const KOPPELTAAL_PERMISSIONS = [
@@ -193,7 +195,7 @@ async function main(): Promise<void> {
       await baseline.stop();
 
       const server = await startProcess(
-        [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gh-prof'] : []), 'dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data'), '--log-level', 'warn', '--fetch-allow-http', 'true'],
+        [...profileArgs, 'dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data'), '--log-level', 'warn', '--fetch-allow-http', 'true'],
         { ...process.env, DATABASE_URL: '' },
         `http://127.0.0.1:${port}/ready`,
       );
@@ -214,7 +216,7 @@ async function main(): Promise<void> {
       // hundred thousand replay rows whose purge would otherwise land in the login runs.
       const loginServer = await startProcess(
         [
-          ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gh-prof'] : []),
+          ...profileArgs,
           'dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'login-data'), '--kickstart', kickstart, '--log-level', 'warn', '--fetch-allow-http', 'true',
         ],
         { ...process.env, GATEHOUSE_BOOTSTRAP_API_KEY: randomBytes(32).toString('base64url'), DATABASE_URL: '' },
