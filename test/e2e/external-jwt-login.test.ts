@@ -220,6 +220,67 @@ for (const kind of selectedKinds()) {
       assert.equal(refresh.body.generalErrors[0].code, '[InvalidRefreshToken]REVOKED');
     });
 
+    it('answers every malformed request with its status and code, creating nothing', async () => {
+      const count = await userCount();
+      const anonymous = { authorization: '' };
+      const tenant = { 'x-fusionauth-tenantid': DEFAULT_TENANT_ID };
+      const general = (reply: { body: { generalErrors?: { code: string }[] } }) => reply.body.generalErrors?.[0]?.code;
+      const field = (reply: { body: { fieldErrors?: Record<string, { code: string }[]> } }, name: string) => reply.body.fieldErrors?.[name]?.[0]?.code;
+      const cases: [Promise<{ status: number; body: any }>, number, (reply: any) => string | undefined, string][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+        [world.server.api('POST', '/api/identity-provider/login', '[]', { ...anonymous, 'content-type': 'application/json' }), 400, general, '[invalid]body'],
+        [world.server.api('POST', '/api/jwt/reconcile', '"token"', { ...anonymous, 'content-type': 'application/json' }), 400, general, '[invalid]body'],
+        [world.server.api('POST', '/api/identity-provider/login', { applicationId: world.application.id, identityProviderId: providerId }, anonymous), 401, general, '[ExternalAuthenticationException]InvalidJWT'],
+        [world.server.api('POST', `/api/identity-provider/onboarding/${DEFAULT_TENANT_ID}/complete`, { data: [] }, anonymous), 400, (r) => field(r, 'data'), '[invalid]data'],
+        [world.server.api('POST', `/api/identity-provider/onboarding/${DEFAULT_TENANT_ID}/complete`, { data: {} }, anonymous), 404, general, '[PendingOnboardingNotFound]'],
+        [world.server.api('POST', '/api/identity-provider/onboarding/not-a-uuid/complete', {}, anonymous), 404, general, '[PendingOnboardingNotFound]'],
+        [world.server.api('POST', '/api/jwt/refresh', {}, anonymous), 400, (r) => field(r, 'refreshToken'), '[blank]refreshToken'],
+        [world.server.api('POST', '/api/jwt/refresh', { refreshToken: 'x'.repeat(513) }, anonymous), 400, (r) => field(r, 'refreshToken'), '[blank]refreshToken'],
+        [world.server.api('POST', '/api/jwt/refresh', { refreshToken: 'unknown' }, anonymous), 404, general, '[InvalidRefreshToken]NOT_FOUND'],
+        [world.server.api('DELETE', '/api/jwt/refresh', undefined, tenant), 400, general, '[MissingQuery]'],
+        [world.server.api('GET', '/api/identity-provider/lookup?domain=%20', undefined, anonymous), 400, (r) => field(r, 'domain'), '[blank]domain'],
+        [world.server.api('GET', '/api/identity-provider/link', undefined, tenant), 400, (r) => field(r, 'userId'), '[blank]userId'],
+        [world.server.api('GET', '/api/identity-provider/link?identityProviderUserId=x', undefined, tenant), 400, (r) => field(r, 'identityProviderId'), '[blank]identityProviderId'],
+        [world.server.api('DELETE', '/api/identity-provider/link?identityProviderUserId=x', undefined, tenant), 400, general, '[invalid]link'],
+        [
+          world.server.api('POST', '/api/identity-provider/link', { pendingIdPLinkId: DEFAULT_TENANT_ID, identityProviderLink: { userId: DEFAULT_TENANT_ID } }, tenant),
+          400,
+          (r) => field(r, 'pendingIdPLinkId'),
+          '[invalid]pendingIdPLinkId',
+        ],
+        [
+          world.server.api('POST', '/api/identity-provider/link', { identityProviderLink: { identityProviderId: providerId, identityProviderUserId: 'x', userId: DEFAULT_TENANT_ID } }, tenant),
+          400,
+          (r) => field(r, 'identityProviderLink.userId'),
+          '[invalid]identityProviderLink.userId',
+        ],
+        [
+          world.server.api('POST', '/api/identity-provider/link', { identityProviderLink: { identityProviderId: DEFAULT_TENANT_ID, identityProviderUserId: 'x', userId: DEFAULT_TENANT_ID } }, tenant),
+          400,
+          (r) => field(r, 'identityProviderLink.identityProviderId'),
+          '[invalid]identityProviderLink.identityProviderId',
+        ],
+      ];
+      for (const [pending, status, codeOf, code] of cases) {
+        const reply = await pending;
+        assert.equal(reply.status, status, `${code}: ${JSON.stringify(reply.body)}`);
+        assert.equal(codeOf(reply), code, JSON.stringify(reply.body));
+      }
+      assert.equal(await userCount(), count);
+    });
+
+    it('the provider dry run names a missing tenant and reports an onboarding without calling it a pending link', async () => {
+      const global = await world.provider({ applicationConfiguration: {} });
+      const noTenant = await world.server.api('POST', `/api/identity-provider/${global}/test`, { encodedJWT: await world.idToken() });
+      assert.equal(noTenant.status, 200);
+      assert.equal(noTenant.body.result.success, false);
+      assert.equal(noTenant.body.result.error.code, '[ExternalAuthenticationException]InvalidApplication');
+      const onboarding = await world.provider({ lambdaConfiguration: { reconcileId: await world.lambda("function reconcile(u, r, jwt, context) { context.requireOnboarding('consent', { missing: ['consent'] }); }") } });
+      const dry = await world.server.api('POST', `/api/identity-provider/${onboarding}/test`, { encodedJWT: await world.idToken(), applicationId: world.application.id });
+      assert.equal(dry.body.result.success, true);
+      assert.equal(dry.body.result.decision, undefined);
+      assert.deepEqual(dry.body.result.onboarding, { reason: 'consent', missing: ['consent'] });
+    });
+
     it('creates exactly one user and link when the same identity logs in concurrently', async () => {
       const count = await userCount();
       const tokens = await Promise.all(Array.from({ length: 8 }, () => world.idToken({ 'ext-mimoto-original-sub-unique': 'X-concurrent', 'urn:telematik:claims:email': 'concurrent@example.de' })));

@@ -147,6 +147,9 @@ for (const kind of selectedKinds()) {
       assert.equal(rotated.status, 200, JSON.stringify(rotated.body));
       assert.notEqual(rotated.body.refresh_token, refreshToken);
       assert.equal(rotated.body.token_type, 'Bearer');
+      const otherScope = await world.server.form(tokenPath(), { client_id: clientId, client_secret: secret, grant_type: 'refresh_token', refresh_token: rotated.body.refresh_token, scope: 'openid' });
+      assert.equal(otherScope.status, 400);
+      assert.equal(otherScope.body.error, 'invalid_scope');
       const reused = await world.server.form(tokenPath(), { client_id: clientId, client_secret: secret, grant_type: 'refresh_token', refresh_token: refreshToken });
       assert.equal(reused.body.error, 'invalid_grant');
       const family = await world.server.form(tokenPath(), { client_id: clientId, client_secret: secret, grant_type: 'refresh_token', refresh_token: rotated.body.refresh_token });
