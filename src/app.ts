@@ -19,6 +19,8 @@ import { KeyService } from './keys/key-service.js';
 import { LambdaRunner } from './lambda/lambda-runner.js';
 import { LambdaService } from './lambda/lambda-service.js';
 import { MasterKey } from './keys/master-key.js';
+import { AuthorizationBroker } from './oauth/authorization-broker.js';
+import { authorizationCodeGrant } from './oauth/grants/authorization-code.js';
 import { RemoteJwksCache } from './keys/remote-jwks-cache.js';
 import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
@@ -93,6 +95,7 @@ export function buildServices(
   const userTokens = new UserTokenService(oauth);
   const reconcile = new ReconcileService({ store, configuration, clock, verifier: { store, keys, remoteJwks, clock }, lambdas: lambdaRunner, eventLog, tokens: userTokens });
   const grants = new GrantRegistry()
+    .register(authorizationCodeGrant(userTokens))
     .register(clientCredentialsGrant)
     .register(refreshTokenGrant(userTokens))
     .register(tokenExchangeGrant(reconcile))
@@ -102,6 +105,7 @@ export function buildServices(
     store,
     oauth,
     grants,
+    authorizationBroker: new AuthorizationBroker({ ctx: oauth, reconcile, eventLog, decryptSecret: (s) => masterKey.decrypt(s) }),
     tenants,
     applications,
     users: new UserService(store, clock),
@@ -111,7 +115,7 @@ export function buildServices(
     smartPolicy,
     eventLog,
     lambdas: new LambdaService(store, lambdaRunner, clock, changed),
-    identityProviders: new IdentityProviderService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp }, changed),
+    identityProviders: new IdentityProviderService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp, encryptSecret: (s) => masterKey.encrypt(s) }, changed),
     reconcile,
     links: new LinkService(store, clock),
     userTokens,
@@ -160,7 +164,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
 
     const purge = setInterval(() => {
       const now = clock.now();
-      Promise.all([store.replay.purge(now), store.revocations.purge(now), store.pendingActions.purge(now), store.refreshTokens.purge(now)])
+      Promise.all([store.replay.purge(now), store.revocations.purge(now), store.pendingActions.purge(now), store.refreshTokens.purge(now), store.authorizationTransactions.purge(now)])
         .then(() => store.checkpoint()).catch((error: unknown) => server.log.warn({ err: error }, 'purge failed'));
     }, PURGE_INTERVAL_MS);
     purge.unref();

@@ -223,6 +223,24 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('refresh_tokens_expires_at').on('refresh_tokens').column('expires_at').execute();
     },
   },
+  '0007-authorization-code': {
+    async up(db: Kysely<unknown>) {
+      // The authorization-code flow (RFC 6749 §4.1) brokered to an upstream OpenID provider:
+      // the request waits here for the upstream login (keyed by its state), then the code waits
+      // for the token request (keyed by the code). Only hashes of both handles are stored.
+      await db.schema
+        .createTable('authorization_transactions')
+        .addColumn('handle_hash', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('tenant_id', 'varchar(64)', (c) => c.notNull().references('tenants.id').onDelete('cascade'))
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('insert_instant', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('authorization_transactions_expires_at').on('authorization_transactions').column('expires_at').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -161,6 +161,19 @@ export interface RefreshTokenRow {
   expires_at: number;
 }
 
+/** Authorization requests waiting for the upstream login, and the codes they end in. */
+export interface AuthorizationTransactionRow {
+  /** SHA-256 (base64url) of the handle (upstream `state` or authorization code). */
+  handle_hash: string;
+  kind: 'request' | 'code';
+  /** `open` until taken once; a taken code is kept until it expires, to detect reuse. */
+  status: 'open' | 'taken';
+  tenant_id: string;
+  data: string;
+  insert_instant: number;
+  expires_at: number;
+}
+
 export interface MetaRow {
   name: string;
   value: string;
@@ -184,4 +197,5 @@ export interface Database {
   identity_provider_links: IdentityProviderLinkRow;
   pending_actions: PendingActionRow;
   refresh_tokens: RefreshTokenRow;
+  authorization_transactions: AuthorizationTransactionRow;
 }

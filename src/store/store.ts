@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DatabaseHandle, Dialect } from './database.js';
 import { migrateToLatest, ping } from './migrations.js';
 import { ApiKeyRepository } from './repositories/api-key-repository.js';
+import { AuthorizationTransactionRepository } from './repositories/authorization-transaction-repository.js';
 import { ApplicationRepository } from './repositories/application-repository.js';
 import { EventLogRepository } from './repositories/event-log-repository.js';
 import { IdentityProviderRepository } from './repositories/identity-provider-repository.js';
@@ -46,6 +47,7 @@ export class Store {
   readonly links: LinkRepository;
   readonly pendingActions: PendingActionRepository;
   readonly refreshTokens: RefreshTokenRepository;
+  readonly authorizationTransactions: AuthorizationTransactionRepository;
 
   private writeBatcher: WriteBatcher | undefined;
 
@@ -71,6 +73,7 @@ export class Store {
     this.links = new LinkRepository(db);
     this.pendingActions = new PendingActionRepository(db);
     this.refreshTokens = new RefreshTokenRepository(db);
+    this.authorizationTransactions = new AuthorizationTransactionRepository(db);
   }
 
   static fromHandle(handle: DatabaseHandle): Store {

@@ -87,7 +87,7 @@ for (const kind of selectedKinds()) {
       try {
         const results = await Promise.all(handles.map((s) => s.migrate().catch((error: Error) => error)));
         const applied = results.filter((r): r is string[] => Array.isArray(r)).flat();
-        assert.deepEqual(applied, ['0001-foundation', '0002-smart-roles', '0003-event-log', '0004-lambdas', '0005-identity-providers', '0006-reconcile']);
+        assert.deepEqual(applied, ['0001-foundation', '0002-smart-roles', '0003-event-log', '0004-lambdas', '0005-identity-providers', '0006-reconcile', '0007-authorization-code']);
         for (const r of results) if (r instanceof Error && kind === 'postgres') assert.fail(`migration failed: ${r.message}`);
         await handles[0].ping();
       } finally {
@@ -256,6 +256,24 @@ for (const kind of selectedKinds()) {
       assert.deepEqual(consumed.sort(), [false, true]);
       await store.pendingActions.insert({ id: uuid(71), kind: 'onboarding', tenantId: uuid(1), identity, insertInstant: T, expiresAt: T + 1000 });
       assert.equal(await store.pendingActions.purge(T + 1000), 1);
+    });
+
+    it('authorization transactions are taken exactly once, only open, unexpired and of their kind and tenant', async () => {
+      const data = { applicationId: uuid(80), redirectUri: 'https://app.example/cb' };
+      await store.authorizationTransactions.insert({ handleHash: 'hash-code-1', kind: 'code', tenantId: uuid(1), data, insertInstant: T, expiresAt: T + 1000 });
+      assert.equal(await store.authorizationTransactions.take('hash-code-1', 'request', uuid(1), T), undefined, 'kind must match');
+      assert.equal(await store.authorizationTransactions.take('hash-code-1', 'code', uuid(2), T), undefined, 'tenant must match');
+      assert.equal(await store.authorizationTransactions.take('hash-code-1', 'code', uuid(1), T + 1000), undefined, 'expired');
+      const taken = await Promise.all([1, 2, 3].map(() => store.authorizationTransactions.take('hash-code-1', 'code', uuid(1), T)));
+      assert.equal(taken.filter(Boolean).length, 1, 'one taker wins');
+      assert.deepEqual(taken.find(Boolean)?.data, data);
+      assert.equal((await store.authorizationTransactions.find('hash-code-1'))?.status, 'taken', 'a taken code stays, to recognise reuse');
+      await store.authorizationTransactions.updateData('hash-code-1', { ...data, issued: { jti: 'j' } });
+      assert.deepEqual((await store.authorizationTransactions.find('hash-code-1'))?.data, { ...data, issued: { jti: 'j' } });
+      await store.authorizationTransactions.insert({ handleHash: 'hash-request-1', kind: 'request', tenantId: uuid(1), data, insertInstant: T, expiresAt: T + 5000 });
+      assert.equal(await store.authorizationTransactions.purge(T + 1000), 1);
+      assert.equal(await store.authorizationTransactions.find('hash-code-1'), undefined);
+      assert.ok(await store.authorizationTransactions.find('hash-request-1'));
     });
 
     it('refresh tokens: rotation is won by exactly one caller; a family is revoked together', async () => {
