@@ -18,6 +18,7 @@ import { registerLinkRoutes } from './routes/link-routes.js';
 import { registerLoginRoutes } from './routes/login-routes.js';
 import { registerRefreshTokenRoutes } from './routes/refresh-token-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
+import { registerAuthorizationRoutes } from './routes/authorization-routes.js';
 import { registerOAuthRoutes } from './routes/oauth-routes.js';
 import { registerSmartRoutes } from './routes/smart-routes.js';
 import { registerTenantRoutes } from './routes/tenant-routes.js';
@@ -115,6 +116,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
   registerApiAuth(app, services);
   registerHealthRoutes(app, services);
   registerOAuthRoutes(app, services, tokenRouteConfig);
+  registerAuthorizationRoutes(app, services);
   registerTenantRoutes(app, services);
   registerApplicationRoutes(app, services);
   registerUserRoutes(app, services);

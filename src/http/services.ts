@@ -11,6 +11,7 @@ import type { TenantService } from '../identity/tenant-service.js';
 import type { UserService } from '../identity/user-service.js';
 import type { KeyService } from '../keys/key-service.js';
 import type { LambdaService } from '../lambda/lambda-service.js';
+import type { AuthorizationBroker } from '../oauth/authorization-broker.js';
 import type { OAuthContext } from '../oauth/context.js';
 import type { GrantRegistry } from '../oauth/grants/grant.js';
 import type { RoleService } from '../smart/role-service.js';
@@ -23,6 +24,8 @@ export interface HttpServices {
   store: Store;
   oauth: OAuthContext;
   grants: GrantRegistry;
+  /** The browser side of the authorization-code flow (authorize endpoint and upstream callback). */
+  authorizationBroker: AuthorizationBroker;
   tenants: TenantService;
   applications: ApplicationService;
   users: UserService;

@@ -12,6 +12,7 @@ import { mergePatch, optionalObject, optionalString, unwrap } from './request-bo
 
 /** Grant types an application may enable (RFC 6749 §4.4, §6; RFC 8693; RFC 7523 §2.1). */
 export const KNOWN_GRANT_TYPES = [
+  'authorization_code',
   'client_credentials',
   'refresh_token',
   'urn:ietf:params:oauth:grant-type:token-exchange',
@@ -131,6 +132,7 @@ export class ApplicationService {
         ...(isPlainObject(oauth.jwks) ? { jwks: oauth.jwks as { keys: JsonObject[] } } : {}),
         ...(Array.isArray(oauth.allowedScopes) ? { allowedScopes: oauth.allowedScopes as string[] } : {}),
         ...(optionalString(oauth.accessTokenAudience) ? { accessTokenAudience: oauth.accessTokenAudience as string } : {}),
+        ...(Array.isArray(oauth.authorizedRedirectURLs) ? { authorizedRedirectURLs: oauth.authorizedRedirectURLs as string[] } : {}),
       },
       jwtConfiguration: {
         enabled: jwt.enabled === true,
@@ -207,6 +209,13 @@ export class ApplicationService {
     if (oauth.allowedScopes && !oauth.allowedScopes.every((s) => typeof s === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s))) {
       errors.add('application.oauthConfiguration.allowedScopes', 'invalid', 'Scope tokens as in RFC 6749 §3.3.');
     }
+    for (const url of oauth.authorizedRedirectURLs ?? []) {
+      const problem = redirectUrlProblem(url);
+      if (problem) errors.add('application.oauthConfiguration.authorizedRedirectURLs', 'invalid', `${String(url).slice(0, 200)}: ${problem}`);
+    }
+    if (oauth.enabledGrants.includes('authorization_code') && !oauth.authorizedRedirectURLs?.length) {
+      errors.add('application.oauthConfiguration.authorizedRedirectURLs', 'blank', 'The authorization_code grant needs at least one authorized redirect URL.');
+    }
     const ttl = application.jwtConfiguration.timeToLiveInSeconds;
     if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < 1 || ttl > 86400)) {
       errors.add('application.jwtConfiguration.timeToLiveInSeconds', 'invalid', 'Between 1 and 86400 seconds.');
@@ -236,4 +245,24 @@ export class ApplicationService {
     }
     errors.throwIfAny();
   }
+}
+
+/**
+ * Why a redirect URL cannot be registered, or undefined: RFC 6749 §3.1.2 (absolute, no
+ * fragment); https, or http only on a loopback host (RFC 8252 §7.3), or a private-use scheme of
+ * a native app (RFC 8252 §7.1, a reverse domain name with a dot).
+ */
+export function redirectUrlProblem(raw: unknown): string | undefined {
+  if (typeof raw !== 'string' || raw.length > 2000) return 'not a URL';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'not an absolute URL';
+  }
+  if (url.hash || raw.includes('#')) return 'a redirect URL has no fragment (RFC 6749 §3.1.2)';
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:') return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) ? undefined : 'http only on a loopback host (RFC 8252 §7.3)';
+  if (/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+:$/.test(url.protocol)) return undefined;
+  return 'https, loopback http, or a private-use scheme such as com.example.app:/callback';
 }

@@ -22,10 +22,17 @@ const LINKING_STRATEGIES: readonly LinkingStrategy[] = [
 const CLAIM_TARGETS: readonly ClaimMapTarget[] = ['birthDate', 'firstName', 'lastName', 'fullName', 'middleName', 'mobilePhone', 'imageUrl', 'timezone', 'UserData', 'RegistrationData'];
 
 /** The FusionAuth response shape: `defaultKeyId` (deprecated) reads as the first verification key. */
-export const viewIdentityProvider = (provider: ExternalJwtIdentityProvider): ExternalJwtIdentityProvider => ({
-  ...provider,
-  ...(provider.verificationKeyIds[0] ? { defaultKeyId: provider.verificationKeyIds[0] } : {}),
-});
+/** The provider as the API shows it: with FusionAuth's `defaultKeyId`, never the upstream client secret. */
+export const viewIdentityProvider = (provider: ExternalJwtIdentityProvider): ExternalJwtIdentityProvider => {
+  const { client_secret: _secret, ...oauth2 } = provider.oauth2;
+  return {
+    ...provider,
+    oauth2,
+    ...(provider.verificationKeyIds[0] ? { defaultKeyId: provider.verificationKeyIds[0] } : {}),
+  };
+};
+
+const UPSTREAM_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const;
 
 /**
  * External JWT identity providers (FusionAuth `/api/identity-provider`, type `ExternalJWT`), with
@@ -36,7 +43,7 @@ export class IdentityProviderService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly options: { allowHttpJwksUri: boolean },
+    private readonly options: { allowHttpJwksUri: boolean; encryptSecret: (plaintext: string) => string },
     /** Called after every write (clears the login path's configuration cache). */
     private readonly onChange: () => void = () => undefined,
   ) {}
@@ -105,7 +112,8 @@ export class IdentityProviderService {
   }
 
   async update(id: string, body: unknown, patch = false): Promise<ExternalJwtIdentityProvider> {
-    const existing = await this.get(id);
+    const existing = await this.store.identityProviders.findById(id);
+    if (!existing) throw ApiError.notFound();
     const input = applyPreset(unwrapProvider(body));
     const errors = new FieldErrors();
     if (input.tenantId !== undefined && input.tenantId !== existing.tenantId) errors.add('identityProvider.tenantId', 'notAllowed', 'The tenant of an identity provider cannot change.');
@@ -115,8 +123,7 @@ export class IdentityProviderService {
       errors.add('identityProvider.linkingStrategy', 'notAllowed', 'Disable the identity provider before changing its linking strategy.');
     }
     errors.throwIfAny();
-    const { defaultKeyId: _d, ...stored } = existing;
-    const merged = patch ? mergePatch(stored as unknown as JsonObject, input) : { ...input, tenantId: existing.tenantId, source: existing.source };
+    const merged = patch ? mergePatch(existing as unknown as JsonObject, input) : { ...input, tenantId: existing.tenantId, source: existing.source };
     const provider = this.build(merged, id, existing);
     await this.validate(provider, input);
     await this.store.identityProviders.update(provider);
@@ -153,6 +160,11 @@ export class IdentityProviderService {
     for (const [kid, pem] of Object.entries(object(input.keys))) if (typeof pem === 'string' && pem.trim()) keys[kid] = pem.trim().replace(/\r\n/g, '\n');
     const optionalString = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
     const lambda = object(input.lambdaConfiguration);
+    // A new secret is encrypted; an unchanged (or omitted) one keeps the stored ciphertext.
+    const givenSecret = optionalString(oauth2.client_secret);
+    const storedSecret = existing?.oauth2.client_secret;
+    const method = optionalString(oauth2.clientAuthenticationMethod) as ExternalJwtIdentityProvider['oauth2']['clientAuthenticationMethod'] | undefined;
+    const secret = method === 'none' ? undefined : givenSecret && givenSecret !== storedSecret ? this.options.encryptSecret(givenSecret) : storedSecret;
     return {
       id,
       type: 'ExternalJWT',
@@ -171,6 +183,10 @@ export class IdentityProviderService {
       oauth2: {
         ...(optionalString(oauth2.authorization_endpoint) ? { authorization_endpoint: oauth2.authorization_endpoint as string } : {}),
         ...(optionalString(oauth2.token_endpoint) ? { token_endpoint: oauth2.token_endpoint as string } : {}),
+        ...(optionalString(oauth2.client_id) ? { client_id: oauth2.client_id as string } : {}),
+        ...(secret ? { client_secret: secret } : {}),
+        ...(method ? { clientAuthenticationMethod: method } : {}),
+        ...(optionalString(oauth2.scope) ? { scope: oauth2.scope as string } : {}),
         uniqueIdClaim: optionalString(oauth2.uniqueIdClaim) ?? 'sub',
         emailClaim: optionalString(oauth2.emailClaim) ?? 'email',
         emailVerifiedClaim: optionalString(oauth2.emailVerifiedClaim) ?? 'email_verified',
@@ -226,6 +242,27 @@ export class IdentityProviderService {
         checkFetchUrl(provider.jwksUri, this.options.allowHttpJwksUri);
       } catch (error) {
         errors.add(at('jwksUri'), 'invalid', `Not an allowed JWKS URL: ${(error as Error).message}.`);
+      }
+    }
+    const oauth2 = provider.oauth2;
+    if (oauth2.clientAuthenticationMethod && !UPSTREAM_AUTH_METHODS.includes(oauth2.clientAuthenticationMethod)) {
+      errors.add(at('oauth2.clientAuthenticationMethod'), 'invalid', `One of ${UPSTREAM_AUTH_METHODS.join(', ')}.`);
+    }
+    if (oauth2.client_id) {
+      // The brokered authorization-code login: Gatehouse redirects to one endpoint and calls the other.
+      for (const field of ['authorization_endpoint', 'token_endpoint'] as const) {
+        const url = oauth2[field];
+        if (!url) errors.add(at(`oauth2.${field}`), 'blank', `A provider with an oauth2.client_id needs oauth2.${field}.`);
+        else {
+          try {
+            checkFetchUrl(url, this.options.allowHttpJwksUri);
+          } catch (error) {
+            errors.add(at(`oauth2.${field}`), 'invalid', `Not an allowed URL: ${(error as Error).message}.`);
+          }
+        }
+      }
+      if (oauth2.clientAuthenticationMethod && oauth2.clientAuthenticationMethod !== 'none' && !oauth2.client_secret) {
+        errors.add(at('oauth2.client_secret'), 'blank', `${oauth2.clientAuthenticationMethod} needs oauth2.client_secret.`);
       }
     }
     if (!provider.allowedAlgorithms.every((a) => (ASYMMETRIC_ALGORITHMS as readonly string[]).includes(a)) || provider.allowedAlgorithms.length === 0) {

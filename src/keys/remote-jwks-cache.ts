@@ -46,6 +46,11 @@ export class RemoteJwksCache {
 
   constructor(private readonly options: RemoteJwksOptions) {}
 
+  /** The outbound-fetch limits, shared with the other server-side fetches (upstream token endpoints). */
+  get fetchPolicy(): FetchPolicy {
+    return this.options.fetchPolicy;
+  }
+
   /** The cached keys of `url`, fetched when missing or expired. */
   async get(url: string): Promise<ImportedJwk[]> {
     const now = this.options.clock.now();

@@ -48,13 +48,25 @@ export function checkFetchUrl(raw: string, allowHttp: boolean): URL {
   return url;
 }
 
-export async function fetchJson(rawUrl: string, policy: FetchPolicy): Promise<JsonResponse> {
+/** A POST instead of the default GET (an OAuth token request: a form, maybe Basic credentials). */
+export interface JsonRequest {
+  method: 'POST';
+  headers: Record<string, string>;
+  body: string;
+}
+
+export async function fetchJson(rawUrl: string, policy: FetchPolicy, request?: JsonRequest): Promise<JsonResponse> {
   const url = checkFetchUrl(rawUrl, policy.allowHttp);
   const doFetch = policy.fetch ?? fetch;
   const signal = AbortSignal.timeout(policy.timeoutMs);
   let response: Response;
   try {
-    response = await doFetch(url, { headers: { accept: 'application/json' }, redirect: 'error', signal });
+    response = await doFetch(url, {
+      ...(request ? { method: request.method, body: request.body } : {}),
+      headers: { ...(request?.headers ?? {}), accept: 'application/json' },
+      redirect: 'error',
+      signal,
+    });
   } catch (error) {
     if (signal.aborted) throw new FetchError('FETCH_TIMEOUT', `no answer within ${policy.timeoutMs} ms`);
     throw new FetchError('FETCH_NETWORK', `request failed: ${(error as Error).message}`);

@@ -6,19 +6,25 @@ import type { OAuthContext } from './context.js';
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 
 /**
- * RFC 8414 authorization server metadata; it states only what is true of this server: no
- * authorization endpoint, hence no response types beyond the empty set.
+ * RFC 8414 authorization server metadata; it states only what is true of this server: the
+ * authorization endpoint answers `response_type=code` with PKCE S256 only, and adds `iss` to
+ * its responses (RFC 9207).
  */
 export function authorizationServerMetadata(ctx: OAuthContext, tenant: Tenant, grantTypes: string[]): Record<string, unknown> {
   const issuer = issuerOf(ctx.config, tenant);
   return {
     issuer,
+    authorization_endpoint: `${issuer}/oauth2/authorize`,
     token_endpoint: `${issuer}/oauth2/token`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
     introspection_endpoint: `${issuer}/oauth2/introspect`,
     revocation_endpoint: `${issuer}/oauth2/revoke`,
     grant_types_supported: grantTypes,
-    response_types_supported: [],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    code_challenge_methods_supported: ['S256'],
+    authorization_response_iss_parameter_supported: true,
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     token_endpoint_auth_methods_supported: AUTH_METHODS,
     token_endpoint_auth_signing_alg_values_supported: ASYMMETRIC_ALGORITHMS,
     introspection_endpoint_auth_methods_supported: AUTH_METHODS,

@@ -9,13 +9,15 @@ export type OAuthErrorCode =
   | 'invalid_grant'
   | 'unauthorized_client'
   | 'unsupported_grant_type'
+  | 'unsupported_response_type'
   | 'invalid_scope'
   | 'invalid_target'
   | 'unsupported_token_type'
   | 'access_denied'
   | 'invalid_tenant'
   | 'too_many_requests'
-  | 'server_error';
+  | 'server_error'
+  | 'temporarily_unavailable';
 
 const STATUS: Record<OAuthErrorCode, number> = {
   invalid_request: 400,
@@ -23,6 +25,7 @@ const STATUS: Record<OAuthErrorCode, number> = {
   invalid_grant: 400,
   unauthorized_client: 400,
   unsupported_grant_type: 400,
+  unsupported_response_type: 400,
   invalid_scope: 400,
   invalid_target: 400,
   unsupported_token_type: 400,
@@ -30,6 +33,7 @@ const STATUS: Record<OAuthErrorCode, number> = {
   invalid_tenant: 404,
   too_many_requests: 429,
   server_error: 500,
+  temporarily_unavailable: 503,
 };
 
 export class OAuthError extends Error {

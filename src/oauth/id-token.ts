@@ -5,9 +5,10 @@ import type { IssuedToken } from './token-issuer.js';
 
 /**
  * An OpenID Connect ID token (OIDC Core §2) for a user, audience the client: returned by token
- * exchange when `openid` is requested, as the mobile examples expect from Keycloak.
+ * exchange when `openid` is requested, as the mobile examples expect from Keycloak, and by the
+ * authorization code grant.
  */
-export function issueIdToken(ctx: OAuthContext, tenant: Tenant, application: Application, user: User, authTime: number): Promise<IssuedToken> {
+export function issueIdToken(ctx: OAuthContext, tenant: Tenant, application: Application, user: User, authTime: number, nonce?: string): Promise<IssuedToken> {
   return issueAccessToken(
     ctx,
     tenant,
@@ -16,6 +17,8 @@ export function issueIdToken(ctx: OAuthContext, tenant: Tenant, application: App
       aud: application.oauthConfiguration.clientId,
       azp: application.oauthConfiguration.clientId,
       auth_time: authTime,
+      // OIDC Core §3.1.3.6: the nonce of the authorization request, when it had one.
+      ...(nonce ? { nonce } : {}),
       ...(user.email ? { email: user.email, email_verified: user.verified } : {}),
       ...(user.username ? { preferred_username: user.username } : {}),
       ...(user.firstName ? { given_name: user.firstName } : {}),

@@ -6,7 +6,7 @@ import type { OAuthContext } from './context.js';
 import { accessTokenLifetime, issueAccessToken } from './token-issuer.js';
 
 /** FusionAuth `authenticationType` values Gatehouse issues. */
-export type AuthenticationType = 'FEDERATED_JWT' | 'REFRESH_TOKEN' | 'TOKEN_EXCHANGE' | 'JWT_BEARER';
+export type AuthenticationType = 'FEDERATED_JWT' | 'OPENID_CONNECT' | 'REFRESH_TOKEN' | 'TOKEN_EXCHANGE' | 'JWT_BEARER';
 
 export interface UserTokenRequest {
   tenant: Tenant;

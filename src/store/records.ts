@@ -63,6 +63,8 @@ export interface Application {
     allowedScopes?: string[];
     /** Gatehouse: `aud` of access tokens issued to this client (default: the client_id). */
     accessTokenAudience?: string;
+    /** FusionAuth: the exact redirect URLs of the authorization-code flow (RFC 6749 §3.1.2.2). */
+    authorizedRedirectURLs?: string[];
   };
   jwtConfiguration: {
     enabled: boolean;
@@ -218,6 +220,14 @@ export interface ExternalJwtIdentityProvider {
   oauth2: {
     authorization_endpoint?: string;
     token_endpoint?: string;
+    /** Gatehouse: the client at the upstream provider, for the brokered authorization-code login. */
+    client_id?: string;
+    /** Encrypted under the master key; never returned by the API. */
+    client_secret?: string;
+    /** `none` (PKCE only), `client_secret_basic` or `client_secret_post` (default when a secret is set). */
+    clientAuthenticationMethod?: 'none' | 'client_secret_basic' | 'client_secret_post';
+    /** Scopes asked of the upstream provider (default `openid`). */
+    scope?: string;
     uniqueIdClaim: string;
     emailClaim: string;
     emailVerifiedClaim: string;

@@ -116,8 +116,13 @@ for (const kind of selectedKinds()) {
         assert.equal(atIssuer.status, 200);
       });
 
-      it('2: capabilities, token endpoint, PKCE methods and asymmetric authentication are advertised', async () => {
+      it('2: capabilities, authorization and token endpoints, PKCE methods and asymmetric authentication are advertised', async () => {
         const body = (await (await fetch(`${fhirBase}/.well-known/smart-configuration`)).json()) as Record<string, unknown>;
+        // Inferno well_known_capabilities_stu2: a non-blank authorization_endpoint and authorization_code.
+        assert.equal(body.authorization_endpoint, `${server.publicUrl}/t/${SLUG}/oauth2/authorize`);
+        assert.ok((body.grant_types_supported as string[]).includes('authorization_code'));
+        assert.deepEqual(body.response_types_supported, ['code']);
+        assert.ok((body.capabilities as string[]).includes('launch-standalone'));
         assert.equal(typeof body.token_endpoint, 'string');
         assert.ok(Array.isArray(body.capabilities) && body.capabilities.every((c) => typeof c === 'string'));
         assert.ok((body.capabilities as string[]).includes('client-confidential-asymmetric'));
@@ -131,8 +136,6 @@ for (const kind of selectedKinds()) {
         assert.equal(body.jwks_uri, `${server.publicUrl}/t/${SLUG}/.well-known/jwks.json`);
         assert.equal(typeof body.introspection_endpoint, 'string');
         assert.ok((body.grant_types_supported as string[]).includes('client_credentials'));
-        // Deliberate: no authorization endpoint exists yet, so none is published.
-        assert.equal('authorization_endpoint' in body, false);
       });
 
       it('3: CORS on smart-configuration', async () => {
@@ -152,6 +155,34 @@ for (const kind of selectedKinds()) {
         assert.equal(body.resourceType, 'CapabilityStatement');
         const uris = body.rest[0].security.extension[0].extension;
         assert.deepEqual(uris.find((u) => u.url === 'token')?.valueUri, tokenUrl);
+        assert.deepEqual(uris.find((u) => u.url === 'authorize')?.valueUri, `${server.publicUrl}/t/${SLUG}/oauth2/authorize`);
+      });
+
+      it('the advertised authorization endpoint exists and requires aud = the FHIR base URL (SMART App Launch)', async () => {
+        const app = await server.api(
+          'POST',
+          '/api/application',
+          { application: { name: 'Patient app', oauthConfiguration: { clientId: 'patient-app', clientAuthenticationMethod: 'none', enabledGrants: ['authorization_code'], authorizedRedirectURLs: ['https://patient.example/cb'] } } },
+          T(),
+        );
+        assert.equal(app.status, 200, JSON.stringify(app.body));
+        const discovered = (await (await fetch(`${fhirBase}/.well-known/smart-configuration`)).json()) as { authorization_endpoint: string };
+        const authorize = async (aud: string | undefined) => {
+          const url = new URL(discovered.authorization_endpoint.replace(server.publicUrl, server.url));
+          const params = { response_type: 'code', client_id: 'patient-app', redirect_uri: 'https://patient.example/cb', state: 's', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', ...(aud ? { aud } : {}) };
+          for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+          const response = await fetch(url, { redirect: 'manual' });
+          assert.equal(response.status, 302);
+          return new URL(response.headers.get('location')!).searchParams;
+        };
+        for (const aud of [undefined, 'https://other.example/fhir']) {
+          const refused = await authorize(aud);
+          assert.equal(refused.get('error'), 'invalid_request');
+          assert.equal(refused.get('error_description'), 'aud must be the FHIR base URL this server protects.');
+        }
+        // With the right aud the request passes; this domain has no identity provider for a browser login yet.
+        const accepted = await authorize(`${server.publicUrl}/t/${SLUG}/fhir`);
+        assert.equal(accepted.get('error_description'), 'No identity provider with a browser login is enabled for this client.');
       });
 
       it('non-SMART tenants have no smart-configuration', async () => {

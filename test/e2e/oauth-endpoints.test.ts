@@ -171,7 +171,7 @@ for (const kind of selectedKinds()) {
       });
 
       it('an unknown path answers 404 JSON', async () => {
-        const response = await fetch(`${server.url}/t/default/oauth2/authorize`);
+        const response = await fetch(`${server.url}/t/default/oauth2/nowhere`);
         assert.equal(response.status, 404);
         assert.equal(((await response.json()) as { error: string }).error, 'not_found');
       });
@@ -276,8 +276,11 @@ for (const kind of selectedKinds()) {
         assert.equal(a.issuer, `${server.publicUrl}/t/default`);
         assert.equal(a.token_endpoint, tokenUrl(server));
         assert.equal(a.jwks_uri, `${server.publicUrl}/t/default/.well-known/jwks.json`);
-        assert.deepEqual(a.grant_types_supported, ['client_credentials', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange', 'urn:ietf:params:oauth:grant-type:jwt-bearer']);
-        assert.equal('authorization_endpoint' in a, false);
+        assert.deepEqual(a.grant_types_supported, ['authorization_code', 'client_credentials', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange', 'urn:ietf:params:oauth:grant-type:jwt-bearer']);
+        assert.equal(a.authorization_endpoint, `${server.publicUrl}/t/default/oauth2/authorize`);
+        assert.deepEqual(a.response_types_supported, ['code']);
+        assert.deepEqual(a.code_challenge_methods_supported, ['S256']);
+        assert.equal(a.authorization_response_iss_parameter_supported, true);
         assert.ok((a.token_endpoint_auth_methods_supported as string[]).includes('private_key_jwt'));
         assert.ok((a.token_endpoint_auth_signing_alg_values_supported as string[]).includes('ES384'));
         assert.ok(!(a.token_endpoint_auth_signing_alg_values_supported as string[]).some((alg) => alg === 'none' || alg.startsWith('HS')));

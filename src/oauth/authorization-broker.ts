@@ -1,0 +1,174 @@
+import type { EventLog } from '../events/event-log.js';
+import { ReconcileError } from '../identity/reconcile-error.js';
+import type { ReconcileService } from '../identity/reconcile-service.js';
+import { nowSeconds } from '../lib/clock.js';
+import { sha256 } from '../lib/hash.js';
+import { randomSecret } from '../lib/ids.js';
+import type { JsonObject, Tenant } from '../store/records.js';
+import { AuthorizationRedirectError, brokerCallbackOf, clientRedirect, validateAuthorizationRequest } from './authorization-request.js';
+import type { OAuthContext } from './context.js';
+import { issuerOf } from './context.js';
+import { OAuthError } from './errors.js';
+import type { OAuthErrorCode } from './errors.js';
+import { newPkcePair } from './pkce.js';
+import { UpstreamLoginError, exchangeUpstreamCode, upstreamAuthorizationUrl } from './upstream-oidc-client.js';
+
+/** How long a browser may take at the upstream provider. */
+export const AUTHORIZATION_REQUEST_TTL_MS = 10 * 60_000;
+/** RFC 6749 §4.1.2: a short lifetime; 60 seconds is ample for a redirect and one POST. */
+export const AUTHORIZATION_CODE_TTL_MS = 60_000;
+
+/** What waits for the upstream login, under the hash of the upstream `state`. */
+interface PendingRequest {
+  applicationId: string;
+  providerId: string;
+  redirectUri: string;
+  state?: string;
+  scopes?: string[];
+  codeChallenge: string;
+  nonce?: string;
+  upstreamNonce: string;
+  upstreamVerifier: string;
+}
+
+/** What an authorization code stands for, under the hash of the code. */
+export interface CodeGrant {
+  applicationId: string;
+  userId: string;
+  redirectUri: string;
+  scopes?: string[];
+  codeChallenge: string;
+  nonce?: string;
+  authTime: number;
+  /** Set once tokens were issued for the code: what a second use of it revokes. */
+  issued?: { jti: string; exp: number; refreshFamilyId?: string };
+}
+
+export interface AuthorizationBrokerDeps {
+  ctx: OAuthContext;
+  reconcile: ReconcileService;
+  eventLog: EventLog;
+  decryptSecret(ciphertext: string): string;
+}
+
+/**
+ * The authorization-code flow (RFC 6749 §4.1) with the user's login brokered to an upstream
+ * OpenID provider, as Keycloak brokers: `/oauth2/authorize` checks the client's request and
+ * sends the browser to the provider; the provider sends it back to `/broker/{id}/endpoint`,
+ * where Gatehouse redeems the provider's code, verifies the ID token with the provider's
+ * External JWT settings (keys, issuer, audience = Gatehouse's client id there, and the nonce),
+ * runs the reconcile pipeline (linking, lambda) and answers the client with its own code.
+ */
+export class AuthorizationBroker {
+  constructor(private readonly deps: AuthorizationBrokerDeps) {}
+
+  /** Returns the upstream authorization URL to redirect the browser to. */
+  async start(tenant: Tenant, params: ReadonlyMap<string, string>): Promise<string> {
+    const { ctx } = this.deps;
+    const request = await validateAuthorizationRequest(ctx, tenant, params);
+    const state = randomSecret(32);
+    const upstreamNonce = randomSecret(24);
+    const pkce = newPkcePair();
+    const now = ctx.clock.now();
+    const pending: PendingRequest = {
+      applicationId: request.application.id,
+      providerId: request.provider.id,
+      redirectUri: request.redirectUri,
+      ...(request.state ? { state: request.state } : {}),
+      ...(request.scopes ? { scopes: request.scopes } : {}),
+      codeChallenge: request.codeChallenge,
+      ...(request.nonce ? { nonce: request.nonce } : {}),
+      upstreamNonce,
+      upstreamVerifier: pkce.verifier,
+    };
+    await ctx.store.authorizationTransactions.insert({
+      handleHash: sha256(state),
+      kind: 'request',
+      tenantId: tenant.id,
+      data: pending as unknown as JsonObject,
+      insertInstant: now,
+      expiresAt: now + AUTHORIZATION_REQUEST_TTL_MS,
+    });
+    return upstreamAuthorizationUrl(request.provider, brokerCallbackOf(ctx, tenant, request.provider.id), { state, nonce: upstreamNonce, codeChallenge: pkce.challenge });
+  }
+
+  /** The upstream provider's answer; returns the client redirect with Gatehouse's code. */
+  async callback(tenant: Tenant, providerId: string, params: ReadonlyMap<string, string>): Promise<string> {
+    const { ctx, reconcile, eventLog } = this.deps;
+    const state = params.get('state');
+    if (!state) throw new OAuthError('invalid_request', 'state is missing.');
+    // Taken once: a replayed callback finds nothing.
+    const taken = await ctx.store.authorizationTransactions.take(sha256(state), 'request', tenant.id, ctx.clock.now());
+    if (!taken) throw new OAuthError('invalid_request', 'Unknown, expired or already used state.');
+    const pending = taken.data as unknown as PendingRequest;
+    if (pending.providerId !== providerId) throw new OAuthError('invalid_request', 'The state belongs to a login at another identity provider.');
+    const fail = (error: OAuthErrorCode, description: string, extra: Record<string, string> = {}) =>
+      new AuthorizationRedirectError(error, description, pending.redirectUri, pending.state, extra);
+
+    const upstreamError = params.get('error');
+    if (upstreamError) throw fail('access_denied', `The identity provider did not log the user in (${upstreamError.slice(0, 100)}).`);
+    const upstreamCode = params.get('code');
+    if (!upstreamCode) throw fail('access_denied', 'The identity provider answered without a code.');
+    const provider = await ctx.store.identityProviders.findById(providerId);
+    if (!provider || !provider.enabled || !provider.oauth2.client_id) throw fail('access_denied', 'The identity provider is no longer available.');
+
+    let idToken: string;
+    try {
+      const secret = provider.oauth2.client_secret ? this.deps.decryptSecret(provider.oauth2.client_secret) : undefined;
+      idToken = await exchangeUpstreamCode(provider, brokerCallbackOf(ctx, tenant, provider.id), upstreamCode, pending.upstreamVerifier, secret, ctx.remoteJwks.fetchPolicy);
+    } catch (error) {
+      if (!(error instanceof UpstreamLoginError)) throw error;
+      await eventLog.write('Error', `Identity provider ${provider.name} (${provider.id}): ${error.code}: ${error.message}`);
+      throw fail('temporarily_unavailable', error.message);
+    }
+
+    let outcome: Awaited<ReturnType<ReconcileService['login']>>;
+    try {
+      outcome = await reconcile.login({
+        identityProviderId: provider.id,
+        applicationId: pending.applicationId,
+        encodedJWT: idToken,
+        tenantId: tenant.id,
+        authenticationType: 'OPENID_CONNECT',
+        noJWT: true,
+        // OIDC Core §3.1.3.7: the ID token is for Gatehouse's client at the provider.
+        audiences: [provider.oauth2.client_id],
+        afterVerify: async (claims) => {
+          // OIDC Core §3.1.3.7 step 11: the nonce of this very request.
+          if (claims.nonce !== pending.upstreamNonce) throw new ReconcileError('InvalidJWT', 'The ID token does not carry the nonce of this login.', { reason: 'NONCE_MISMATCH' });
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof ReconcileError)) throw error;
+      throw fail('access_denied', error.message, { code: error.publicCode, ...(typeof error.data?.reason === 'string' ? { reason: error.data.reason } : {}) });
+    }
+    if (outcome.kind === 'pendingLink') {
+      throw fail('access_denied', 'The external identity is not linked yet; complete the pending link.', { code: 'PendingLink', pending_idp_link_id: outcome.pendingIdPLinkId });
+    }
+    if (outcome.kind === 'onboarding') {
+      throw fail('access_denied', `Onboarding is required: ${outcome.reason}.`, { code: 'OnboardingRequired', pending_onboarding_id: outcome.pendingOnboardingId, onboarding_reason: outcome.reason });
+    }
+
+    const code = randomSecret(32);
+    const now = ctx.clock.now();
+    const grant: CodeGrant = {
+      applicationId: pending.applicationId,
+      userId: outcome.user.id,
+      redirectUri: pending.redirectUri,
+      ...(pending.scopes ? { scopes: pending.scopes } : {}),
+      codeChallenge: pending.codeChallenge,
+      ...(pending.nonce ? { nonce: pending.nonce } : {}),
+      authTime: nowSeconds(ctx.clock),
+    };
+    await ctx.store.authorizationTransactions.insert({
+      handleHash: sha256(code),
+      kind: 'code',
+      tenantId: tenant.id,
+      data: grant as unknown as JsonObject,
+      insertInstant: now,
+      expiresAt: now + AUTHORIZATION_CODE_TTL_MS,
+    });
+    // RFC 9207: `iss` tells the client which server answered (mix-up defence).
+    return clientRedirect(pending.redirectUri, { code, state: pending.state, iss: issuerOf(ctx.config, tenant) });
+  }
+}

@@ -1,0 +1,143 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import { SignJWT } from 'jose';
+import { clientKey, jwks } from './client-keys.js';
+import type { ClientKey } from './client-keys.js';
+
+/** What the upstream provider saw of one token request. */
+export interface UpstreamTokenRequest {
+  form: Record<string, string>;
+  authorization: string | undefined;
+}
+
+/**
+ * A real OpenID provider over HTTP for the brokered authorization-code flow: `/authorize` logs
+ * the next user in at once and redirects back with a code (or an error); `/token` checks the
+ * code, redirect URI, PKCE verifier and client authentication like a strict provider would and
+ * answers with an ES256 ID token carrying the request's nonce; `/jwks` publishes the key.
+ */
+export interface UpstreamOidcProvider {
+  issuer: string;
+  jwksUri: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  clientId: string;
+  /** The claims of the user who logs in next (merged over defaults). */
+  nextUser(claims: Record<string, unknown>): void;
+  /** The next authorization answers `error=<code>` instead of a code. */
+  refuseNext(error: string): void;
+  /** Changes what the token endpoint does: a status, or a wrong nonce in the ID token. */
+  misbehave(how: { tokenStatus?: number; wrongNonce?: boolean } | undefined): void;
+  /** Expected client secret; when set, requests without it are refused (401). */
+  requireSecret(secret: string | undefined): void;
+  tokenRequests: UpstreamTokenRequest[];
+  close(): Promise<void>;
+}
+
+const readBody = (request: IncomingMessage): Promise<string> =>
+  new Promise((resolve) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => resolve(body));
+  });
+
+export async function startUpstreamOidcProvider(clientId = 'gatehouse-at-upstream'): Promise<UpstreamOidcProvider> {
+  const key: ClientKey = await clientKey('ES256');
+  const codes = new Map<string, { redirectUri: string; nonce: string; challenge: string; claims: Record<string, unknown> }>();
+  let next: Record<string, unknown> = {};
+  let refusal: string | undefined;
+  let behaviour: { tokenStatus?: number; wrongNonce?: boolean } | undefined;
+  let secret: string | undefined;
+  const tokenRequests: UpstreamTokenRequest[] = [];
+  let base = '';
+
+  const server: Server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', base);
+    const json = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    if (url.pathname === '/jwks') return json(200, jwks(key));
+    if (url.pathname === '/authorize') {
+      const q = url.searchParams;
+      const redirect = new URL(q.get('redirect_uri') ?? '');
+      if (q.get('response_type') !== 'code' || q.get('client_id') !== clientId || q.get('code_challenge_method') !== 'S256' || !q.get('nonce')) {
+        return json(400, { error: 'invalid_request' });
+      }
+      if (refusal) {
+        redirect.searchParams.set('error', refusal);
+        refusal = undefined;
+      } else {
+        const code = randomBytes(16).toString('base64url');
+        codes.set(code, { redirectUri: q.get('redirect_uri')!, nonce: q.get('nonce')!, challenge: q.get('code_challenge')!, claims: next });
+        redirect.searchParams.set('code', code);
+      }
+      redirect.searchParams.set('state', q.get('state') ?? '');
+      response.writeHead(302, { location: redirect.toString() });
+      response.end();
+      return;
+    }
+    if (url.pathname === '/token' && request.method === 'POST') {
+      void readBody(request).then(async (body) => {
+        const form = Object.fromEntries(new URLSearchParams(body));
+        tokenRequests.push({ form, authorization: request.headers.authorization });
+        if (behaviour?.tokenStatus) return json(behaviour.tokenStatus, { error: 'server_error' });
+        if (secret !== undefined) {
+          const basic = request.headers.authorization?.startsWith('Basic ')
+            ? Buffer.from(request.headers.authorization.slice(6), 'base64').toString().split(':').map((p) => decodeURIComponent(p.replace(/\+/g, ' ')))
+            : undefined;
+          const ok = basic ? basic[0] === clientId && basic[1] === secret : form.client_id === clientId && form.client_secret === secret;
+          if (!ok) return json(401, { error: 'invalid_client' });
+        }
+        const entry = codes.get(form.code ?? '');
+        codes.delete(form.code ?? '');
+        const verifierHash = createHash('sha256').update(form.code_verifier ?? '').digest('base64url');
+        if (form.grant_type !== 'authorization_code' || !entry || entry.redirectUri !== form.redirect_uri || verifierHash !== entry.challenge) {
+          return json(400, { error: 'invalid_grant' });
+        }
+        const now = Math.floor(Date.now() / 1000);
+        const idToken = await new SignJWT({
+          iss: base + '/',
+          aud: clientId,
+          sub: randomBytes(8).toString('hex'),
+          iat: now,
+          exp: now + 300,
+          nonce: behaviour?.wrongNonce ? 'not-the-nonce' : entry.nonce,
+          email: `upstream-${randomBytes(4).toString('hex')}@example.de`,
+          email_verified: true,
+          ...entry.claims,
+        })
+          .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
+          .sign(key.privateKey);
+        return json(200, { access_token: randomBytes(16).toString('hex'), token_type: 'Bearer', expires_in: 300, id_token: idToken });
+      });
+      return;
+    }
+    json(404, {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    issuer: `${base}/`,
+    jwksUri: `${base}/jwks`,
+    authorizationEndpoint: `${base}/authorize`,
+    tokenEndpoint: `${base}/token`,
+    clientId,
+    nextUser(claims) {
+      next = claims;
+    },
+    refuseNext(error) {
+      refusal = error;
+    },
+    misbehave(how) {
+      behaviour = how;
+    },
+    requireSecret(value) {
+      secret = value;
+    },
+    tokenRequests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
