@@ -1,14 +1,49 @@
 import { Worker } from 'node:worker_threads';
 import { DEFAULT_LAMBDA_LIMITS } from './lambda-types.js';
-import type { LambdaLimits, ReconcileRequest, ReconcileResult } from './lambda-types.js';
+import type { FreezeShape, LambdaLimits, ReconcileRequest, ReconcileResult, WorkerRequest, WorkerResult } from './lambda-types.js';
 
 /** Time a worker gets beyond the lambda's own deadline before it is terminated. */
 const WATCHDOG_GRACE_MS = 250;
 
 interface Call {
   id: number;
-  request: ReconcileRequest;
+  request: WorkerRequest;
   resolve(result: ReconcileResult): void;
+}
+
+/** The nested objects and arrays of a JSON value, as the worker's deep freeze walks them. */
+function freezeShape(value: unknown): FreezeShape {
+  const shape: FreezeShape = {};
+  for (const [key, child] of Object.entries(value as object)) {
+    if (child !== null && typeof child === 'object') shape[key] = freezeShape(child);
+  }
+  return shape;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A completed call's JSON texts as objects; anything but two objects is bad output. */
+function decode(result: WorkerResult): ReconcileResult {
+  if (result.status !== 'completed') return result;
+  const user: unknown = JSON.parse(result.user);
+  const registration: unknown = JSON.parse(result.registration);
+  if (!isPlainObject(user) || !isPlainObject(registration)) return { status: 'failed', code: 'LAMBDA_BAD_OUTPUT', message: 'user and registration must stay objects.', logs: result.logs };
+  return { status: 'completed', user, registration, logs: result.logs };
+}
+
+/**
+ * One JSON text for the call's data instead of structured-cloned objects: QuickJS needs JSON
+ * anyway, so the worker neither deserializes nor stringifies it again (measured on the login path).
+ */
+function toWorkerRequest(request: ReconcileRequest): WorkerRequest {
+  const input = request.input ?? null;
+  return {
+    body: request.body,
+    data: JSON.stringify({ user: request.user, registration: request.registration, jwt: request.jwt, input }),
+    frozen: { jwt: freezeShape(request.jwt), input: input === null ? null : freezeShape(input) },
+    debug: request.debug,
+    ...(request.checkOnly ? { checkOnly: true } : {}),
+  };
 }
 
 /**
@@ -32,11 +67,11 @@ export class LambdaRunner {
 
   reconcile(request: ReconcileRequest): Promise<ReconcileResult> {
     return new Promise<ReconcileResult>((resolve) => {
-      const call: Call = { id: this.nextId++, request, resolve };
+      const call: Call = { id: this.nextId++, request: toWorkerRequest(request), resolve };
       this.inFlight.push(call);
       const worker = this.start();
       worker.ref();
-      worker.postMessage({ id: call.id, request });
+      worker.postMessage({ id: call.id, request: call.request });
       if (this.inFlight.length === 1) this.armWatchdog();
     });
   }
@@ -53,13 +88,13 @@ export class LambdaRunner {
     if (this.worker) return this.worker;
     const worker = new Worker(new URL('./lambda-worker.js', import.meta.url), { workerData: { limits: this.limits }, execArgv: [] });
     worker.unref();
-    worker.on('message', (message: { id: number; result: ReconcileResult }) => {
+    worker.on('message', (message: { id: number; result: WorkerResult }) => {
       if (worker !== this.worker) return;
       const head = this.inFlight[0];
       if (!head || head.id !== message.id) return;
       this.inFlight.shift();
       clearTimeout(this.watchdog);
-      head.resolve(message.result);
+      head.resolve(decode(message.result));
       if (this.inFlight.length > 0) this.armWatchdog();
       else worker.unref();
     });

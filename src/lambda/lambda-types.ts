@@ -27,6 +27,29 @@ export interface ReconcileRequest {
   checkOnly?: boolean;
 }
 
+/**
+ * What crosses to the worker: the call's data as one JSON text (parsed once, inside QuickJS) and
+ * the shape of its nested objects, so the worker can deep-freeze without parsing it again.
+ */
+export interface WorkerRequest {
+  body: string;
+  /** `{"user","registration","jwt","input"}` as JSON. */
+  data: string;
+  /** For `jwt` and `input`: an object per nested object or array, keyed like it. */
+  frozen: { jwt: FreezeShape; input: FreezeShape | null };
+  debug: boolean;
+  checkOnly?: boolean;
+}
+
+export interface FreezeShape {
+  [key: string]: FreezeShape;
+}
+
+/** The worker's answer: a completed call carries user and registration as JSON texts. */
+export type WorkerResult =
+  | { status: 'completed'; user: string; registration: string; logs: LambdaLog[] }
+  | Exclude<ReconcileResult, { status: 'completed' }>;
+
 export type ReconcileResult =
   | { status: 'completed'; user: Record<string, unknown>; registration: Record<string, unknown>; logs: LambdaLog[] }
   | { status: 'rejected'; code: string; message: string; logs: LambdaLog[] }

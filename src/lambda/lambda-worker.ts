@@ -15,7 +15,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import variant from '@jitl/quickjs-wasmfile-release-sync';
 import { newQuickJSWASMModuleFromVariant, shouldInterruptAfterDeadline } from 'quickjs-emscripten-core';
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSSyncVariant } from 'quickjs-emscripten-core';
-import type { LambdaLimits, LambdaLog, ReconcileRequest, ReconcileResult } from './lambda-types.js';
+import type { FreezeShape, LambdaLimits, LambdaLog, WorkerRequest, WorkerResult } from './lambda-types.js';
 
 const limits = (workerData as { limits: LambdaLimits }).limits;
 
@@ -46,7 +46,7 @@ const RUNTIME_CALLS = 1000;
 /** Evaluated after the lambda: its reconcile function, declared with `function`, `const` or `let`. */
 const FIND_RECONCILE = 'typeof reconcile === "function" ? reconcile : undefined';
 
-type Failure = Extract<ReconcileResult, { status: 'failed' }>;
+type Failure = Extract<WorkerResult, { status: 'failed' }>;
 type Outcome = { status: 'completed' } | { status: 'rejected'; code: string; message: string } | { status: 'onboarding'; reason: string; missing: string[] };
 
 function failureOf(error: unknown, logs: LambdaLog[]): Failure {
@@ -92,7 +92,7 @@ class CallFailed extends Error {
  * jwt and `context.input` deep-frozen, and `context.reject(code, message)` /
  * `context.requireOnboarding(reason, {missing})` recording the outcome.
  */
-function reconcile(request: ReconcileRequest): ReconcileResult {
+function reconcile(request: WorkerRequest): WorkerResult {
   const logs: LambdaLog[] = [];
   const rt = freshRuntime();
   runtimeCalls += 1;
@@ -119,14 +119,12 @@ function reconcile(request: ReconcileRequest): ReconcileResult {
     const call = (fn: QuickJSHandle, ...args: QuickJSHandle[]) => unwrap(vm.callFunction(fn, vm.undefined, ...args));
     const freeze = (handle: QuickJSHandle) => call(freezeFn, handle);
     /**
-     * Deep freeze driven from the host: `shape` is the same JSON value on this side, so only its
-     * nested objects are visited (no JavaScript compiled per call for it).
+     * Deep freeze driven from the host: `shape` lists the value's nested objects and arrays, so
+     * only those are visited (no JavaScript compiled per call for it).
      */
-    const deepFreeze = (handle: QuickJSHandle, shape: unknown): QuickJSHandle => {
-      if (shape === null || typeof shape !== 'object') return handle;
-      for (const [key, value] of Object.entries(shape)) {
-        if (value !== null && typeof value === 'object') deepFreeze(keep(vm.getProp(handle, key)), value);
-      }
+    const deepFreeze = (handle: QuickJSHandle, shape: FreezeShape | null): QuickJSHandle => {
+      if (shape === null) return handle;
+      for (const [key, nested] of Object.entries(shape)) deepFreeze(keep(vm.getProp(handle, key)), nested);
       freeze(handle);
       return handle;
     };
@@ -156,12 +154,12 @@ function reconcile(request: ReconcileRequest): ReconcileResult {
     vm.setProp(vm.global, 'console', consoleObject);
 
     let outcome: Outcome = { status: 'completed' };
-    const data = call(parse, keep(vm.newString(JSON.stringify({ user: request.user, registration: request.registration, jwt: request.jwt, input: request.input ?? null }))));
+    const data = call(parse, keep(vm.newString(request.data)));
     const user = keep(vm.getProp(data, 'user'));
     const registration = keep(vm.getProp(data, 'registration'));
-    const jwt = deepFreeze(keep(vm.getProp(data, 'jwt')), request.jwt);
+    const jwt = deepFreeze(keep(vm.getProp(data, 'jwt')), request.frozen.jwt);
     const context = keep(vm.newObject());
-    vm.setProp(context, 'input', deepFreeze(keep(vm.getProp(data, 'input')), request.input ?? null));
+    vm.setProp(context, 'input', deepFreeze(keep(vm.getProp(data, 'input')), request.frozen.input));
     const reject = vm.newFunction('reject', (code, message) => {
       outcome = { status: 'rejected', code: code === undefined ? '' : text(code), message: message === undefined || vm.typeof(message) === 'undefined' ? '' : text(message) };
     });
@@ -192,7 +190,7 @@ function reconcile(request: ReconcileRequest): ReconcileResult {
     }
     if (request.checkOnly) {
       healthy = true;
-      return { status: 'completed', user: {}, registration: {}, logs };
+      return { status: 'completed', user: '{}', registration: '{}', logs };
     }
     const result = vm.callFunction(fn, vm.undefined, user, registration, jwt, context);
     if (result.error) {
@@ -206,14 +204,14 @@ function reconcile(request: ReconcileRequest): ReconcileResult {
     healthy = true;
     const final = outcome as Outcome;
     if (final.status !== 'completed') return { ...final, logs };
-    const output = (value: QuickJSHandle): Record<string, unknown> | undefined => {
+    /** The value as JSON text; the runner parses it and checks that it is an object. */
+    const output = (value: QuickJSHandle): string | undefined => {
       if (vm.typeof(value) !== 'object') return undefined;
       const printed = call(stringify, value);
       if (vm.typeof(printed) !== 'string') return undefined;
       const textValue = vm.getString(printed);
       if (textValue.length > limits.maxOutputBytes) throw new CallFailed({ status: 'failed', code: 'LAMBDA_BAD_OUTPUT', message: 'The lambda produced too large a user or registration.', logs });
-      const parsed: unknown = JSON.parse(textValue);
-      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+      return textValue;
     };
     const userOut = output(user);
     const registrationOut = output(registration);
@@ -236,6 +234,6 @@ function reconcile(request: ReconcileRequest): ReconcileResult {
   }
 }
 
-parentPort!.on('message', (message: { id: number; request: ReconcileRequest }) => {
+parentPort!.on('message', (message: { id: number; request: WorkerRequest }) => {
   parentPort!.postMessage({ id: message.id, result: reconcile(message.request) });
 });
