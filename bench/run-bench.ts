@@ -6,7 +6,8 @@
  * work: JWKS lookup, signature, claim checks, jti replay insert (SQLite, WAL), token signing.
  * Prints grants/s, p50 and p99 for both and the ratio, plus start-to-ready and idle RSS.
  *
- * BENCH_SECONDS (10), BENCH_WARMUP (3), BENCH_CONNECTIONS (32), BENCH_ROUNDS (3) tune the run.
+ * BENCH_SECONDS (10), BENCH_WARMUP (3), BENCH_CONNECTIONS (32), BENCH_ROUNDS (3) tune the run;
+ * BENCH_ONLY=returning measures only the baseline and the returning-user logins (for profiling).
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const warmupSeconds = Number(process.env.BENCH_WARMUP ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const returningOnly = process.env.BENCH_ONLY === 'returning';
 
 /** The run with the median throughput. */
 const median = (runs: LoadResult[]): LoadResult => [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(runs.length / 2)];
@@ -194,23 +196,25 @@ async function main(): Promise<void> {
       baselineRuns.push(await drive(`http://127.0.0.1:${baselinePort}/token`, body, { seconds, warmupSeconds, connections }));
       await baseline.stop();
 
-      const server = await startProcess(
-        [...profileArgs, 'dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data'), '--log-level', 'warn', '--fetch-allow-http', 'true'],
-        { ...process.env, DATABASE_URL: '' },
-        `http://127.0.0.1:${port}/ready`,
-      );
-      // The replay table grows during the run; alternate which scenario goes first.
-      const plain = () => drive(`http://127.0.0.1:${port}/t/bench/oauth2/token`, body, { seconds, warmupSeconds, connections });
-      const koppeltaal = () => drive(`http://127.0.0.1:${port}/t/koppeltaal/oauth2/token`, ktBody, { seconds, warmupSeconds, connections });
-      if (round % 2 === 0) {
-        gatehouseRuns.push(await plain());
-        koppeltaalRuns.push(await koppeltaal());
-      } else {
-        koppeltaalRuns.push(await koppeltaal());
-        gatehouseRuns.push(await plain());
+      if (!returningOnly) {
+        const server = await startProcess(
+          [...profileArgs, 'dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data'), '--log-level', 'warn', '--fetch-allow-http', 'true'],
+          { ...process.env, DATABASE_URL: '' },
+          `http://127.0.0.1:${port}/ready`,
+        );
+        // The replay table grows during the run; alternate which scenario goes first.
+        const plain = () => drive(`http://127.0.0.1:${port}/t/bench/oauth2/token`, body, { seconds, warmupSeconds, connections });
+        const koppeltaal = () => drive(`http://127.0.0.1:${port}/t/koppeltaal/oauth2/token`, ktBody, { seconds, warmupSeconds, connections });
+        if (round % 2 === 0) {
+          gatehouseRuns.push(await plain());
+          koppeltaalRuns.push(await koppeltaal());
+        } else {
+          koppeltaalRuns.push(await koppeltaal());
+          gatehouseRuns.push(await plain());
+        }
+        loadedRss = rssMb(server.child.pid!);
+        await server.stop();
       }
-      loadedRss = rssMb(server.child.pid!);
-      await server.stop();
 
       // Logins run on a data directory of their own: the client-credentials runs leave some
       // hundred thousand replay rows whose purge would otherwise land in the login runs.
@@ -237,18 +241,26 @@ async function main(): Promise<void> {
         return { ...result, cpuMsPerRequest: (cpuMs(loginServer.child.pid!) - before) / (result.requestsPerSecond * (seconds + warmupSeconds)) };
       };
       returningRuns.push(await measured(returningBody));
-      newUserRuns.push(await measured(newUserBody));
+      if (!returningOnly) newUserRuns.push(await measured(newUserBody));
       await loginServer.stop();
+    }
+    const baselineResult = median(baselineRuns);
+    const returningResult = median(returningRuns);
+    const cpu = (list: { cpuMsPerRequest: number }[]) => list.map((r) => r.cpuMsPerRequest.toFixed(2)).join(', ');
+    const runs = (list: LoadResult[]) => list.map((r) => r.requestsPerSecond.toFixed(0)).join(', ');
+    if (returningOnly) {
+      results.push(`  baseline   ${fmt(baselineResult)}   (runs: ${runs(baselineRuns)})`);
+      results.push(`  returning users (${RETURNING_USERS} linked)  ${fmt(returningResult)}   (runs: ${runs(returningRuns)}; server CPU per login: ${cpu(returningRuns)} ms)`);
+      results.push(`  ratio gatehouse / baseline: ${(returningResult.requestsPerSecond / baselineResult.requestsPerSecond).toFixed(2)} (target >= 0.35)`);
+      console.log(results.join('\n'));
+      return;
     }
     const gatehouseResult = median(gatehouseRuns);
     const koppeltaalResult = median(koppeltaalRuns);
-    const baselineResult = median(baselineRuns);
-    const returningResult = median(returningRuns);
     const newUserResult = median(newUserRuns);
 
     results.push('');
     results.push(`client_credentials + private_key_jwt (ES256), SQLite, replay protection on, ${connections} connections, median of ${rounds} alternating ${seconds} s runs:`);
-    const runs = (list: LoadResult[]) => list.map((r) => r.requestsPerSecond.toFixed(0)).join(', ');
     results.push(`  gatehouse  ${fmt(gatehouseResult)}   (RSS under load ${loadedRss} MB; runs: ${runs(gatehouseRuns)})`);
     results.push(`  baseline   ${fmt(baselineResult)}   (runs: ${runs(baselineRuns)})`);
     results.push(`  ratio gatehouse / baseline: ${(gatehouseResult.requestsPerSecond / baselineResult.requestsPerSecond).toFixed(2)} (target >= 0.80)`);
@@ -260,7 +272,6 @@ async function main(): Promise<void> {
     if (koppeltaalResult.non2xx > 0 || koppeltaalResult.errors > 0) results.push('  WARNING: Gatehouse answered non-2xx or failed requests; the figure is not valid.');
     results.push('');
     results.push(`External JWT login (POST /api/identity-provider/login, ES256 ID token via JWKS URL, reconcile lambda, access + refresh token):`);
-    const cpu = (list: { cpuMsPerRequest: number }[]) => list.map((r) => r.cpuMsPerRequest.toFixed(2)).join(', ');
     results.push(`  returning users (${RETURNING_USERS} linked)  ${fmt(returningResult)}   (runs: ${runs(returningRuns)}; server CPU per login: ${cpu(returningRuns)} ms)`);
     results.push(`  ratio gatehouse / baseline: ${(returningResult.requestsPerSecond / baselineResult.requestsPerSecond).toFixed(2)} (target >= 0.35)`);
     results.push(`  new users (user + registration + link created)  ${fmt(newUserResult)}   (runs: ${runs(newUserRuns)}; server CPU per login: ${cpu(newUserRuns)} ms)`);
