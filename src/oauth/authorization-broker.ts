@@ -2,7 +2,7 @@ import type { EventLog } from '../events/event-log.js';
 import { ReconcileError } from '../identity/reconcile-error.js';
 import type { ReconcileService } from '../identity/reconcile-service.js';
 import { nowSeconds } from '../lib/clock.js';
-import { sha256 } from '../lib/hash.js';
+import { safeEqual, sha256 } from '../lib/hash.js';
 import { randomSecret } from '../lib/ids.js';
 import type { JsonObject, Tenant } from '../store/records.js';
 import { AuthorizationRedirectError, brokerCallbackOf, clientRedirect, validateAuthorizationRequest } from './authorization-request.js';
@@ -18,8 +18,13 @@ export const AUTHORIZATION_REQUEST_TTL_MS = 10 * 60_000;
 /** RFC 6749 §4.1.2: a short lifetime; 60 seconds is ample for a redirect and one POST. */
 export const AUTHORIZATION_CODE_TTL_MS = 60_000;
 
+/** The name part of the browser-binding cookie of a login: not secret, derived from its state. */
+export const bindingKeyOf = (state: string): string => sha256(`binding:${state}`).slice(0, 16).replace(/[^A-Za-z0-9]/g, 'x');
+
 /** What waits for the upstream login, under the hash of the upstream `state`. */
 interface PendingRequest {
+  /** SHA-256 of the browser binding (a cookie set with the redirect to the provider). */
+  bindingHash: string;
   applicationId: string;
   providerId: string;
   redirectUri: string;
@@ -62,15 +67,22 @@ export interface AuthorizationBrokerDeps {
 export class AuthorizationBroker {
   constructor(private readonly deps: AuthorizationBrokerDeps) {}
 
-  /** Returns the upstream authorization URL to redirect the browser to. */
-  async start(tenant: Tenant, params: ReadonlyMap<string, string>): Promise<string> {
+  /**
+   * Returns the upstream authorization URL to redirect the browser to, and a secret the HTTP
+   * layer binds to the browser (a cookie named after `bindingKey`): RFC 6749 §10.12 requires the
+   * client — Gatehouse, towards the provider — to bind its `state` to the user agent, so a login
+   * started in one browser cannot be completed in another (login CSRF, session fixation).
+   */
+  async start(tenant: Tenant, params: ReadonlyMap<string, string>): Promise<{ url: string; bindingKey: string; binding: string }> {
     const { ctx } = this.deps;
     const request = await validateAuthorizationRequest(ctx, tenant, params);
     const state = randomSecret(32);
     const upstreamNonce = randomSecret(24);
     const pkce = newPkcePair();
+    const binding = randomSecret(32);
     const now = ctx.clock.now();
     const pending: PendingRequest = {
+      bindingHash: sha256(binding),
       applicationId: request.application.id,
       providerId: request.provider.id,
       redirectUri: request.redirectUri,
@@ -89,11 +101,15 @@ export class AuthorizationBroker {
       insertInstant: now,
       expiresAt: now + AUTHORIZATION_REQUEST_TTL_MS,
     });
-    return upstreamAuthorizationUrl(request.provider, brokerCallbackOf(ctx, tenant, request.provider.id), { state, nonce: upstreamNonce, codeChallenge: pkce.challenge });
+    const url = upstreamAuthorizationUrl(request.provider, brokerCallbackOf(ctx, tenant, request.provider.id), { state, nonce: upstreamNonce, codeChallenge: pkce.challenge });
+    return { url, bindingKey: bindingKeyOf(state), binding };
   }
 
-  /** The upstream provider's answer; returns the client redirect with Gatehouse's code. */
-  async callback(tenant: Tenant, providerId: string, params: ReadonlyMap<string, string>): Promise<string> {
+  /**
+   * The upstream provider's answer, in the browser that started the login (`binding`, from its
+   * cookie); returns the client redirect with Gatehouse's code.
+   */
+  async callback(tenant: Tenant, providerId: string, params: ReadonlyMap<string, string>, binding: string | undefined): Promise<string> {
     const { ctx, reconcile, eventLog } = this.deps;
     const state = params.get('state');
     if (!state) throw new OAuthError('invalid_request', 'state is missing.');
@@ -102,6 +118,9 @@ export class AuthorizationBroker {
     if (!taken) throw new OAuthError('invalid_request', 'Unknown, expired or already used state.');
     const pending = taken.data as unknown as PendingRequest;
     if (pending.providerId !== providerId) throw new OAuthError('invalid_request', 'The state belongs to a login at another identity provider.');
+    if (binding === undefined || !safeEqual(sha256(binding), pending.bindingHash)) {
+      throw new OAuthError('invalid_request', 'This login was not started in this browser.');
+    }
     const fail = (error: OAuthErrorCode, description: string, extra: Record<string, string> = {}) =>
       new AuthorizationRedirectError(error, description, pending.redirectUri, pending.state, extra);
 

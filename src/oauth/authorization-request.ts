@@ -4,7 +4,7 @@ import type { OAuthContext } from './context.js';
 import { issuerOf } from './context.js';
 import { OAuthError } from './errors.js';
 import type { OAuthErrorCode } from './errors.js';
-import { grantUserScopes } from './grants/token-exchange.js';
+import { grantUserScopes } from './scope.js';
 import { isS256Challenge } from './pkce.js';
 
 /** An authorization request that passed every check (RFC 6749 §4.1.1, RFC 7636 §4.3). */

@@ -24,6 +24,9 @@ export function authorizationServerMetadata(ctx: OAuthContext, tenant: Tenant, g
     response_modes_supported: ['query'],
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
+    // OpenID Connect Discovery 1.0 §3: required of an OpenID provider's metadata.
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [tenant.jwtConfiguration.signingAlgorithm],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     token_endpoint_auth_methods_supported: AUTH_METHODS,
     token_endpoint_auth_signing_alg_values_supported: ASYMMETRIC_ALGORITHMS,

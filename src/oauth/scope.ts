@@ -1,3 +1,4 @@
+import type { Application } from '../store/records.js';
 import { OAuthError } from './errors.js';
 import type { ClientCredentialsPolicy } from './context.js';
 import { accessTokenLifetime } from './token-issuer.js';
@@ -34,3 +35,19 @@ export const allowedScopesPolicy: ClientCredentialsPolicy = {
     };
   },
 };
+
+/** Scopes a user token may carry besides the application's `allowedScopes`. */
+const USER_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
+
+/**
+ * The scopes of a user token (token exchange, JWT bearer, authorization code): RFC 6749 §3.3
+ * against what the application allows; `undefined` when no scope was asked.
+ */
+export function grantUserScopes(application: Application, raw: string | undefined): string[] | undefined {
+  const requested = parseScope(raw);
+  if (requested === undefined || requested.length === 0) return undefined;
+  const allowed = new Set([...USER_SCOPES, ...(application.oauthConfiguration.allowedScopes ?? [])]);
+  const refused = requested.filter((s) => !allowed.has(s));
+  if (refused.length > 0) throw new OAuthError('invalid_scope', `Scopes not available to this client: ${refused.join(' ').slice(0, 200)}.`);
+  return requested;
+}

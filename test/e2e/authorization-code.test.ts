@@ -17,16 +17,37 @@ const pkce = () => {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 };
 
+/** A browser's cookies (enough of RFC 6265 for this flow: name, value, path, Max-Age=0). */
+class CookieJar {
+  private readonly cookies = new Map<string, { value: string; path: string }>();
+
+  take(response: Response): void {
+    for (const header of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = header.split(';').map((p) => p.trim());
+      const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
+      const path = attributes.find((a) => a.toLowerCase().startsWith('path='))?.slice(5) ?? '/';
+      if (attributes.some((a) => a.toLowerCase() === 'max-age=0')) this.cookies.delete(name);
+      else this.cookies.set(name, { value, path });
+    }
+  }
+
+  header(url: string): string {
+    const { pathname } = new URL(url);
+    return [...this.cookies].filter(([, c]) => pathname.startsWith(c.path)).map(([name, c]) => `${name}=${c.value}`).join('; ');
+  }
+}
+
 /** Follows redirects like a browser would, up to the client's redirect URI; returns that URL. */
-async function browse(start: string, stopAt = REDIRECT): Promise<{ url: URL; hops: string[] }> {
+async function browse(start: string, jar = new CookieJar(), stopAt = REDIRECT): Promise<{ url: URL; hops: string[]; jar: CookieJar }> {
   const hops: string[] = [];
   let next = start;
   for (let i = 0; i < 5; i++) {
-    if (next.startsWith(stopAt)) return { url: new URL(next), hops };
-    const response = await fetch(next, { redirect: 'manual' });
+    if (next.startsWith(stopAt)) return { url: new URL(next), hops, jar };
+    const cookie = jar.header(next);
+    const response = await fetch(next, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+    jar.take(response);
     const location = response.headers.get('location');
     assert.equal(response.status, 302, `${next} answered ${response.status}: ${await response.text()}`);
-    assert.equal(response.headers.get('cache-control'), next.includes('/t/') ? 'no-store' : response.headers.get('cache-control'));
     hops.push(location!);
     next = location!;
   }
@@ -265,6 +286,23 @@ for (const kind of selectedKinds()) {
       assert.ok(events.body.total >= 1, JSON.stringify(events.body));
     });
 
+    it('binds the login to the browser that started it (RFC 6749 §10.12): another browser cannot complete it', async () => {
+      const { challenge } = pkce();
+      const started = await fetch(authorizeUrl(validParams(challenge)), { redirect: 'manual' });
+      const cookie = started.headers.getSetCookie()[0];
+      assert.match(cookie, /^gh_authz_[A-Za-z0-9]{16}=[A-Za-z0-9_-]{43}; Path=\/t\/default\/broker; Max-Age=600; HttpOnly; SameSite=Lax$/);
+      // The victim's browser follows the attacker's upstream URL: it has no binding cookie.
+      const atUpstream = await fetch(started.headers.get('location')!, { redirect: 'manual' });
+      const callback = atUpstream.headers.get('location')!.replace(server.publicUrl, server.url);
+      const elsewhere = await fetch(callback, { redirect: 'manual', headers: { cookie: 'gh_authz_0000000000000000=wrong' } });
+      assert.equal(elsewhere.status, 400);
+      assert.equal(elsewhere.headers.get('location'), null);
+      assert.equal(((await elsewhere.json()) as { error_description: string }).error_description, 'This login was not started in this browser.');
+      // And the started login is spent: the right cookie afterwards does not revive it.
+      const late = await fetch(callback, { redirect: 'manual', headers: { cookie: cookie.split(';')[0] } });
+      assert.equal(late.status, 400);
+    });
+
     it('refuses an unknown or replayed state at the callback without redirecting', async () => {
       const unknown = await fetch(`${server.url}/t/${DEFAULT_TENANT}/broker/${providerId}/endpoint?code=x&state=${randomBytes(32).toString('base64url')}`, { redirect: 'manual' });
       assert.equal(unknown.status, 400);
@@ -274,8 +312,9 @@ for (const kind of selectedKinds()) {
 
       // The callback URL of a finished login, replayed: the state was taken.
       const { challenge } = pkce();
-      const { hops } = await browse(authorizeUrl(validParams(challenge)));
+      const { hops, jar } = await browse(authorizeUrl(validParams(challenge)));
       const callback = hops[1].replace(server.publicUrl, server.url);
+      assert.equal(jar.header(callback), '', 'the callback cleared its binding cookie');
       const replay = await fetch(callback, { redirect: 'manual' });
       assert.equal(replay.status, 400);
       assert.equal(((await replay.json()) as { error_description: string }).error_description, 'Unknown, expired or already used state.');

@@ -281,6 +281,8 @@ for (const kind of selectedKinds()) {
         assert.deepEqual(a.response_types_supported, ['code']);
         assert.deepEqual(a.code_challenge_methods_supported, ['S256']);
         assert.equal(a.authorization_response_iss_parameter_supported, true);
+        assert.deepEqual(a.subject_types_supported, ['public']);
+        assert.equal((a.id_token_signing_alg_values_supported as string[]).length, 1);
         assert.ok((a.token_endpoint_auth_methods_supported as string[]).includes('private_key_jwt'));
         assert.ok((a.token_endpoint_auth_signing_alg_values_supported as string[]).includes('ES384'));
         assert.ok(!(a.token_endpoint_auth_signing_alg_values_supported as string[]).some((alg) => alg === 'none' || alg.startsWith('HS')));

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AUTHORIZATION_REQUEST_TTL_MS, bindingKeyOf } from '../../oauth/authorization-broker.js';
 import { AuthorizationRedirectError, errorRedirect } from '../../oauth/authorization-request.js';
 import { issuerOf } from '../../oauth/context.js';
 import { OAuthError } from '../../oauth/errors.js';
@@ -18,6 +19,17 @@ const queryParams = (request: FastifyRequest): Map<string, string> => {
   const at = url.indexOf('?');
   return parseFormBody(at === -1 ? '' : url.slice(at + 1));
 };
+
+/** The browser-binding cookie of one login: only sent back to the callback path of its tenant. */
+const BINDING_COOKIE = 'gh_authz_';
+
+function cookieValue(request: FastifyRequest, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at !== -1 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
+  }
+  return undefined;
+}
 
 /** A browser redirect: 302 with no caching (RFC 6749 §4.1.2 responses carry codes). */
 const redirect = (reply: FastifyReply, location: string): FastifyReply =>
@@ -48,7 +60,16 @@ export function registerAuthorizationRoutes(app: FastifyInstance, services: Http
 
   const authorize = async (request: FastifyRequest<TenantParams>, reply: FastifyReply, params: Map<string, string>) => {
     const tenant = await tenantOf(request.params.tenant);
-    return answer(reply, tenant, () => services.authorizationBroker.start(tenant, params));
+    return answer(reply, tenant, async () => {
+      const started = await services.authorizationBroker.start(tenant, params);
+      const secure = services.config.publicUrl.startsWith('https:') ? '; Secure' : '';
+      // SameSite=Lax: sent on the provider's top-level redirect back, not on cross-site requests.
+      reply.header(
+        'set-cookie',
+        `${BINDING_COOKIE}${started.bindingKey}=${started.binding}; Path=/t/${tenant.slug}/broker; Max-Age=${AUTHORIZATION_REQUEST_TTL_MS / 1000}; HttpOnly; SameSite=Lax${secure}`,
+      );
+      return started.url;
+    });
   };
   app.get<TenantParams>('/t/:tenant/oauth2/authorize', (request, reply) => authorize(request, reply, queryParams(request)));
   app.post<TenantParams>('/t/:tenant/oauth2/authorize', (request, reply) => {
@@ -59,6 +80,11 @@ export function registerAuthorizationRoutes(app: FastifyInstance, services: Http
   app.get<CallbackParams>('/t/:tenant/broker/:providerId/endpoint', async (request, reply) => {
     const tenant = await tenantOf(request.params.tenant);
     const params = queryParams(request);
-    return answer(reply, tenant, () => services.authorizationBroker.callback(tenant, request.params.providerId, params));
+    const state = params.get('state');
+    const name = state ? `${BINDING_COOKIE}${bindingKeyOf(state)}` : undefined;
+    const binding = name ? cookieValue(request, name) : undefined;
+    // The cookie has served its purpose whatever the outcome.
+    if (name) reply.header('set-cookie', `${name}=; Path=/t/${tenant.slug}/broker; Max-Age=0; HttpOnly; SameSite=Lax`);
+    return answer(reply, tenant, () => services.authorizationBroker.callback(tenant, request.params.providerId, params, binding));
   });
 }

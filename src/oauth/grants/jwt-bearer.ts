@@ -7,7 +7,7 @@ import { OAuthError } from '../errors.js';
 import type { Grant } from './grant.js';
 import { reconcileAtTokenEndpoint } from './reconcile-oauth-error.js';
 import { selectSubjectProvider } from './subject-provider.js';
-import { grantUserScopes } from './token-exchange.js';
+import { grantUserScopes } from '../scope.js';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Longest assertion lifetime accepted (`exp` − now), as Keycloak's JWT authorization grant. */

@@ -1,8 +1,7 @@
 import type { ReconcileService } from '../../identity/reconcile-service.js';
-import type { Application } from '../../store/records.js';
 import { issueIdToken } from '../id-token.js';
 import { OAuthError } from '../errors.js';
-import { parseScope } from '../scope.js';
+import { grantUserScopes } from '../scope.js';
 import type { Grant } from './grant.js';
 import { reconcileAtTokenEndpoint } from './reconcile-oauth-error.js';
 import { selectSubjectProvider } from './subject-provider.js';
@@ -11,19 +10,6 @@ export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const TYPE = 'urn:ietf:params:oauth:token-type:';
 const SUBJECT_TYPES = new Set([`${TYPE}jwt`, `${TYPE}id_token`]);
 const REQUESTED_TYPES = new Set([`${TYPE}access_token`, `${TYPE}refresh_token`, `${TYPE}id_token`]);
-/** Scopes a user token may carry besides the application's `allowedScopes`. */
-const USER_SCOPES = ['openid', 'profile', 'email', 'offline_access'];
-
-/** RFC 6749 §3.3 against what the application allows; `undefined` when no scope was asked. */
-export function grantUserScopes(application: Application, raw: string | undefined): string[] | undefined {
-  const requested = parseScope(raw);
-  if (requested === undefined || requested.length === 0) return undefined;
-  const allowed = new Set([...USER_SCOPES, ...(application.oauthConfiguration.allowedScopes ?? [])]);
-  const refused = requested.filter((s) => !allowed.has(s));
-  if (refused.length > 0) throw new OAuthError('invalid_scope', `Scopes not available to this client: ${refused.join(' ').slice(0, 200)}.`);
-  return requested;
-}
-
 /**
  * RFC 8693 token exchange, external → Gatehouse (Keycloak's legacy V1 mobile flow, with its gaps
  * closed): the subject token is an external JWT or ID token of a provider enabled for the
