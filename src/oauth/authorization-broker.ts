@@ -80,7 +80,6 @@ export class AuthorizationBroker {
     const upstreamNonce = randomSecret(24);
     const pkce = newPkcePair();
     const binding = randomSecret(32);
-    const now = ctx.clock.now();
     const pending: PendingRequest = {
       bindingHash: sha256(binding),
       applicationId: request.application.id,
@@ -93,14 +92,7 @@ export class AuthorizationBroker {
       upstreamNonce,
       upstreamVerifier: pkce.verifier,
     };
-    await ctx.store.authorizationTransactions.insert({
-      handleHash: sha256(state),
-      kind: 'request',
-      tenantId: tenant.id,
-      data: pending as unknown as JsonObject,
-      insertInstant: now,
-      expiresAt: now + AUTHORIZATION_REQUEST_TTL_MS,
-    });
+    await this.hold('request', state, tenant, pending, AUTHORIZATION_REQUEST_TTL_MS);
     const url = upstreamAuthorizationUrl(request.provider, brokerCallbackOf(ctx, tenant, request.provider.id), { state, nonce: upstreamNonce, codeChallenge: pkce.challenge });
     return { url, bindingKey: bindingKeyOf(state), binding };
   }
@@ -169,7 +161,6 @@ export class AuthorizationBroker {
     }
 
     const code = randomSecret(32);
-    const now = ctx.clock.now();
     const grant: CodeGrant = {
       applicationId: pending.applicationId,
       userId: outcome.user.id,
@@ -179,15 +170,14 @@ export class AuthorizationBroker {
       ...(pending.nonce ? { nonce: pending.nonce } : {}),
       authTime: nowSeconds(ctx.clock),
     };
-    await ctx.store.authorizationTransactions.insert({
-      handleHash: sha256(code),
-      kind: 'code',
-      tenantId: tenant.id,
-      data: grant as unknown as JsonObject,
-      insertInstant: now,
-      expiresAt: now + AUTHORIZATION_CODE_TTL_MS,
-    });
+    await this.hold('code', code, tenant, grant, AUTHORIZATION_CODE_TTL_MS);
     // RFC 9207: `iss` tells the client which server answered (mix-up defence).
     return clientRedirect(pending.redirectUri, { code, state: pending.state, iss: issuerOf(ctx.config, tenant) });
+  }
+
+  /** Stores what a handle stands for, under the handle's hash only, for `ttlMs`. */
+  private async hold(kind: 'request' | 'code', handle: string, tenant: Tenant, data: PendingRequest | CodeGrant, ttlMs: number): Promise<void> {
+    const now = this.deps.ctx.clock.now();
+    await this.deps.ctx.store.authorizationTransactions.insert({ handleHash: sha256(handle), kind, tenantId: tenant.id, data: data as unknown as JsonObject, insertInstant: now, expiresAt: now + ttlMs });
   }
 }
