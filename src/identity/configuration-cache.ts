@@ -25,6 +25,11 @@ export class ConfigurationCache {
     return this.load(`p:${id}`, () => this.store.identityProviders.findById(id));
   }
 
+  /** All identity providers (token exchange, JWT bearer and the authorization endpoint choose among them). */
+  providers(): Promise<ExternalJwtIdentityProvider[]> {
+    return this.load('providers', () => this.store.identityProviders.list());
+  }
+
   application(id: string): Promise<Application | undefined> {
     return this.load(`a:${id}`, () => this.store.applications.findById(id));
   }

@@ -194,6 +194,13 @@ export class ReconcileService {
     return result;
   }
 
+  /** The enabled providers an application may log in with (from the configuration cache; do not modify). */
+  async providersFor(application: Application): Promise<ExternalJwtIdentityProvider[]> {
+    return (await this.deps.configuration.providers()).filter(
+      (p) => p.enabled && p.applicationConfiguration[application.id]?.enabled === true && (!p.tenantId || p.tenantId === application.tenantId),
+    );
+  }
+
   // ---------------------------------------------------------------------------------------
 
   private async provider(id: unknown, requireEnabled = true): Promise<ExternalJwtIdentityProvider> {

@@ -75,7 +75,7 @@ export class AuthorizationBroker {
    */
   async start(tenant: Tenant, params: ReadonlyMap<string, string>): Promise<{ url: string; bindingKey: string; binding: string }> {
     const { ctx } = this.deps;
-    const request = await validateAuthorizationRequest(ctx, tenant, params);
+    const request = await validateAuthorizationRequest(ctx, tenant, params, (application) => this.deps.reconcile.providersFor(application));
     const state = randomSecret(32);
     const upstreamNonce = randomSecret(24);
     const pkce = newPkcePair();

@@ -56,7 +56,12 @@ export function errorRedirect(error: AuthorizationRedirectError, issuer: string)
  * The upstream provider is the one enabled for the application with a client there, or the one
  * named by `idp_hint` (FusionAuth) / `kc_idp_hint` (Keycloak).
  */
-export async function validateAuthorizationRequest(ctx: OAuthContext, tenant: Tenant, params: ReadonlyMap<string, string>): Promise<ValidAuthorizationRequest> {
+export async function validateAuthorizationRequest(
+  ctx: OAuthContext,
+  tenant: Tenant,
+  params: ReadonlyMap<string, string>,
+  providersFor: (application: Application) => Promise<ExternalJwtIdentityProvider[]>,
+): Promise<ValidAuthorizationRequest> {
   const clientId = params.get('client_id');
   if (!clientId) throw new OAuthError('invalid_request', 'client_id is missing.');
   const application = (await ctx.store.applications.findByClientId(tenant.id, clientId))?.application;
@@ -94,14 +99,7 @@ export async function validateAuthorizationRequest(ctx: OAuthContext, tenant: Te
   }
 
   const hint = params.get('idp_hint') ?? params.get('kc_idp_hint');
-  const candidates = (await ctx.store.identityProviders.list()).filter(
-    (p) =>
-      p.enabled &&
-      p.oauth2.client_id !== undefined &&
-      p.applicationConfiguration[application.id]?.enabled === true &&
-      (!p.tenantId || p.tenantId === tenant.id) &&
-      (hint === undefined || p.id === hint),
-  );
+  const candidates = (await providersFor(application)).filter((p) => p.oauth2.client_id !== undefined && (hint === undefined || p.id === hint));
   if (candidates.length === 0) refuse('invalid_request', hint ? 'idp_hint names no identity provider this client may log in with.' : 'No identity provider with a browser login is enabled for this client.');
   if (candidates.length > 1) refuse('invalid_request', 'Several identity providers are enabled for this client; choose one with idp_hint.');
   const nonce = params.get('nonce');

@@ -29,7 +29,7 @@ export function jwtBearerGrant(reconcile: ReconcileService): Grant {
       const { application } = client;
       const assertion = params.get('assertion')!;
       const scopes = grantUserScopes(application, params.get('scope'));
-      const provider = await selectSubjectProvider(ctx.store, application, assertion, undefined, 'invalid_grant');
+      const provider = selectSubjectProvider(await reconcile.providersFor(application), assertion, undefined, 'invalid_grant');
 
       const payload = decodeJsonObject(assertion.split('.')[1] ?? '') ?? {};
       const now = nowSeconds(ctx.clock);

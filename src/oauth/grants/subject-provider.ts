@@ -1,23 +1,18 @@
 import { decodeJsonObject } from '../../lib/base64url.js';
-import type { Application, ExternalJwtIdentityProvider } from '../../store/records.js';
-import type { Store } from '../../store/store.js';
+import type { ExternalJwtIdentityProvider } from '../../store/records.js';
 import { OAuthError } from '../errors.js';
 
 /**
  * The identity provider that issued a subject token or assertion, among those enabled for the
- * client's application: named by `subject_issuer` (id, name or issuer), else by the token's `iss`
- * (read before verification only to choose; the provider then verifies everything).
+ * client's application (`enabled`): named by `subject_issuer` (id, name or issuer), else by the
+ * token's `iss` (read before verification only to choose; the provider then verifies everything).
  */
-export async function selectSubjectProvider(
-  store: Store,
-  application: Application,
+export function selectSubjectProvider(
+  enabled: ExternalJwtIdentityProvider[],
   token: string,
   subjectIssuer: string | undefined,
   refused: 'invalid_request' | 'invalid_grant',
-): Promise<ExternalJwtIdentityProvider> {
-  const enabled = (await store.identityProviders.list()).filter(
-    (p) => p.enabled && p.applicationConfiguration[application.id]?.enabled === true && (!p.tenantId || p.tenantId === application.tenantId),
-  );
+): ExternalJwtIdentityProvider {
   if (subjectIssuer !== undefined) {
     const named = enabled.filter((p) => p.id === subjectIssuer || p.name === subjectIssuer || p.issuer === subjectIssuer);
     if (named.length === 1) return named[0];

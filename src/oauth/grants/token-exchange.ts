@@ -36,7 +36,7 @@ export function tokenExchangeGrant(reconcile: ReconcileService): Grant {
       const scopes = grantUserScopes(application, params.get('scope'));
 
       const subjectToken = params.get('subject_token')!;
-      const provider = await selectSubjectProvider(ctx.store, application, subjectToken, params.get('subject_issuer'), 'invalid_request');
+      const provider = selectSubjectProvider(await reconcile.providersFor(application), subjectToken, params.get('subject_issuer'), 'invalid_request');
       if (client.method === 'none' && provider.applicationConfiguration[application.id]?.allowPublicClients !== true) {
         throw new OAuthError('unauthorized_client', 'Public clients may not exchange tokens of this identity provider.');
       }
