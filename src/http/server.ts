@@ -116,7 +116,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
   registerApiAuth(app, services);
   registerHealthRoutes(app, services);
   registerOAuthRoutes(app, services, tokenRouteConfig);
-  registerAuthorizationRoutes(app, services);
+  registerAuthorizationRoutes(app, services, tokenRouteConfig);
   registerTenantRoutes(app, services);
   registerApplicationRoutes(app, services);
   registerUserRoutes(app, services);

@@ -7,6 +7,9 @@ import type { OAuthErrorCode } from './errors.js';
 import { grantUserScopes } from './scope.js';
 import { isS256Challenge } from './pkce.js';
 
+/** `state` and `nonce` are stored and echoed; longer ones are refused. */
+const MAX_ECHOED_LENGTH = 512;
+
 /** An authorization request that passed every check (RFC 6749 §4.1.1, RFC 7636 §4.3). */
 export interface ValidAuthorizationRequest {
   application: Application;
@@ -74,8 +77,12 @@ export async function validateAuthorizationRequest(
   }
   const state = params.get('state');
   const refuse = (error: OAuthErrorCode, description: string): never => {
-    throw new AuthorizationRedirectError(error, description, redirectUri, state);
+    throw new AuthorizationRedirectError(error, description, redirectUri, state && state.length <= MAX_ECHOED_LENGTH ? state : undefined);
   };
+  // Both are stored with the pending login and sent back: bounded.
+  for (const name of ['state', 'nonce'] as const) {
+    if ((params.get(name)?.length ?? 0) > MAX_ECHOED_LENGTH) refuse('invalid_request', `${name} is longer than ${MAX_ECHOED_LENGTH} characters.`);
+  }
 
   const responseType = params.get('response_type');
   if (!responseType) refuse('invalid_request', 'response_type is missing.');

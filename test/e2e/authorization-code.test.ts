@@ -238,6 +238,7 @@ for (const kind of selectedKinds()) {
         [{ code_challenge: 'short' }, 'invalid_request'],
         [{ scope: 'openid admin' }, 'invalid_scope'],
         [{ idp_hint: randomUUID() }, 'invalid_request'],
+        [{ nonce: 'n'.repeat(513) }, 'invalid_request'],
       ];
       for (const [change, error] of cases) {
         const response = await fetch(authorizeUrl(validParams(challenge, change)), { redirect: 'manual' });

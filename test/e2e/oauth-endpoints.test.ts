@@ -290,7 +290,7 @@ for (const kind of selectedKinds()) {
     });
 
     describe('rate limiting', () => {
-      it('is off by default and, when configured, answers 429 too_many_requests on the token endpoint only', async () => {
+      it('is off by default and, when configured, answers 429 too_many_requests on the token and authorization endpoints only', async () => {
         const limited = await startTestServer(db, { config: { rateLimitTokenPerMinute: 2 } });
         try {
           const auth = { authorization: basic(basicClient.id, basicClient.secret) };
@@ -302,6 +302,12 @@ for (const kind of selectedKinds()) {
           assert.ok(Number(third.headers.get('retry-after')) > 0);
           const introspect = await limited.form('/t/default/oauth2/introspect', { token: 'x', client_id: postClient.id, client_secret: postClient.secret });
           assert.equal(introspect.status, 200, 'other endpoints are not limited');
+          const authorize = () => fetch(`${limited.url}/t/default/oauth2/authorize?client_id=nobody`, { redirect: 'manual' });
+          assert.equal((await authorize()).status, 400);
+          assert.equal((await authorize()).status, 400);
+          const limitedAuthorize = await authorize();
+          assert.equal(limitedAuthorize.status, 429);
+          assert.equal(((await limitedAuthorize.json()) as { error: string }).error, 'too_many_requests');
         } finally {
           await limited.close();
         }

@@ -41,7 +41,7 @@ const redirect = (reply: FastifyReply, location: string): FastifyReply =>
  * `/t/{tenant}/broker/{providerId}/endpoint`. Errors after the redirect URI is known go back to
  * the client; earlier ones are answered here as OAuth JSON errors.
  */
-export function registerAuthorizationRoutes(app: FastifyInstance, services: HttpServices): void {
+export function registerAuthorizationRoutes(app: FastifyInstance, services: HttpServices, rateLimitConfig: Record<string, unknown>): void {
   const tenantOf = async (slug: string): Promise<Tenant> => {
     const tenant = await services.tenants.findBySlug(slug);
     if (!tenant) throw new OAuthError('invalid_tenant', 'Unknown tenant.');
@@ -71,13 +71,15 @@ export function registerAuthorizationRoutes(app: FastifyInstance, services: Http
       return started.url;
     });
   };
-  app.get<TenantParams>('/t/:tenant/oauth2/authorize', (request, reply) => authorize(request, reply, queryParams(request)));
-  app.post<TenantParams>('/t/:tenant/oauth2/authorize', (request, reply) => {
+  // Each request stores a pending login: the token endpoint's rate limit, when set, applies here too.
+  const limited = { config: rateLimitConfig };
+  app.get<TenantParams>('/t/:tenant/oauth2/authorize', limited, (request, reply) => authorize(request, reply, queryParams(request)));
+  app.post<TenantParams>('/t/:tenant/oauth2/authorize', limited, (request, reply) => {
     if (!(request.body instanceof Map)) throw new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded.');
     return authorize(request, reply, request.body as Map<string, string>);
   });
 
-  app.get<CallbackParams>('/t/:tenant/broker/:providerId/endpoint', async (request, reply) => {
+  app.get<CallbackParams>('/t/:tenant/broker/:providerId/endpoint', limited, async (request, reply) => {
     const tenant = await tenantOf(request.params.tenant);
     const params = queryParams(request);
     const state = params.get('state');
