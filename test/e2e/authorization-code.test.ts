@@ -380,7 +380,12 @@ for (const kind of selectedKinds()) {
         identityProvider: { type: 'ExternalJWT', name: `half-${randomUUID()}`, headerKeyParameter: 'kid', jwksUri: upstream.jwksUri, oauth2: { client_id: 'x', clientAuthenticationMethod: 'client_secret_post' } },
       });
       assert.equal(provider.status, 400);
-      assert.deepEqual(Object.keys(provider.body.fieldErrors).sort(), ['identityProvider.oauth2.authorization_endpoint', 'identityProvider.oauth2.client_secret', 'identityProvider.oauth2.token_endpoint']);
+      assert.deepEqual(Object.keys(provider.body.fieldErrors).sort(), [
+        'identityProvider.issuer',
+        'identityProvider.oauth2.authorization_endpoint',
+        'identityProvider.oauth2.client_secret',
+        'identityProvider.oauth2.token_endpoint',
+      ]);
     });
   });
 }
