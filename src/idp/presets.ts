@@ -11,8 +11,10 @@ export const MIMOTO_TEST_ISSUER = 'https://mimoto-test.pie.azuma-health.tech/';
  * mimoto needs (reference `health-id-mimoto.md`): the issuer with its trailing slash, the JWKS at
  * `{issuer}.well-known/jwks` (so a key rotation needs no re-import), the globally unique
  * `ext-mimoto-original-sub-unique` as link key and username, the email from
- * `urn:telematik:claims:email`, the KVNR into `user.data.kvnr`, names and `birthdate`. Every
- * field given in the request wins over the preset. `audiences` (the app's mimoto client id) is
+ * `urn:telematik:claims:email`, the KVNR into `user.data.kvnr`, names and `birthdate`, and
+ * mimoto's `/connect/auth` and `/connect/token` with the scope `openid urn:telematik:versicherter`
+ * for the browser login (used once `oauth2.client_id` is set). Every field given in the request
+ * wins over the preset. `audiences` (the app's mimoto client id) is
  * required: without it any ID token mimoto issued to any client would log in (Keycloak #51000).
  */
 export function applyPreset(input: JsonObject): JsonObject {
@@ -27,13 +29,14 @@ export function applyPreset(input: JsonObject): JsonObject {
   }
   errors.throwIfAny();
   const issuer = typeof input.issuer === 'string' && input.issuer !== '' ? input.issuer : MIMOTO_TEST_ISSUER;
+  const base = issuer.endsWith('/') ? issuer : `${issuer}/`;
   const { preset: _preset, ...rest } = input;
   return {
     type: 'ExternalJWT',
     name: 'GesundheitsID (azuma mimoto)',
     headerKeyParameter: 'kid',
     linkingStrategy: 'LinkByUsername',
-    jwksUri: `${issuer.endsWith('/') ? issuer : `${issuer}/`}.well-known/jwks`,
+    jwksUri: `${base}.well-known/jwks`,
     attributeMappings: {
       'user.data.kvnr': '/urn:telematik:claims:id',
       'user.firstName': '/urn:telematik:claims:given_name',
@@ -44,6 +47,9 @@ export function applyPreset(input: JsonObject): JsonObject {
     ...rest,
     issuer,
     oauth2: {
+      authorization_endpoint: `${base}connect/auth`,
+      token_endpoint: `${base}connect/token`,
+      scope: 'openid urn:telematik:versicherter',
       uniqueIdClaim: 'ext-mimoto-original-sub-unique',
       emailClaim: 'urn:telematik:claims:email',
       usernameClaim: 'ext-mimoto-original-sub-unique',

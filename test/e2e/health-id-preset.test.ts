@@ -23,6 +23,10 @@ for (const kind of selectedKinds()) {
       assert.equal(provider.jwksUri, world.jwksUri);
       assert.equal(provider.oauth2.uniqueIdClaim, 'ext-mimoto-original-sub-unique');
       assert.equal(provider.oauth2.emailClaim, 'urn:telematik:claims:email');
+      // mimoto's endpoints for the browser login (used once an oauth2.client_id is set).
+      assert.equal(provider.oauth2.authorization_endpoint, `${issuer}connect/auth`);
+      assert.equal(provider.oauth2.token_endpoint, `${issuer}connect/token`);
+      assert.equal(provider.oauth2.scope, 'openid urn:telematik:versicherter');
       assert.equal(provider.linkingStrategy, 'LinkByUsername');
       assert.equal(provider.type, 'ExternalJWT');
     });
