@@ -67,7 +67,7 @@ export async function validateAuthorizationRequest(
 ): Promise<ValidAuthorizationRequest> {
   const clientId = params.get('client_id');
   if (!clientId) throw new OAuthError('invalid_request', 'client_id is missing.');
-  const application = (await ctx.store.applications.findByClientId(tenant.id, clientId))?.application;
+  const application = (await ctx.applications.findClient(tenant.id, clientId))?.application;
   if (!application || !application.active) throw new OAuthError('invalid_request', 'Unknown client_id.', `client ${clientId.slice(0, 100)}`);
   const redirectUri = params.get('redirect_uri');
   if (!redirectUri) throw new OAuthError('invalid_request', 'redirect_uri is missing.');
