@@ -61,32 +61,30 @@ async function linkBy(
     if (existingOnly) throw new ReconcileError(absent, `No user of this tenant has the ${by} of the token.`);
     return { kind: 'create', anonymous: false };
   }
-  const raced = await linkedMeanwhile(store, provider, identity, user);
-  if (raced) return raced;
+  const links = await store.links.listByUser(user.id, provider.id);
+  // Linked to this very identity between the link lookup and now (a concurrent first login of
+  // the same identity): it is the returning user, not a conflict.
+  const raced = links.find((l) => l.identityProviderUserId === identity.identityProviderUserId);
+  if (raced) return { kind: 'linked', link: raced, user, anonymous: false };
   if (by === 'email') {
     const verified = identity.claims[provider.oauth2.emailVerifiedClaim];
     if (verified === false || verified === 'false') throw new ReconcileError('UnverifiedEmail', 'A link cannot be established using an unverified email address.');
   }
-  await assertLinkAllowed(store, provider, tenantId, user);
+  checkLinkAllowed(provider, tenantId, user, links, false);
   return { kind: 'match', user, by, anonymous: false };
 }
 
-/**
- * The matched user was linked to this very identity between the link lookup and now (a
- * concurrent first login of the same identity): it is the returning user, not a conflict.
- */
-async function linkedMeanwhile(store: Store, provider: ExternalJwtIdentityProvider, identity: PendingIdentity, user: User): Promise<LinkDecision | undefined> {
-  const link = (await store.links.listByUser(user.id, provider.id)).find((l) => l.identityProviderUserId === identity.identityProviderUserId);
-  return link ? { kind: 'linked', link, user, anonymous: false } : undefined;
+/** `checkLinkAllowed` with the user's links to the provider read first (the Link API). */
+export async function assertLinkAllowed(store: Store, provider: ExternalJwtIdentityProvider, tenantId: string, user: User, viaLinkApi = false): Promise<void> {
+  checkLinkAllowed(provider, tenantId, user, await store.links.listByUser(user.id, provider.id), viaLinkApi);
 }
 
 /**
  * A user may take another link to this provider only if it has none yet (strategies) or, through
- * the Link API, while under the tenant's `limitUserLinkCount`.
+ * the Link API, while under the tenant's `limitUserLinkCount`. `links`: the user's links to it.
  */
-export async function assertLinkAllowed(store: Store, provider: ExternalJwtIdentityProvider, tenantId: string, user: User, viaLinkApi = false): Promise<void> {
+function checkLinkAllowed(provider: ExternalJwtIdentityProvider, tenantId: string, user: User, links: readonly IdentityProviderLink[], viaLinkApi: boolean): void {
   if (!user.active) throw new ReconcileError('LoginPrevented', 'The user is deactivated.');
-  const links = await store.links.listByUser(user.id, provider.id);
   if (!viaLinkApi && links.length > 0) throw new ReconcileError('UserAlreadyLinked', 'The user is already linked to this identity provider under another identity.');
   const limit = provider.tenantConfiguration[tenantId]?.limitUserLinkCount;
   if (limit?.enabled && links.length >= limit.maximumLinks) throw new ReconcileError('LinkCountExceeded', `The user has reached the limit of ${limit.maximumLinks} links to this identity provider.`);
