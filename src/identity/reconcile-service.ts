@@ -234,15 +234,16 @@ export class ReconcileService {
       const code = verified.code === 'MISSING_UNIQUE_ID' ? 'MissingUniqueId' : verified.code === 'DOMAIN_NOT_MANAGED' ? 'DomainNotManaged' : 'InvalidJWT';
       throw new ReconcileError(code, verified.message, { reason: verified.code });
     }
-    const username = verified.claims[provider.oauth2.usernameClaim];
+    const claimed = verified.claims[provider.oauth2.usernameClaim];
+    const username = typeof claimed === 'string' && claimed.trim() !== '' ? claimed.trim() : undefined;
     return {
       identityProviderId: provider.id,
       applicationId: '',
       identityProviderUserId: verified.uniqueId,
       claims: verified.claims,
       ...(verified.email ? { email: verified.email } : {}),
-      ...(typeof username === 'string' && username.trim() !== '' ? { username: username.trim() } : {}),
-      displayName: verified.email ?? (typeof username === 'string' && username.trim() !== '' ? username.trim() : verified.uniqueId),
+      ...(username ? { username } : {}),
+      displayName: verified.email ?? username ?? verified.uniqueId,
       options: { noJWT: false },
     };
   }
