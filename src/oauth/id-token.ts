@@ -2,6 +2,7 @@ import type { Application, Tenant, User } from '../store/records.js';
 import type { OAuthContext } from './context.js';
 import { accessTokenLifetime, issueAccessToken } from './token-issuer.js';
 import type { IssuedToken } from './token-issuer.js';
+import { userIdentityClaims } from './user-tokens.js';
 
 /**
  * An OpenID Connect ID token (OIDC Core §2) for a user, audience the client: returned by token
@@ -19,8 +20,7 @@ export function issueIdToken(ctx: OAuthContext, tenant: Tenant, application: App
       auth_time: authTime,
       // OIDC Core §3.1.3.6: the nonce of the authorization request, when it had one.
       ...(nonce ? { nonce } : {}),
-      ...(user.email ? { email: user.email, email_verified: user.verified } : {}),
-      ...(user.username ? { preferred_username: user.username } : {}),
+      ...userIdentityClaims(user),
       ...(user.firstName ? { given_name: user.firstName } : {}),
       ...(user.lastName ? { family_name: user.lastName } : {}),
       ...(user.fullName ? { name: user.fullName } : {}),

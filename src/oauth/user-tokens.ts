@@ -5,6 +5,12 @@ import type { Store } from '../store/store.js';
 import type { OAuthContext } from './context.js';
 import { accessTokenLifetime, issueAccessToken } from './token-issuer.js';
 
+/** A user's email and username as OIDC Core §5.1 claims, in the access token and the ID token alike. */
+export const userIdentityClaims = (user: User): Record<string, unknown> => ({
+  ...(user.email ? { email: user.email, email_verified: user.verified } : {}),
+  ...(user.username ? { preferred_username: user.username } : {}),
+});
+
 /** FusionAuth `authenticationType` values Gatehouse issues. */
 export type AuthenticationType = 'FEDERATED_JWT' | 'OPENID_CONNECT' | 'REFRESH_TOKEN' | 'TOKEN_EXCHANGE' | 'JWT_BEARER';
 
@@ -74,8 +80,7 @@ export class UserTokenService {
       aud: application.oauthConfiguration.accessTokenAudience ?? application.oauthConfiguration.clientId,
       sub: user.id,
       authenticationType: request.authenticationType,
-      ...(user.email ? { email: user.email, email_verified: user.verified } : {}),
-      ...(user.username ? { preferred_username: user.username } : {}),
+      ...userIdentityClaims(user),
       ...(registration ? { applicationId: application.id, roles: registration.roles } : {}),
       auth_time: request.authTime,
       tid: tenant.id,
