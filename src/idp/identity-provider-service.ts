@@ -263,7 +263,7 @@ export class IdentityProviderService {
       }
       // OIDC Core §3.1.3.7 step 2: the ID token's issuer must be the provider's, so it must be known.
       if (!provider.issuer) errors.add(at('issuer'), 'blank', 'A provider with an oauth2.client_id needs the issuer its ID tokens carry.');
-      if (oauth2.clientAuthenticationMethod && oauth2.clientAuthenticationMethod !== 'none' && !oauth2.client_secret) {
+      if (oauth2.clientAuthenticationMethod?.startsWith('client_secret') && !oauth2.client_secret) {
         errors.add(at('oauth2.client_secret'), 'blank', `${oauth2.clientAuthenticationMethod} needs oauth2.client_secret.`);
       }
     }
