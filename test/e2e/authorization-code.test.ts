@@ -226,6 +226,10 @@ for (const kind of selectedKinds()) {
       assert.equal(((await duplicated.json()) as { error: string }).error, 'invalid_request');
       const unknownTenant = await fetch(`${server.url}/t/nowhere/oauth2/authorize?client_id=x`, { redirect: 'manual' });
       assert.equal(unknownTenant.status, 404);
+      assert.equal(((await unknownTenant.json()) as { error: string }).error, 'invalid_tenant');
+      const asJson = await fetch(`${server.url}/t/${DEFAULT_TENANT}/oauth2/authorize`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validParams(challenge)) });
+      assert.equal(asJson.status, 400);
+      assert.deepEqual(await asJson.json(), { error: 'invalid_request', error_description: 'Send the parameters as application/x-www-form-urlencoded.' });
     });
 
     it('sends other request errors back to the client with state and iss', async () => {
@@ -307,9 +311,11 @@ for (const kind of selectedKinds()) {
     it('refuses an unknown or replayed state at the callback without redirecting', async () => {
       const unknown = await fetch(`${server.url}/t/${DEFAULT_TENANT}/broker/${providerId}/endpoint?code=x&state=${randomBytes(32).toString('base64url')}`, { redirect: 'manual' });
       assert.equal(unknown.status, 400);
+      assert.deepEqual(await unknown.json(), { error: 'invalid_request', error_description: 'Unknown, expired or already used state.' });
       assert.equal(unknown.headers.get('location'), null);
       const missing = await fetch(`${server.url}/t/${DEFAULT_TENANT}/broker/${providerId}/endpoint?code=x`, { redirect: 'manual' });
       assert.equal(missing.status, 400);
+      assert.deepEqual(await missing.json(), { error: 'invalid_request', error_description: 'state is missing.' });
 
       // The callback URL of a finished login, replayed: the state was taken.
       const { challenge } = pkce();
@@ -380,6 +386,15 @@ for (const kind of selectedKinds()) {
         identityProvider: { type: 'ExternalJWT', name: `half-${randomUUID()}`, headerKeyParameter: 'kid', jwksUri: upstream.jwksUri, oauth2: { client_id: 'x', clientAuthenticationMethod: 'client_secret_post' } },
       });
       assert.equal(provider.status, 400);
+      const method = await server.api('POST', '/api/identity-provider', {
+        identityProvider: {
+          type: 'ExternalJWT', name: `method-${randomUUID()}`, headerKeyParameter: 'kid', jwksUri: upstream.jwksUri, issuer: upstream.issuer,
+          oauth2: { client_id: 'x', authorization_endpoint: upstream.authorizationEndpoint, token_endpoint: upstream.tokenEndpoint, clientAuthenticationMethod: 'private_key_jwt' },
+        },
+      });
+      assert.equal(method.status, 400);
+      assert.deepEqual(Object.keys(method.body.fieldErrors), ['identityProvider.oauth2.clientAuthenticationMethod']);
+      assert.equal(method.body.fieldErrors['identityProvider.oauth2.clientAuthenticationMethod'][0].code, '[invalid]identityProvider.oauth2.clientAuthenticationMethod');
       assert.deepEqual(Object.keys(provider.body.fieldErrors).sort(), [
         'identityProvider.issuer',
         'identityProvider.oauth2.authorization_endpoint',
