@@ -88,8 +88,9 @@ export class Store {
 
   /**
    * Runs a small write set atomically, for a hot path: on SQLite grouped with the other write
-   * sets of this event-loop turn under one COMMIT (each in its own savepoint); on PostgreSQL, or
-   * inside a transaction already, as an ordinary transaction.
+   * sets of this event-loop turn under one COMMIT (if one fails, each is rerun alone, so `work`
+   * may run twice and must touch nothing but its store); on PostgreSQL, or inside a transaction
+   * already, as an ordinary transaction.
    */
   async write(work: (store: Store) => Promise<void>): Promise<void> {
     if (this.db.isTransaction || this.dialect !== 'sqlite') return this.transaction(work);
