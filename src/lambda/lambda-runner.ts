@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { isPlainObject } from '../lib/base64url.js';
 import { DEFAULT_LAMBDA_LIMITS } from './lambda-types.js';
 import type { FreezeShape, LambdaLimits, ReconcileRequest, ReconcileResult, WorkerRequest, WorkerResult } from './lambda-types.js';
 
@@ -19,8 +20,6 @@ function freezeShape(value: unknown): FreezeShape {
   }
   return shape;
 }
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A completed call's JSON texts as objects; anything but two objects is bad output. */
 function decode(result: WorkerResult): ReconcileResult {
