@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { apiKeyAllows } from '../identity/api-key-service.js';
+import { apiKeyAllows } from '../admin/api-key-service.js';
 import { ApiError } from '../lib/api-error.js';
 import { isUuid } from '../lib/ids.js';
 import type { ApiKey } from '../store/records.js';

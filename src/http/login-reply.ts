@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
-import { ReconcileError } from '../identity/reconcile-error.js';
-import type { ReconcileOutcome } from '../identity/reconcile-service.js';
+import { ReconcileError } from '../login/reconcile-error.js';
+import type { ReconcileOutcome } from '../login/reconcile-service.js';
 import { ApiError } from '../lib/api-error.js';
 
 /** FusionAuth 232: the login created a pending link (CreatePendingLink). */

@@ -1,6 +1,6 @@
 import type { ExternalJwtIdentityProvider, IdentityProviderLink, PendingIdentity, User } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { ReconcileError } from './reconcile-error.js';
+import { ReconcileError } from '../login/reconcile-error.js';
 
 export type LinkDecision =
   | { kind: 'linked'; link: IdentityProviderLink; user: User; anonymous: false }

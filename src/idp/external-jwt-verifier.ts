@@ -3,12 +3,12 @@ import type { KeyObject } from 'node:crypto';
 import { decodeJsonObject } from '../lib/base64url.js';
 import { nowSeconds } from '../lib/clock.js';
 import type { Clock } from '../lib/clock.js';
-import { isSigningAlgorithm, keyFitsAlgorithm } from '../keys/algorithms.js';
-import { selectVerificationKey } from '../keys/jwk-set.js';
-import { parseCompactJws, verifyJwsSignature } from '../keys/jws.js';
+import { isSigningAlgorithm, keyFitsAlgorithm } from '../jwt/algorithms.js';
+import { selectVerificationKey } from '../jwt/jwk-set.js';
+import { parseCompactJws, verifyJwsSignature } from '../jwt/jws.js';
 import type { KeyService } from '../keys/key-service.js';
-import { JwksFetchError } from '../keys/remote-jwks-cache.js';
-import type { RemoteJwksCache } from '../keys/remote-jwks-cache.js';
+import { JwksFetchError } from '../jwt/remote-jwks-cache.js';
+import type { RemoteJwksCache } from '../jwt/remote-jwks-cache.js';
 import type { ExternalJwtIdentityProvider, SigningAlgorithm } from '../store/records.js';
 import type { Store } from '../store/store.js';
 

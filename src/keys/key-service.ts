@@ -5,8 +5,8 @@ import type { Clock } from '../lib/clock.js';
 import { isUuid, newId } from '../lib/ids.js';
 import type { JsonObject, KeyType, SigningAlgorithm, StoredKey } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { jwkThumbprint } from './jwk-thumbprint.js';
-import { ALGORITHMS, isSigningAlgorithm, keyFitsAlgorithm, MIN_RSA_BITS } from './algorithms.js';
+import { jwkThumbprint } from '../jwt/jwk-thumbprint.js';
+import { ALGORITHMS, isSigningAlgorithm, keyFitsAlgorithm, MIN_RSA_BITS } from '../jwt/algorithms.js';
 import type { MasterKey } from './master-key.js';
 
 export interface SigningKey {

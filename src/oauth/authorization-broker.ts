@@ -1,6 +1,6 @@
 import type { EventLog } from '../events/event-log.js';
-import { ReconcileError } from '../identity/reconcile-error.js';
-import type { ReconcileService } from '../identity/reconcile-service.js';
+import { ReconcileError } from '../login/reconcile-error.js';
+import type { ReconcileService } from '../login/reconcile-service.js';
 import { nowSeconds } from '../lib/clock.js';
 import { safeEqual, sha256 } from '../lib/hash.js';
 import { randomSecret } from '../lib/ids.js';
@@ -11,7 +11,7 @@ import { issuerOf } from './context.js';
 import { OAuthError } from './errors.js';
 import type { OAuthErrorCode } from './errors.js';
 import { newPkcePair } from './pkce.js';
-import { UpstreamLoginError, exchangeUpstreamCode, upstreamAuthorizationUrl } from './upstream-oidc-client.js';
+import { UpstreamLoginError, exchangeUpstreamCode, upstreamAuthorizationUrl } from '../idp/upstream-oidc-client.js';
 
 /** How long a browser may take at the upstream provider. */
 export const AUTHORIZATION_REQUEST_TTL_MS = 10 * 60_000;

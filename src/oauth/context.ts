@@ -1,8 +1,8 @@
 import type { GatehouseConfig } from '../config/options.js';
-import type { ApplicationService } from '../identity/application-service.js';
-import type { TenantService } from '../identity/tenant-service.js';
+import type { ApplicationService } from '../admin/application-service.js';
+import type { TenantService } from '../admin/tenant-service.js';
 import type { KeyService } from '../keys/key-service.js';
-import type { RemoteJwksCache } from '../keys/remote-jwks-cache.js';
+import type { RemoteJwksCache } from '../jwt/remote-jwks-cache.js';
 import type { Clock } from '../lib/clock.js';
 import type { Application, Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';

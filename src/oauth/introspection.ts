@@ -1,4 +1,4 @@
-import { verifyOwnAccessToken } from './access-token-verifier.js';
+import { verifyOwnAccessToken } from '../tokens/access-token-verifier.js';
 import { authenticateClient } from './client-auth/authenticate-client.js';
 import type { EndpointRequest, OAuthContext } from './context.js';
 import { invalidRequest } from './errors.js';

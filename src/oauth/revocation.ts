@@ -1,5 +1,5 @@
 import { sha256 } from '../lib/hash.js';
-import { verifyOwnAccessToken } from './access-token-verifier.js';
+import { verifyOwnAccessToken } from '../tokens/access-token-verifier.js';
 import { authenticateClient } from './client-auth/authenticate-client.js';
 import type { EndpointRequest, OAuthContext } from './context.js';
 import { invalidRequest, OAuthError } from './errors.js';

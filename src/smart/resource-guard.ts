@@ -17,10 +17,10 @@ import { nowSeconds, systemClock } from '../lib/clock.js';
 import type { Clock } from '../lib/clock.js';
 import { fetchJson } from '../lib/bounded-fetch.js';
 import { isPlainObject } from '../lib/base64url.js';
-import { isSigningAlgorithm } from '../keys/algorithms.js';
-import { selectVerificationKey } from '../keys/jwk-set.js';
-import { parseCompactJws, verifyJwsSignature } from '../keys/jws.js';
-import { JwksFetchError, RemoteJwksCache } from '../keys/remote-jwks-cache.js';
+import { isSigningAlgorithm } from '../jwt/algorithms.js';
+import { selectVerificationKey } from '../jwt/jwk-set.js';
+import { parseCompactJws, verifyJwsSignature } from '../jwt/jws.js';
+import { JwksFetchError, RemoteJwksCache } from '../jwt/remote-jwks-cache.js';
 import { parseResourceScope } from './scope-grammar.js';
 import type { ResourceScope, ScopeLetter } from './scope-grammar.js';
 

@@ -2,13 +2,13 @@ import type { Clock } from '../lib/clock.js';
 import { TtlCache } from '../lib/ttl-cache.js';
 import type { ClientCredentialsPolicy } from '../oauth/context.js';
 import { OAuthError } from '../oauth/errors.js';
-import { accessTokenLifetime } from '../oauth/token-issuer.js';
+import { accessTokenLifetime } from '../tokens/token-issuer.js';
 import type { Application, SmartRole, Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { deriveScopes } from './scope-derivation.js';
 import { formatResourceScope, intersectScopes, parseResourceScope } from './scope-grammar.js';
 import type { ResourceScope } from './scope-grammar.js';
-import type { RoleService } from './role-service.js';
+import type { RoleService } from '../admin/role-service.js';
 import { fhirBaseOf } from './smart-urls.js';
 
 /** SMART Backend Services: "SHOULD NOT exceed" five minutes (`expires_in`); Koppeltaal issues 300 s. */

@@ -1,4 +1,4 @@
-import { ASYMMETRIC_ALGORITHMS } from '../keys/algorithms.js';
+import { ASYMMETRIC_ALGORITHMS } from '../jwt/algorithms.js';
 import type { Tenant } from '../store/records.js';
 import { fhirBaseOf, issuerFor } from './smart-urls.js';
 

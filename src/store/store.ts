@@ -49,7 +49,7 @@ export class Store {
   readonly refreshTokens: RefreshTokenRepository;
   readonly authorizationTransactions: AuthorizationTransactionRepository;
 
-  private writeBatcher: WriteBatcher | undefined;
+  private writeBatcher: WriteBatcher<Store> | undefined;
 
   constructor(
     readonly db: Kysely<Database>,
@@ -95,7 +95,7 @@ export class Store {
   async write(work: (store: Store) => Promise<void>): Promise<void> {
     if (this.db.isTransaction || this.dialect !== 'sqlite') return this.transaction(work);
     if (!this.writeBatcher) {
-      this.writeBatcher = new WriteBatcher(this);
+      this.writeBatcher = new WriteBatcher<Store>((work) => this.transaction(work));
       this.replayWriter?.startBackgroundCheckpoints();
     }
     return this.writeBatcher.run(work);

@@ -1,7 +1,8 @@
-import type { Store } from './store.js';
+/** Runs `work` in one transaction of its own (the store's `transaction`). */
+export type RunInTransaction<Tx> = (work: (tx: Tx) => Promise<void>) => Promise<void>;
 
-interface Pending {
-  work: (tx: Store) => Promise<void>;
+interface Pending<Tx> {
+  work: (tx: Tx) => Promise<void>;
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -17,13 +18,13 @@ interface Pending {
  * while the others commit. Write sets must therefore touch nothing but `tx` (they may run twice).
  * (SQLite has one writer anyway; PostgreSQL does not use this.)
  */
-export class WriteBatcher {
-  private pending: Pending[] = [];
+export class WriteBatcher<Tx> {
+  private pending: Pending<Tx>[] = [];
   private scheduled = false;
 
-  constructor(private readonly root: Store) {}
+  constructor(private readonly transaction: RunInTransaction<Tx>) {}
 
-  run(work: (tx: Store) => Promise<void>): Promise<void> {
+  run(work: (tx: Tx) => Promise<void>): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ work, resolve, reject });
       if (!this.scheduled) {
@@ -38,7 +39,7 @@ export class WriteBatcher {
     this.pending = [];
     this.scheduled = false;
     try {
-      await this.root.transaction(async (tx) => {
+      await this.transaction(async (tx) => {
         for (const item of batch) await item.work(tx);
       });
     } catch (error) {
@@ -49,7 +50,7 @@ export class WriteBatcher {
       // One of them failed (or the COMMIT did): nothing of the batch was kept. Each alone now.
       for (const item of batch) {
         try {
-          await this.root.transaction(item.work);
+          await this.transaction(item.work);
           item.resolve();
         } catch (itemError) {
           item.reject(itemError);

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isSuperuserKey } from '../../identity/api-key-service.js';
+import { isSuperuserKey } from '../../admin/api-key-service.js';
 import { ApiError } from '../../lib/api-error.js';
 import type { HttpServices } from '../services.js';
 

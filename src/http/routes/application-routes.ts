@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ApplicationResult } from '../../identity/application-service.js';
+import type { ApplicationResult } from '../../admin/application-service.js';
 import { resolveApiTenant } from '../api-auth.js';
 import type { HttpServices } from '../services.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { unwrap } from '../../identity/request-body.js';
+import { unwrap } from '../../admin/request-body.js';
 import type { GenerateKeyRequest, ImportKeyRequest } from '../../keys/key-service.js';
 import { globalKeyOnly } from '../api-auth.js';
 import type { HttpServices } from '../services.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../../lib/api-error.js';
 import { isPlainObject } from '../../lib/base64url.js';
-import { RefreshTokenError } from '../../oauth/user-tokens.js';
+import { RefreshTokenError } from '../../tokens/user-tokens.js';
 import type { JsonObject } from '../../store/records.js';
 import { answerLogin } from '../login-reply.js';
 import type { HttpServices } from '../services.js';

@@ -1,10 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import { nowSeconds } from '../../lib/clock.js';
-import { isSigningAlgorithm } from '../../keys/algorithms.js';
-import { importJwkSet, selectVerificationKey } from '../../keys/jwk-set.js';
-import type { ImportedJwk, KeySelection } from '../../keys/jwk-set.js';
-import { parseCompactJws, verifyJwsSignature } from '../../keys/jws.js';
-import { JwksFetchError } from '../../keys/remote-jwks-cache.js';
+import { isSigningAlgorithm } from '../../jwt/algorithms.js';
+import { importJwkSet, selectVerificationKey } from '../../jwt/jwk-set.js';
+import type { ImportedJwk, KeySelection } from '../../jwt/jwk-set.js';
+import { parseCompactJws, verifyJwsSignature } from '../../jwt/jws.js';
+import { JwksFetchError } from '../../jwt/remote-jwks-cache.js';
 import type { Application, SigningAlgorithm } from '../../store/records.js';
 import { issuerOf, tokenEndpointOf } from '../context.js';
 import type { EndpointRequest, OAuthContext } from '../context.js';

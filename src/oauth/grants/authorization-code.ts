@@ -3,10 +3,10 @@ import type { JsonObject } from '../../store/records.js';
 import type { CodeGrant } from '../authorization-broker.js';
 import type { OAuthContext } from '../context.js';
 import { OAuthError } from '../errors.js';
-import { issueIdToken } from '../id-token.js';
+import { issueIdToken } from '../../tokens/id-token.js';
 import { verifierMatches } from '../pkce.js';
-import { refreshTokensEnabled } from '../user-tokens.js';
-import type { UserTokenService } from '../user-tokens.js';
+import { refreshTokensEnabled } from '../../tokens/user-tokens.js';
+import type { UserTokenService } from '../../tokens/user-tokens.js';
 import type { Grant } from './grant.js';
 
 /**

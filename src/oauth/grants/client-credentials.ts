@@ -1,6 +1,6 @@
 import { OAuthError } from '../errors.js';
 import { parseScope } from '../scope.js';
-import { issueAccessToken } from '../token-issuer.js';
+import { issueAccessToken } from '../../tokens/token-issuer.js';
 import type { Grant } from './grant.js';
 
 /**

@@ -1,5 +1,5 @@
-import { ReconcileError } from '../../identity/reconcile-error.js';
-import type { ReconcileService } from '../../identity/reconcile-service.js';
+import { ReconcileError } from '../../login/reconcile-error.js';
+import type { ReconcileService } from '../../login/reconcile-service.js';
 import { decodeJsonObject } from '../../lib/base64url.js';
 import { nowSeconds } from '../../lib/clock.js';
 import { issuerOf, tokenEndpointOf } from '../context.js';

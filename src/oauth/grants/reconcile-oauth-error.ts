@@ -1,5 +1,5 @@
-import { ReconcileError } from '../../identity/reconcile-error.js';
-import type { ReconcileOutcome, ReconcileRequest, ReconcileService } from '../../identity/reconcile-service.js';
+import { ReconcileError } from '../../login/reconcile-error.js';
+import type { ReconcileOutcome, ReconcileRequest, ReconcileService } from '../../login/reconcile-service.js';
 import { OAuthError } from '../errors.js';
 import type { OAuthErrorCode } from '../errors.js';
 

@@ -1,6 +1,6 @@
 import { OAuthError } from '../errors.js';
-import { RefreshTokenError } from '../user-tokens.js';
-import type { UserTokenService } from '../user-tokens.js';
+import { RefreshTokenError } from '../../tokens/user-tokens.js';
+import type { UserTokenService } from '../../tokens/user-tokens.js';
 import type { Grant } from './grant.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { ReconcileService } from '../../identity/reconcile-service.js';
-import { issueIdToken } from '../id-token.js';
+import type { ReconcileService } from '../../login/reconcile-service.js';
+import { issueIdToken } from '../../tokens/id-token.js';
 import { OAuthError } from '../errors.js';
 import { grantUserScopes } from '../scope.js';
 import type { Grant } from './grant.js';

@@ -1,9 +1,9 @@
 import { nowSeconds } from '../lib/clock.js';
-import { isSigningAlgorithm } from '../keys/algorithms.js';
-import { parseCompactJws, verifyJwsSignature } from '../keys/jws.js';
+import { isSigningAlgorithm } from '../jwt/algorithms.js';
+import { parseCompactJws, verifyJwsSignature } from '../jwt/jws.js';
 import type { Tenant } from '../store/records.js';
-import { issuerOf } from './context.js';
-import type { OAuthContext } from './context.js';
+import { issuerOf } from '../oauth/context.js';
+import type { OAuthContext } from '../oauth/context.js';
 
 /**
  * Checks that `token` is a live access token of this tenant: signed by one of its published

@@ -1,9 +1,9 @@
 import { newId } from '../lib/ids.js';
 import { nowSeconds } from '../lib/clock.js';
-import { signJwt } from '../keys/jws.js';
+import { signJwt } from '../jwt/jws.js';
 import type { Application, Tenant } from '../store/records.js';
-import { issuerOf } from './context.js';
-import type { OAuthContext } from './context.js';
+import { issuerOf } from '../oauth/context.js';
+import type { OAuthContext } from '../oauth/context.js';
 
 export interface IssuedToken {
   token: string;

@@ -5,7 +5,7 @@ import type { Clock } from '../lib/clock.js';
 import { TtlCache } from '../lib/ttl-cache.js';
 import { sha256 } from '../lib/hash.js';
 import { isUuid, newId, randomSecret } from '../lib/ids.js';
-import { importJwkSet } from '../keys/jwk-set.js';
+import { importJwkSet } from '../jwt/jwk-set.js';
 import type { Application, ApplicationRole, ClientAuthenticationMethod, JsonObject } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { mergePatch, optionalObject, optionalString, unwrap } from './request-body.js';

@@ -1,5 +1,5 @@
 import type { Application, Tenant, User } from '../store/records.js';
-import type { OAuthContext } from './context.js';
+import type { OAuthContext } from '../oauth/context.js';
 import { accessTokenLifetime, issueAccessToken } from './token-issuer.js';
 import type { IssuedToken } from './token-issuer.js';
 import { userIdentityClaims } from './user-tokens.js';

@@ -2,7 +2,7 @@ import { sha256 } from '../lib/hash.js';
 import { newId, randomSecret } from '../lib/ids.js';
 import type { Application, RefreshTokenRecord, Registration, Tenant, User } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import type { OAuthContext } from './context.js';
+import type { OAuthContext } from '../oauth/context.js';
 import { accessTokenLifetime, issueAccessToken } from './token-issuer.js';
 
 /** A user's email and username as OIDC Core §5.1 claims, in the access token and the ID token alike. */

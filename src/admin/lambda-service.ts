@@ -4,8 +4,8 @@ import type { Clock } from '../lib/clock.js';
 import { isUuid, newId } from '../lib/ids.js';
 import type { JsonObject, Lambda } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import type { LambdaRunner } from './lambda-runner.js';
-import type { LambdaLog, ReconcileResult } from './lambda-types.js';
+import type { LambdaRunner } from '../lambda/lambda-runner.js';
+import type { LambdaLog, ReconcileResult } from '../lambda/lambda-types.js';
 
 const TYPES = ['ExternalJWTReconcile'] as const;
 const MAX_BODY = 65_536;

@@ -7,19 +7,19 @@ import { isPlainObject } from '../lib/base64url.js';
 import type { Clock } from '../lib/clock.js';
 import { nowSeconds } from '../lib/clock.js';
 import { isUuid, newId } from '../lib/ids.js';
-import type { AuthenticationType, UserTokens, UserTokenService } from '../oauth/user-tokens.js';
-import { refreshTokensEnabled } from '../oauth/user-tokens.js';
+import type { AuthenticationType, UserTokens, UserTokenService } from '../tokens/user-tokens.js';
+import { refreshTokensEnabled } from '../tokens/user-tokens.js';
 import type { Application, ExternalJwtIdentityProvider, JsonObject, Lambda, PendingIdentity, PendingOnboarding, Registration, Tenant, User } from '../store/records.js';
 import type { TenantRegistration } from '../store/repositories/registration-repository.js';
 import type { Store } from '../store/store.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { applyAttributeMappings, applyClaimMap } from './claim-mapping.js';
-import type { ConfigurationCache } from './configuration-cache.js';
-import { decideLink } from './linking-strategy.js';
-import type { LinkDecision } from './linking-strategy.js';
+import type { ConfigurationCache } from '../identity/configuration-cache.js';
+import { decideLink } from '../identity/linking-strategy.js';
+import type { LinkDecision } from '../identity/linking-strategy.js';
 import { ReconcileError } from './reconcile-error.js';
-import { PROFILE_FIELDS, userFieldErrors } from './user-service.js';
-import type { UserView } from './user-service.js';
+import { PROFILE_FIELDS, userFieldErrors } from '../admin/user-service.js';
+import type { UserView } from '../admin/user-service.js';
 
 /** How long verified claims wait for a pending link or an onboarding to complete. */
 export const PENDING_TTL_MS = 10 * 60_000;

@@ -3,7 +3,7 @@ import type { Clock } from '../lib/clock.js';
 import { TtlCache } from '../lib/ttl-cache.js';
 import { isPlainObject } from '../lib/base64url.js';
 import { isUuid, newId } from '../lib/ids.js';
-import { isSigningAlgorithm } from '../keys/algorithms.js';
+import { isSigningAlgorithm } from '../jwt/algorithms.js';
 import type { KeyService } from '../keys/key-service.js';
 import type { JsonObject, Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';

@@ -4,9 +4,9 @@ import { isPlainObject } from '../lib/base64url.js';
 import { checkFetchUrl } from '../lib/bounded-fetch.js';
 import type { Clock } from '../lib/clock.js';
 import { isUuid, newId } from '../lib/ids.js';
-import { ASYMMETRIC_ALGORITHMS } from '../keys/algorithms.js';
-import { mergePatch } from '../identity/request-body.js';
-import { applyPreset } from './presets.js';
+import { ASYMMETRIC_ALGORITHMS } from '../jwt/algorithms.js';
+import { mergePatch } from './request-body.js';
+import { applyPreset } from '../idp/presets.js';
 import type { ClaimMapTarget, ExternalJwtIdentityProvider, JsonObject, LinkingStrategy } from '../store/records.js';
 import type { Store } from '../store/store.js';
 

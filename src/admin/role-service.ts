@@ -3,7 +3,7 @@ import { isPlainObject } from '../lib/base64url.js';
 import type { Clock } from '../lib/clock.js';
 import { TtlCache } from '../lib/ttl-cache.js';
 import { isUuid, newId } from '../lib/ids.js';
-import { mergePatch, optionalString, unwrap } from '../identity/request-body.js';
+import { mergePatch, optionalString, unwrap } from './request-body.js';
 import type { CrudOperation, JsonObject, PermissionOrigin, SmartPermission, SmartRole } from '../store/records.js';
 import type { Store } from '../store/store.js';
 

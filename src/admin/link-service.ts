@@ -5,8 +5,8 @@ import { isUuid } from '../lib/ids.js';
 import type { ExternalJwtIdentityProvider, IdentityProviderLink, JsonObject, PendingIdentity } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
-import { assertLinkAllowed } from './linking-strategy.js';
-import { ReconcileError } from './reconcile-error.js';
+import { assertLinkAllowed } from '../identity/linking-strategy.js';
+import { ReconcileError } from '../login/reconcile-error.js';
 
 /** FusionAuth's link response object: the stored link plus the provider's name and type. */
 export type LinkView = Omit<IdentityProviderLink, 'token'> & { identityProviderName: string; identityProviderType: 'ExternalJWT'; token?: string };
