@@ -1,27 +1,14 @@
 import { ApiError, FieldErrors } from '../lib/api-error.js';
+import { PROFILE_FIELDS, userFieldErrors } from '../identity/user-rules.js';
+import type { UserView } from '../identity/user-rules.js';
 import type { Clock } from '../lib/clock.js';
-import { isUuid, newId } from '../lib/ids.js';
+import { newId } from '../lib/ids.js';
 import type { JsonObject, Registration, User } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { TenantRegistration } from '../store/repositories/registration-repository.js';
 import { mergePatch, optionalObject, optionalString, unwrap } from './request-body.js';
 
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const PROFILE_FIELDS = ['firstName', 'middleName', 'lastName', 'fullName', 'birthDate', 'imageUrl', 'mobilePhone', 'timezone'] as const;
-
-/** Format checks of a user's fields (id, email, birth date), shared by the API and reconcile. */
-export function userFieldErrors(user: User): FieldErrors {
-  const errors = new FieldErrors();
-  if (!isUuid(user.id)) errors.add('user.id', 'invalid', 'The user id must be a UUID.');
-  if (user.email && !EMAIL_PATTERN.test(user.email)) errors.add('user.email', 'invalid', 'The email address is not valid.');
-  if (user.birthDate && !/^\d{4}-\d{2}-\d{2}$/.test(user.birthDate)) errors.add('user.birthDate', 'invalid', 'Use YYYY-MM-DD.');
-  return errors;
-}
-
-export { PROFILE_FIELDS };
-
-/** A user as the API returns it: with its registrations (FusionAuth `user.registrations[]`). */
-export type UserView = User & { registrations: Registration[] };
+export type { UserView } from '../identity/user-rules.js';
 
 /**
  * Users and registrations (FusionAuth `/api/user`, `/api/user/registration`). Gatehouse has no

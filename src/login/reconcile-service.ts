@@ -18,8 +18,8 @@ import type { ConfigurationCache } from '../identity/configuration-cache.js';
 import { decideLink } from '../identity/linking-strategy.js';
 import type { LinkDecision } from '../identity/linking-strategy.js';
 import { ReconcileError } from './reconcile-error.js';
-import { PROFILE_FIELDS, userFieldErrors } from '../admin/user-service.js';
-import type { UserView } from '../admin/user-service.js';
+import { PROFILE_FIELDS, userFieldErrors } from '../identity/user-rules.js';
+import type { UserView } from '../identity/user-rules.js';
 
 /** How long verified claims wait for a pending link or an onboarding to complete. */
 export const PENDING_TTL_MS = 10 * 60_000;
