@@ -6,7 +6,7 @@ import type { ExternalJwtIdentityProvider, IdentityProviderLink, JsonObject, Pen
 import type { Store } from '../store/store.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { assertLinkAllowed } from '../identity/linking-strategy.js';
-import { ReconcileError } from '../login/reconcile-error.js';
+import { LinkRefusal } from '../identity/link-refusal.js';
 
 /** FusionAuth's link response object: the stored link plus the provider's name and type. */
 export type LinkView = Omit<IdentityProviderLink, 'token'> & { identityProviderName: string; identityProviderType: 'ExternalJWT'; token?: string };
@@ -61,7 +61,7 @@ export class LinkService {
     try {
       await assertLinkAllowed(this.store, provider, tenantId, user, true);
     } catch (error) {
-      if (error instanceof ReconcileError) throw ApiError.general(400, error.publicCode, error.message);
+      if (error instanceof LinkRefusal) throw ApiError.general(400, error.publicCode, error.message);
       throw error;
     }
     const now = this.clock.now();

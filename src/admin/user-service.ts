@@ -1,27 +1,14 @@
 import { ApiError, FieldErrors } from '../lib/api-error.js';
+import { PROFILE_FIELDS, userFieldErrors } from '../identity/user-rules.js';
+import type { UserView } from '../identity/user-rules.js';
 import type { Clock } from '../lib/clock.js';
-import { isUuid, newId } from '../lib/ids.js';
+import { newId } from '../lib/ids.js';
 import type { JsonObject, Registration, User } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { TenantRegistration } from '../store/repositories/registration-repository.js';
 import { mergePatch, optionalObject, optionalString, unwrap } from './request-body.js';
 
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const PROFILE_FIELDS = ['firstName', 'middleName', 'lastName', 'fullName', 'birthDate', 'imageUrl', 'mobilePhone', 'timezone'] as const;
-
-/** Format checks of a user's fields (id, email, birth date), shared by the API and reconcile. */
-export function userFieldErrors(user: User): FieldErrors {
-  const errors = new FieldErrors();
-  if (!isUuid(user.id)) errors.add('user.id', 'invalid', 'The user id must be a UUID.');
-  if (user.email && !EMAIL_PATTERN.test(user.email)) errors.add('user.email', 'invalid', 'The email address is not valid.');
-  if (user.birthDate && !/^\d{4}-\d{2}-\d{2}$/.test(user.birthDate)) errors.add('user.birthDate', 'invalid', 'Use YYYY-MM-DD.');
-  return errors;
-}
-
-export { PROFILE_FIELDS };
-
-/** A user as the API returns it: with its registrations (FusionAuth `user.registrations[]`). */
-export type UserView = User & { registrations: Registration[] };
+export type { UserView } from '../identity/user-rules.js';
 
 /**
  * Users and registrations (FusionAuth `/api/user`, `/api/user/registration`). Gatehouse has no
@@ -36,7 +23,7 @@ export class UserService {
   async get(tenantId: string, id: string): Promise<UserView> {
     const user = await this.store.users.findById(id);
     if (!user || user.tenantId !== tenantId) throw ApiError.notFound();
-    return this.view(user);
+    return this.view(this.store, user);
   }
 
   async findByLogin(tenantId: string, query: { email?: string; username?: string }): Promise<UserView> {
@@ -46,15 +33,11 @@ export class UserService {
         ? await this.store.users.findByUsername(tenantId, query.username)
         : undefined;
     if (!user) throw ApiError.notFound();
-    return this.view(user);
+    return this.view(this.store, user);
   }
 
-  async create(tenantId: string, body: unknown, id?: string, store: Store = this.store): Promise<UserView> {
-    const input = unwrap(body, 'user');
-    const user = this.build(tenantId, input, id ?? optionalString(input.id) ?? newId());
-    await this.validate(store, user, input, true);
-    await store.users.insert(user);
-    return { ...user, registrations: [] };
+  create(tenantId: string, body: unknown, id?: string): Promise<UserView> {
+    return this.insert(this.store, tenantId, body, id);
   }
 
   async update(tenantId: string, id: string, body: unknown, patch = false): Promise<UserView> {
@@ -65,7 +48,7 @@ export class UserService {
     const user = this.build(tenantId, merged, id, existing);
     await this.validate(this.store, user, input, false);
     await this.store.users.update(user);
-    return this.view(user);
+    return this.view(this.store, user);
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
@@ -85,7 +68,7 @@ export class UserService {
         user = await store.users.findById(userId);
         if (!user || user.tenantId !== tenantId) throw ApiError.notFound();
       } else {
-        user = await this.create(tenantId, body, undefined, store);
+        user = await this.insert(store, tenantId, body, undefined);
       }
       const registration = await this.buildRegistration(store, tenantId, user.id, registrationInput);
       if (await store.registrations.find(user.id, registration.applicationId)) {
@@ -93,7 +76,7 @@ export class UserService {
       }
       await store.registrations.insert(registration);
       const { tenantId: _t, ...view } = registration;
-      return { user: await this.view(user, store), registration: view };
+      return { user: await this.view(store, user), registration: view };
     });
   }
 
@@ -120,7 +103,16 @@ export class UserService {
     await this.store.registrations.delete(existing.id);
   }
 
-  private async view(user: User, store: Store = this.store): Promise<UserView> {
+  /** Validates and inserts a new user through `store` (the root store, or the caller's transaction). */
+  private async insert(store: Store, tenantId: string, body: unknown, id: string | undefined): Promise<UserView> {
+    const input = unwrap(body, 'user');
+    const user = this.build(tenantId, input, id ?? optionalString(input.id) ?? newId());
+    await this.validate(store, user, input, true);
+    await store.users.insert(user);
+    return { ...user, registrations: [] };
+  }
+
+  private async view(store: Store, user: User): Promise<UserView> {
     const registrations = await store.registrations.listByUser(user.id);
     return { ...user, registrations: registrations.map(({ tenantId: _t, ...r }) => r) };
   }

@@ -1,6 +1,6 @@
 import type { ExternalJwtIdentityProvider, IdentityProviderLink, PendingIdentity, User } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { ReconcileError } from '../login/reconcile-error.js';
+import { LinkRefusal } from './link-refusal.js';
 
 export type LinkDecision =
   | { kind: 'linked'; link: IdentityProviderLink; user: User; anonymous: false }
@@ -12,20 +12,20 @@ export type LinkDecision =
  * FusionAuth's linking strategies (`IdentityProviderLinkingStrategy`). An existing link always
  * wins; otherwise the strategy decides, with FusionAuth's guards: a `false` email-verified claim
  * never links by email (1.48, fi#2423), a user linked to this provider under another id is never
- * linked again (fi#2512), and the tenant's link-count limit holds.
+ * linked again (fi#2512), and the tenant's link-count limit holds. A refusal is a LinkRefusal.
  */
 export async function decideLink(store: Store, provider: ExternalJwtIdentityProvider, tenantId: string, identity: PendingIdentity, noLink: boolean): Promise<LinkDecision> {
   const link = await store.links.find(tenantId, provider.id, identity.identityProviderUserId);
   if (link) {
     const user = await store.users.findById(link.userId);
-    if (!user) throw new ReconcileError('NotLinked', 'The linked user no longer exists.');
-    if (!user.active) throw new ReconcileError('LoginPrevented', 'The user is deactivated.');
+    if (!user) throw new LinkRefusal('NotLinked', 'The linked user no longer exists.');
+    if (!user.active) throw new LinkRefusal('LoginPrevented', 'The user is deactivated.');
     return { kind: 'linked', link, user, anonymous: false };
   }
-  if (noLink) throw new ReconcileError('NotLinked', 'No user is linked to this external identity (noLink).');
+  if (noLink) throw new LinkRefusal('NotLinked', 'No user is linked to this external identity (noLink).');
   switch (provider.linkingStrategy) {
     case 'Disabled':
-      throw new ReconcileError('LinkingDisabled', 'No user is linked to this external identity, and this provider links only through the Link API.');
+      throw new LinkRefusal('LinkingDisabled', 'No user is linked to this external identity, and this provider links only through the Link API.');
     case 'CreatePendingLink':
       return { kind: 'pendingLink', anonymous: false };
     case 'LinkAnonymously':
@@ -53,12 +53,12 @@ async function linkBy(
   const value = identity[by];
   const [missing, absent] = by === 'email' ? (['MissingEmail', 'UserDoesNotExistByEmail'] as const) : (['MissingUsername', 'UserDoesNotExistByUsername'] as const);
   if (!value) {
-    if (existingOnly) throw new ReconcileError(missing, `The token has no ${by === 'email' ? provider.oauth2.emailClaim : provider.oauth2.usernameClaim} claim to find the user by.`);
+    if (existingOnly) throw new LinkRefusal(missing, `The token has no ${by === 'email' ? provider.oauth2.emailClaim : provider.oauth2.usernameClaim} claim to find the user by.`);
     return { kind: 'create', anonymous: false };
   }
   const user = by === 'email' ? await store.users.findByEmail(tenantId, value) : await store.users.findByUsername(tenantId, value);
   if (!user) {
-    if (existingOnly) throw new ReconcileError(absent, `No user of this tenant has the ${by} of the token.`);
+    if (existingOnly) throw new LinkRefusal(absent, `No user of this tenant has the ${by} of the token.`);
     return { kind: 'create', anonymous: false };
   }
   const links = await store.links.listByUser(user.id, provider.id);
@@ -68,7 +68,7 @@ async function linkBy(
   if (raced) return { kind: 'linked', link: raced, user, anonymous: false };
   if (by === 'email') {
     const verified = identity.claims[provider.oauth2.emailVerifiedClaim];
-    if (verified === false || verified === 'false') throw new ReconcileError('UnverifiedEmail', 'A link cannot be established using an unverified email address.');
+    if (verified === false || verified === 'false') throw new LinkRefusal('UnverifiedEmail', 'A link cannot be established using an unverified email address.');
   }
   checkLinkAllowed(provider, tenantId, user, links, false);
   return { kind: 'match', user, by, anonymous: false };
@@ -84,8 +84,8 @@ export async function assertLinkAllowed(store: Store, provider: ExternalJwtIdent
  * the Link API, while under the tenant's `limitUserLinkCount`. `links`: the user's links to it.
  */
 function checkLinkAllowed(provider: ExternalJwtIdentityProvider, tenantId: string, user: User, links: readonly IdentityProviderLink[], viaLinkApi: boolean): void {
-  if (!user.active) throw new ReconcileError('LoginPrevented', 'The user is deactivated.');
-  if (!viaLinkApi && links.length > 0) throw new ReconcileError('UserAlreadyLinked', 'The user is already linked to this identity provider under another identity.');
+  if (!user.active) throw new LinkRefusal('LoginPrevented', 'The user is deactivated.');
+  if (!viaLinkApi && links.length > 0) throw new LinkRefusal('UserAlreadyLinked', 'The user is already linked to this identity provider under another identity.');
   const limit = provider.tenantConfiguration[tenantId]?.limitUserLinkCount;
-  if (limit?.enabled && links.length >= limit.maximumLinks) throw new ReconcileError('LinkCountExceeded', `The user has reached the limit of ${limit.maximumLinks} links to this identity provider.`);
+  if (limit?.enabled && links.length >= limit.maximumLinks) throw new LinkRefusal('LinkCountExceeded', `The user has reached the limit of ${limit.maximumLinks} links to this identity provider.`);
 }

@@ -1,10 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import type { HttpServices } from '../http/services.js';
+import type { ApiKeyService } from '../admin/api-key-service.js';
+import type { ApplicationService } from '../admin/application-service.js';
+import type { IdentityProviderService } from '../admin/identity-provider-service.js';
+import type { LambdaService } from '../admin/lambda-service.js';
+import type { RoleService } from '../admin/role-service.js';
+import type { TenantService } from '../admin/tenant-service.js';
+import type { UserService } from '../admin/user-service.js';
+import type { KeyService } from '../keys/key-service.js';
 import { ApiError } from '../lib/api-error.js';
 import { isPlainObject } from '../lib/base64url.js';
 import { isUuid } from '../lib/ids.js';
 import type { JsonObject } from '../store/records.js';
+import type { Store } from '../store/store.js';
 
 /**
  * Kickstart: one JSON or YAML file describing API keys, keys, lambdas, tenants and their SMART roles,
@@ -44,10 +52,23 @@ export function loadKickstartFile(file: string): JsonObject {
   return document;
 }
 
+/** What a kickstart applies a document through: the admin services and the store they write to. */
+export interface KickstartServices {
+  store: Store;
+  keys: Pick<KeyService, 'generate' | 'importKey'>;
+  lambdas: Pick<LambdaService, 'create' | 'update'>;
+  tenants: Pick<TenantService, 'create' | 'update'>;
+  roles: Pick<RoleService, 'create' | 'update'>;
+  applications: Pick<ApplicationService, 'create' | 'update'>;
+  users: Pick<UserService, 'create' | 'update'>;
+  identityProviders: Pick<IdentityProviderService, 'create' | 'update'>;
+  apiKeys: Pick<ApiKeyService, 'create' | 'update'>;
+}
+
 const TOP_LEVEL = ['variables', 'apiKeys', 'keys', 'lambdas', 'tenants', 'identityProviders'];
 const TENANT_CHILDREN = ['roles', 'applications', 'users'];
 
-export async function applyKickstart(services: HttpServices, raw: JsonObject, env: NodeJS.ProcessEnv): Promise<KickstartSummary> {
+export async function applyKickstart(services: KickstartServices, raw: JsonObject, env: NodeJS.ProcessEnv): Promise<KickstartSummary> {
   for (const key of Object.keys(raw)) if (!TOP_LEVEL.includes(key)) throw new KickstartError(`unknown top-level entry "${key}"`);
   const variables = isPlainObject(raw.variables) ? (substitute(raw.variables, {}, env, 'variables') as JsonObject) : {};
   const document = substitute(raw, variables, env, '') as JsonObject;

@@ -1,27 +1,21 @@
+import { LINK_REFUSAL_PUBLIC_CODE } from '../identity/link-refusal.js';
+import type { LinkRefusal, LinkRefusalCode } from '../identity/link-refusal.js';
+
 /**
  * Why a reconcile did not log the user in. Each code has one HTTP status and one public code
  * string in FusionAuth's form; codes are never reused for another meaning. The same error maps
  * to an OAuth error at the token endpoint (`oauth/grants/reconcile-oauth-error.ts`).
  */
 export type ReconcileErrorCode =
+  | LinkRefusalCode
   | 'InvalidIdentityProviderId'
   | 'InvalidApplication'
   | 'InvalidJWT'
   | 'MissingUniqueId'
   | 'DomainNotManaged'
-  | 'NotLinked'
-  | 'LinkingDisabled'
-  | 'MissingEmail'
-  | 'MissingUsername'
-  | 'UserDoesNotExistByEmail'
-  | 'UserDoesNotExistByUsername'
-  | 'UnverifiedEmail'
-  | 'UserAlreadyLinked'
-  | 'LinkCountExceeded'
   | 'DuplicateEmail'
   | 'DuplicateUsername'
   | 'InvalidUser'
-  | 'LoginPrevented'
   | 'LambdaInvocation'
   | 'LambdaRejected'
   | 'PendingOnboardingNotFound';
@@ -52,16 +46,10 @@ const STATUS: Record<ReconcileErrorCode, number> = {
 
 /** FusionAuth's code strings where FusionAuth has one; Gatehouse's own otherwise. */
 const PUBLIC_CODE: Partial<Record<ReconcileErrorCode, string>> = {
+  ...LINK_REFUSAL_PUBLIC_CODE,
   InvalidIdentityProviderId: '[ExternalAuthenticationException]InvalidIdentityProviderId',
   InvalidApplication: '[ExternalAuthenticationException]InvalidApplication',
   MissingUniqueId: '[ExternalAuthenticationException]MissingUniqueId',
-  MissingEmail: '[ExternalAuthenticationException]MissingEmail',
-  MissingUsername: '[ExternalAuthenticationException]MissingUsername',
-  UserDoesNotExistByEmail: '[ExternalAuthenticationException]UserDoesNotExistByEmail',
-  UserDoesNotExistByUsername: '[ExternalAuthenticationException]UserDoesNotExistByUsername',
-  NotLinked: '[ExternalAuthenticationException]MissingUser',
-  LinkCountExceeded: '[LinkCountExceeded]',
-  LoginPrevented: '[LoginPreventedException]',
   LambdaInvocation: '[LambdaInvocationException]',
   PendingOnboardingNotFound: '[PendingOnboardingNotFound]',
 };
@@ -82,5 +70,10 @@ export class ReconcileError extends Error {
     this.name = 'ReconcileError';
     this.status = STATUS[code];
     this.publicCode = lambdaCode ?? PUBLIC_CODE[code] ?? `[ExternalAuthenticationException]${code}`;
+  }
+
+  /** A linking rule's refusal as the login's error: same code, same message. */
+  static fromLinkRefusal(refusal: LinkRefusal): ReconcileError {
+    return new ReconcileError(refusal.code, refusal.message);
   }
 }
