@@ -1,6 +1,7 @@
 import type { ExternalJwtIdentityProvider, IdentityProviderLink, PendingIdentity, User } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { LinkRefusal } from './link-refusal.js';
+import { emailVerification } from './email-verified.js';
 
 export type LinkDecision =
   | { kind: 'linked'; link: IdentityProviderLink; user: User; anonymous: false }
@@ -67,8 +68,7 @@ async function linkBy(
   const raced = links.find((l) => l.identityProviderUserId === identity.identityProviderUserId);
   if (raced) return { kind: 'linked', link: raced, user, anonymous: false };
   if (by === 'email') {
-    const verified = identity.claims[provider.oauth2.emailVerifiedClaim];
-    if (verified === false || verified === 'false') throw new LinkRefusal('UnverifiedEmail', 'A link cannot be established using an unverified email address.');
+    if (emailVerification(identity.claims, provider.oauth2.emailVerifiedClaim) === 'unverified') throw new LinkRefusal('UnverifiedEmail', 'A link cannot be established using an unverified email address.');
   }
   checkLinkAllowed(provider, tenantId, user, links, false);
   return { kind: 'match', user, by, anonymous: false };

@@ -1,5 +1,6 @@
 import type { LinkDecision } from '../identity/linking-strategy.js';
 import { newId } from '../lib/ids.js';
+import { emailVerification } from '../identity/email-verified.js';
 import type { ExternalJwtIdentityProvider, JsonObject, PendingIdentity, User } from '../store/records.js';
 import type { TenantRegistration } from '../store/repositories/registration-repository.js';
 import type { Store } from '../store/store.js';
@@ -35,7 +36,7 @@ export async function draftLogin(store: Store, now: number, subject: LoginSubjec
         ...(decision.anonymous ? {} : newUserIdentifiers(provider, identity)),
         data: {},
         active: true,
-        verified: !decision.anonymous && identity.email !== undefined && identity.claims[provider.oauth2.emailVerifiedClaim] === true,
+        verified: !decision.anonymous && identity.email !== undefined && emailVerification(identity.claims, provider.oauth2.emailVerifiedClaim) === 'verified',
         insertInstant: now,
         lastUpdateInstant: now,
       };

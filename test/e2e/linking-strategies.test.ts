@@ -45,6 +45,13 @@ for (const kind of selectedKinds()) {
       assert.equal(unverified.status, 401);
       assert.equal(code(unverified), '[ExternalAuthenticationException]UnverifiedEmail');
       assert.equal((await links(existing)).length, 0);
+      // Only boolean true and "true" mean verified: every other present value blocks the link.
+      for (const value of ['False', 'FALSE', 0, '0', null]) {
+        const refused = await world.login(provider, await world.idToken({ 'urn:telematik:claims:email': email, email_verified: value }));
+        assert.equal(refused.status, 401, JSON.stringify(value));
+        assert.equal(code(refused), '[ExternalAuthenticationException]UnverifiedEmail', JSON.stringify(value));
+      }
+      assert.equal((await links(existing)).length, 0);
 
       assert.equal((await world.login(provider, await world.idToken({ 'urn:telematik:claims:email': email, 'ext-mimoto-original-sub-unique': 'X-first-id' }))).status, 200);
       const second = await world.login(provider, await world.idToken({ 'urn:telematik:claims:email': email, 'ext-mimoto-original-sub-unique': 'X-second-id' }));

@@ -132,8 +132,8 @@ describe('linking strategies (identity/linking-strategy)', () => {
     assert.deepEqual(await decideLink(store, providers.byEmail, TENANT, identity('new-sub'), false), { kind: 'create', anonymous: false });
   });
 
-  it('LinkByEmail never links on an email whose verified claim is false (UnverifiedEmail)', async () => {
-    for (const verified of [false, 'false']) {
+  it('LinkByEmail never links on an email whose verified claim is anything but true or "true" (UnverifiedEmail)', async () => {
+    for (const verified of [false, 'false', 'False', 'FALSE', 0, '0', null, 1, 'yes', {}, []]) {
       await assert.rejects(decideLink(store, providers.byEmail, TENANT, identity('new-sub', { email_verified: verified }, { email: 'jenny@example.org' }), false), refusal('UnverifiedEmail'));
     }
     // An unverified email that matches nobody creates a user: nothing is linked on it.
