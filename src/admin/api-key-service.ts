@@ -55,13 +55,33 @@ export class ApiKeyService {
     const merged = patch ? mergePatch(existing as unknown as JsonObject, input) : input;
     const apiKey = this.build(merged, id, existing);
     await this.validate(apiKey, new FieldErrors());
-    await this.store.apiKeys.update(apiKey);
+    await this.store.transaction(async (store) => {
+      await this.refuseLosingLastSuperuser(id, apiKey, store);
+      await store.apiKeys.update(apiKey);
+    });
     return apiKey;
   }
 
   async delete(id: string): Promise<void> {
     await this.get(id);
-    await this.store.apiKeys.delete(id);
+    await this.store.transaction(async (store) => {
+      await this.refuseLosingLastSuperuser(id, undefined, store);
+      await store.apiKeys.delete(id);
+    });
+  }
+
+  /**
+   * No admin lockout: the change of key `id` to `after` (undefined: deleted) must leave at least
+   * one superuser key, since only a superuser key manages API keys. Call it with the transaction
+   * that writes the change; on PostgreSQL it locks the tenantless keys, so two concurrent changes
+   * to the last two superuser keys run one after the other and the second sees the first.
+   */
+  async refuseLosingLastSuperuser(id: string, after: ApiKey | undefined, store: Store = this.store): Promise<void> {
+    if (after && isSuperuserKey(after)) return;
+    const tenantless = await store.apiKeys.listTenantless(store.dialect === 'postgres');
+    if (!tenantless.some((key) => key.id === id && isSuperuserKey(key))) return;
+    if (tenantless.some((key) => key.id !== id && isSuperuserKey(key))) return;
+    throw ApiError.general(400, '[lastSuperuserKey]apiKey', 'This is the last superuser API key (no tenantId, no permissions): it cannot be deleted or restricted. Create another superuser key first.');
   }
 
   /**

@@ -18,6 +18,15 @@ export class ApiKeyRepository extends DocumentRepository<ApiKey, 'api_keys'> {
     const result = await this.db.insertInto('api_keys').values(this.row(key, keyHash)).onConflict((oc) => oc.doNothing()).executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
   }
+  /**
+   * Keys of no tenant, in id order; with `lockRows` (PostgreSQL) `FOR UPDATE`, so two
+   * transactions that both read them run one after the other.
+   */
+  async listTenantless(lockRows: boolean): Promise<ApiKey[]> {
+    const query = this.db.selectFrom('api_keys').select('data').where('tenant_id', 'is', null).orderBy('id');
+    const rows = await (lockRows ? query.forUpdate() : query).execute();
+    return rows.map((row) => this.toObject(row));
+  }
   private row(key: ApiKey, keyHash: string) {
     return {
       id: key.id,
