@@ -35,6 +35,7 @@ import { RoleService } from './admin/role-service.js';
 import { SmartClientPolicy } from './smart/smart-client-policy.js';
 import { openDatabase } from './store/database.js';
 import type { JsonObject } from './store/records.js';
+import { StartupLock } from './store/startup-lock.js';
 import { Store } from './store/store.js';
 
 export type { GatehouseConfig } from './config/options.js';
@@ -129,7 +130,10 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
   const clock = options.clock ?? systemClock;
   const handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteFile: options.sqliteFile });
   const store = Store.fromHandle(handle);
+  let startupLock: StartupLock | undefined;
   try {
+    // Nodes sharing a PostgreSQL schema start one at a time, up to the bootstrap API key.
+    startupLock = await StartupLock.acquire(store);
     await store.migrate();
     const masterKey = config.masterKey ? MasterKey.fromBase64url(config.masterKey) : MasterKey.loadOrCreate(config.dataDir);
     const remoteJwks = new RemoteJwksCache({
@@ -159,6 +163,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       }).finally(() => services.configuration.clear());
     const kickstart = config.kickstart ? await kickstartDocument(loadKickstartFile(config.kickstart)) : undefined;
     const generatedApiKey = await services.apiKeys.bootstrap(config.bootstrapApiKey);
+    await startupLock.release();
     const tls = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
     const server = await createHttpServer(services, { tls });
 
@@ -192,6 +197,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       },
     };
   } catch (error) {
+    await startupLock?.release().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }

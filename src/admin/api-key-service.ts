@@ -8,6 +8,8 @@ import { mergePatch, optionalObject, optionalString, unwrap } from './request-bo
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const MIN_KEY_LENGTH = 32;
+/** The id of the superuser key generated at first start (when no key is configured). */
+export const GENERATED_API_KEY_ID = '00000000-0000-4000-8000-000000000002';
 
 /** API keys (FusionAuth `/api/api-key`), stored as SHA-256 hashes; the key is shown once. */
 export class ApiKeyService {
@@ -53,13 +55,33 @@ export class ApiKeyService {
     const merged = patch ? mergePatch(existing as unknown as JsonObject, input) : input;
     const apiKey = this.build(merged, id, existing);
     await this.validate(apiKey, new FieldErrors());
-    await this.store.apiKeys.update(apiKey);
+    await this.store.transaction(async (store) => {
+      await this.refuseLosingLastSuperuser(id, apiKey, store);
+      await store.apiKeys.update(apiKey);
+    });
     return apiKey;
   }
 
   async delete(id: string): Promise<void> {
     await this.get(id);
-    await this.store.apiKeys.delete(id);
+    await this.store.transaction(async (store) => {
+      await this.refuseLosingLastSuperuser(id, undefined, store);
+      await store.apiKeys.delete(id);
+    });
+  }
+
+  /**
+   * No admin lockout: the change of key `id` to `after` (undefined: deleted) must leave at least
+   * one superuser key, since only a superuser key manages API keys. Call it with the transaction
+   * that writes the change; on PostgreSQL it locks the tenantless keys, so two concurrent changes
+   * to the last two superuser keys run one after the other and the second sees the first.
+   */
+  async refuseLosingLastSuperuser(id: string, after: ApiKey | undefined, store: Store = this.store): Promise<void> {
+    if (after && isSuperuserKey(after)) return;
+    const tenantless = await store.apiKeys.listTenantless(store.dialect === 'postgres');
+    if (!tenantless.some((key) => key.id === id && isSuperuserKey(key))) return;
+    if (tenantless.some((key) => key.id !== id && isSuperuserKey(key))) return;
+    throw ApiError.general(400, '[lastSuperuserKey]apiKey', 'This is the last superuser API key (no tenantId, no permissions): it cannot be deleted or restricted. Create another superuser key first.');
   }
 
   /**
@@ -68,14 +90,22 @@ export class ApiKeyService {
    */
   async bootstrap(configured: string | undefined): Promise<string | undefined> {
     if (configured) {
-      if (!(await this.store.apiKeys.findByHash(sha256(configured)))) {
-        await this.create({ apiKey: { key: configured, metaData: { attributes: { description: 'Bootstrap key (GATEHOUSE_BOOTSTRAP_API_KEY)' } } } });
+      if (configured.length < MIN_KEY_LENGTH) throw new Error(`GATEHOUSE_BOOTSTRAP_API_KEY has fewer than ${MIN_KEY_LENGTH} characters`);
+      const apiKey = this.build({ metaData: { attributes: { description: 'Bootstrap key (GATEHOUSE_BOOTSTRAP_API_KEY)' } } }, newId());
+      // Idempotent when nodes start at once: the key's hash is unique.
+      if (await this.store.apiKeys.insertWithHashIfAbsent(apiKey, sha256(configured))) return undefined;
+      const existing = await this.store.apiKeys.findByHash(sha256(configured));
+      if (existing && !isSuperuserKey(existing)) {
+        const { tenantId: _tenantId, ...rest } = existing;
+        await this.store.apiKeys.update({ ...rest, permissions: { endpoints: {} }, lastUpdateInstant: this.clock.now() });
       }
       return undefined;
     }
     if ((await this.store.apiKeys.count()) > 0) return undefined;
-    const { key } = await this.create({ apiKey: { metaData: { attributes: { description: 'Generated at first start' } } } });
-    return key;
+    // A fixed id: of nodes that start at once on an empty database, one generates the key.
+    const key = randomSecret(32);
+    const apiKey = this.build({ metaData: { attributes: { description: 'Generated at first start' } } }, GENERATED_API_KEY_ID);
+    return (await this.store.apiKeys.insertWithHashIfAbsent(apiKey, sha256(key))) ? key : undefined;
   }
 
   private build(input: JsonObject, id: string, existing?: ApiKey): ApiKey {

@@ -98,10 +98,21 @@ export class TenantService {
     this.onChange();
   }
 
-  /** Creates the `default` tenant on first start. */
+  /**
+   * Creates the `default` tenant, with its signing key, on first start. Idempotent when nodes
+   * start at once: the insert does nothing if another node's is there, and only the node whose
+   * insert took creates the key, in the same transaction.
+   */
   async ensureDefaultTenant(): Promise<void> {
     if ((await this.store.tenants.count()) > 0) return;
-    await this.create({ tenant: { name: 'Default', slug: 'default' } }, DEFAULT_TENANT_ID);
+    const tenant = this.build({ name: 'Default', slug: 'default' }, DEFAULT_TENANT_ID);
+    await this.store.transaction(async (store) => {
+      if (!(await store.tenants.insertIfAbsent(tenant))) return;
+      const key = await this.keys.createTenantSigningKey(store, tenant.id, tenant.name, tenant.jwtConfiguration.signingAlgorithm);
+      tenant.jwtConfiguration.accessTokenKeyId = key.id;
+      await store.tenants.update(tenant);
+    });
+    this.bySlugCache.clear();
   }
 
   private build(input: JsonObject, id: string, existing?: Tenant): Tenant {

@@ -38,6 +38,8 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, types: pgTypes });
     // An idle client that errors (server restart) must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
+    // Nor one that errors while checked out between queries (the start-up lock's): its next query fails.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const url = new URL(options.databaseUrl);
     return {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),

@@ -40,7 +40,10 @@ export function registerApiKeyRoutes(app: FastifyInstance, { apiKeys }: HttpServ
   });
   app.delete<IdParams>('/api/api-key/:id', async (request, reply) => {
     requireSuperuser(request);
-    if (request.params.id === request.caller!.apiKey.id) throw ApiError.general(400, '[CannotDeleteSelf]', 'An API key cannot delete itself.');
+    if (request.params.id === request.caller!.apiKey.id) {
+      await apiKeys.refuseLosingLastSuperuser(request.params.id, undefined);
+      throw ApiError.general(400, '[CannotDeleteSelf]', 'An API key cannot delete itself.');
+    }
     await apiKeys.delete(request.params.id);
     return reply.status(200).send();
   });
