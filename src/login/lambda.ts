@@ -8,6 +8,7 @@ import type { Application, JsonObject, Lambda, User } from '../store/records.js'
 import type { TenantRegistration } from '../store/repositories/registration-repository.js';
 import type { LoginSubject, TraceStep } from './login-types.js';
 import type { LoginDraft } from './map.js';
+import { boundedOnboarding, boundedReject } from './lambda-verdict-limits.js';
 import { ReconcileError } from './reconcile-error.js';
 
 export interface LambdaStageDeps {
@@ -57,12 +58,14 @@ export async function runReconcileLambda(
     throw new ReconcileError('LambdaInvocation', `The reconcile lambda ${lambda.name} (${lambda.id}) failed: ${result.message}`, { lambdaId: lambda.id, lambdaName: lambda.name, reason: result.code });
   }
   if (result.status === 'rejected') {
-    steps.push({ title: 'Lambda', success: false, detail: `${lambda.name} rejected the login: ${result.code}.` });
-    throw new ReconcileError('LambdaRejected', result.message, { lambdaId: lambda.id, reason: 'LambdaRejected' }, result.code);
+    const { code, message } = boundedReject(result.code, result.message);
+    steps.push({ title: 'Lambda', success: false, detail: `${lambda.name} rejected the login: ${code}.` });
+    throw new ReconcileError('LambdaRejected', message, { lambdaId: lambda.id, reason: 'LambdaRejected' }, code);
   }
   if (result.status === 'onboarding') {
-    steps.push({ title: 'Lambda', success: true, detail: `${lambda.name} requires onboarding: ${result.reason}.` });
-    return { kind: 'onboarding', reason: result.reason, missing: result.missing };
+    const { reason, missing } = boundedOnboarding(result.reason, result.missing);
+    steps.push({ title: 'Lambda', success: true, detail: `${lambda.name} requires onboarding: ${reason}.` });
+    return { kind: 'onboarding', reason, missing };
   }
   steps.push({ title: 'Lambda', success: true, detail: `${lambda.name} completed.` });
   return {

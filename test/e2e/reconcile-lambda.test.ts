@@ -75,6 +75,18 @@ for (const kind of selectedKinds()) {
       assert.equal((await world.login(provider, await world.idToken())).status, 200);
     });
 
+    it('a reject code and message are cut to 64 and 1,024 characters (a 10 MB message is not returned)', async () => {
+      const provider = await withLambda(`function reconcile(user, registration, jwt, context) {
+        context.reject('C'.repeat(100), 'm'.repeat(10 * 1024 * 1024));
+      }`);
+      const before = await userCount();
+      const reply = await world.login(provider, await world.idToken());
+      assert.equal(reply.status, 403, JSON.stringify(reply.body).slice(0, 300));
+      assert.equal(reply.body.generalErrors[0].code, 'C'.repeat(64));
+      assert.equal(reply.body.generalErrors[0].message, 'm'.repeat(1024));
+      assert.equal(await userCount(), before);
+    });
+
     it('context.requireOnboarding holds the claims; completing it runs the lambda again with context.input', async () => {
       const provider = await withLambda(`function reconcile(user, registration, jwt, context) {
         const email = jwt['urn:telematik:claims:email'] || (context.input && context.input.email);
