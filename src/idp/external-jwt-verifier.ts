@@ -1,15 +1,13 @@
 import { createPublicKey, X509Certificate } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
-import { decodeJsonObject } from '../lib/base64url.js';
 import { nowSeconds } from '../lib/clock.js';
 import type { Clock } from '../lib/clock.js';
-import { isSigningAlgorithm, keyFitsAlgorithm } from '../jwt/algorithms.js';
-import { selectVerificationKey } from '../jwt/jwk-set.js';
-import { parseCompactJws, verifyJwsSignature } from '../jwt/jws.js';
+import { isSigningAlgorithm } from '../jwt/algorithms.js';
+import { jwtFailure } from '../jwt/jwt-failure.js';
+import { verifyJwt } from '../jwt/verify-jwt.js';
+import type { JwtFailure, JwtFailureCode, ResolvedKeySource, UnverifiedJwt } from '../jwt/verify-jwt.js';
 import type { KeyService } from '../keys/key-service.js';
-import { JwksFetchError } from '../jwt/remote-jwks-cache.js';
 import type { RemoteJwksCache } from '../jwt/remote-jwks-cache.js';
-import type { ExternalJwtIdentityProvider, SigningAlgorithm } from '../store/records.js';
+import type { ExternalJwtIdentityProvider } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
 export type ExternalJwtErrorCode =
@@ -47,66 +45,39 @@ export interface VerifierDeps {
 /**
  * Verifies an external JWT for one provider (FusionAuth External JWT, with the gaps closed: only
  * the keys this provider lists, never any key of the Key Master — fi#2585; a JWKS URL; `iss`,
- * `aud`, skew and age checks). Every step is recorded for the provider test endpoint and the
- * debug event log; the result carries a stable code.
+ * `aud`, skew and age checks), through `verifyJwt` with the provider's policy. Every step is
+ * recorded for the provider test endpoint and the debug event log; the result carries a stable code.
  */
 export async function verifyExternalJwt(provider: ExternalJwtIdentityProvider, token: string, deps: VerifierDeps): Promise<VerificationResult> {
-  const steps: VerificationStep[] = [];
+  const verified = await verifyJwt(token, {
+    // `none`, HMAC and anything not allowed for this provider are refused before any key is read.
+    algorithms: provider.allowedAlgorithms.filter(isSigningAlgorithm),
+    kid: 'optional',
+    keys: { kind: 'resolve', resolve: (unverified) => providerKey(provider, unverified, deps) },
+    clock: deps.clock,
+    clockToleranceSeconds: provider.clockSkewSeconds,
+    issuer: provider.issuer,
+    audience: provider.audiences.length > 0 ? provider.audiences : undefined,
+    maxAgeSeconds: provider.maximumTokenAgeSeconds,
+  });
+  const stages = ['Decode', 'Algorithm', 'Key', 'Signature', 'Expiry'];
+  if (provider.issuer !== undefined) stages.push('Issuer');
+  if (provider.audiences.length > 0) stages.push('Audience');
+  if (provider.maximumTokenAgeSeconds !== undefined) stages.push('Age');
+
+  if (!verified.ok) {
+    const { code, title } = externalCode(verified);
+    const steps = stages.slice(0, Math.max(0, stages.indexOf(title))).map((t) => passed(t, provider, verified.verified, deps));
+    steps.push({ title, success: false, detail: verified.detail });
+    return { ok: false, code, message: verified.detail, steps };
+  }
+  const steps = stages.map((t) => passed(t, provider, { claims: verified.claims, keyLabel: verified.keyLabel, alg: verified.alg }, deps));
   const step = (title: string, success: boolean, detail: string) => steps.push({ title, success, detail });
   const fail = (code: ExternalJwtErrorCode, title: string, message: string): VerificationResult => {
     step(title, false, message);
     return { ok: false, code, message, steps };
   };
-
-  const jws = parseCompactJws(token);
-  if (typeof jws === 'string') {
-    // An unsigned token has an empty signature: name its algorithm rather than call it malformed.
-    const header = typeof token === 'string' ? decodeJsonObject(token.split('.')[0] ?? '') : undefined;
-    if (jws === 'BAD_SIGNATURE_ENCODING' && header && !isSigningAlgorithm(header.alg)) {
-      return fail('ALGORITHM_NOT_ALLOWED', 'Algorithm', `alg ${String(header.alg)} is not allowed for this identity provider.`);
-    }
-    return fail('MALFORMED', 'Decode', `The token is not a compact JWS (${jws}).`);
-  }
-  step('Decode', true, 'Compact JWS with JSON header and payload.');
-
-  // `none`, HMAC and anything not allowed for this provider are refused before any key is read.
-  const alg = jws.header.alg;
-  if (!isSigningAlgorithm(alg) || !provider.allowedAlgorithms.includes(alg)) {
-    return fail('ALGORITHM_NOT_ALLOWED', 'Algorithm', `alg ${String(alg)} is not allowed for this identity provider.`);
-  }
-  if (jws.header.crit !== undefined) return fail('MALFORMED', 'Algorithm', 'crit header parameters are not supported.');
-  step('Algorithm', true, `${alg} is allowed.`);
-
-  const selected = await selectKey(provider, jws.header[provider.headerKeyParameter], alg, deps);
-  if ('code' in selected) return fail(selected.code, 'Key', selected.message);
-  step('Key', true, selected.source);
-
-  if (!verifyJwsSignature(jws, alg, selected.key)) return fail('BAD_SIGNATURE', 'Signature', 'The signature does not verify with the chosen key.');
-  step('Signature', true, 'Verified.');
-
-  const claims = jws.payload;
-  const now = nowSeconds(deps.clock);
-  const skew = provider.clockSkewSeconds;
-  if (typeof claims.exp !== 'number') return fail('EXPIRED', 'Expiry', 'The token has no exp claim.');
-  if (claims.exp + skew <= now) return fail('EXPIRED', 'Expiry', `The token expired at ${claims.exp}.`);
-  if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > now + skew)) return fail('NOT_YET_VALID', 'Expiry', 'The token is not valid yet (nbf).');
-  if (claims.iat !== undefined && (typeof claims.iat !== 'number' || claims.iat > now + skew)) return fail('NOT_YET_VALID', 'Expiry', 'The token was issued in the future (iat).');
-  step('Expiry', true, `Valid until ${claims.exp}.`);
-
-  if (provider.issuer !== undefined) {
-    if (claims.iss !== provider.issuer) return fail('WRONG_ISSUER', 'Issuer', `iss ${JSON.stringify(claims.iss)} is not ${provider.issuer}.`);
-    step('Issuer', true, provider.issuer);
-  }
-  if (provider.audiences.length > 0) {
-    const aud = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
-    if (!aud.some((a) => provider.audiences.includes(a as string))) return fail('WRONG_AUDIENCE', 'Audience', `aud ${JSON.stringify(claims.aud)} names none of this provider's audiences.`);
-    step('Audience', true, 'An expected audience is present.');
-  }
-  if (provider.maximumTokenAgeSeconds !== undefined) {
-    if (typeof claims.iat !== 'number') return fail('TOO_OLD', 'Age', 'The token has no iat claim, so its age is unknown.');
-    if (now - claims.iat > provider.maximumTokenAgeSeconds + skew) return fail('TOO_OLD', 'Age', `The token is older than ${provider.maximumTokenAgeSeconds} s.`);
-    step('Age', true, `Issued ${now - claims.iat} s ago.`);
-  }
+  const claims = verified.claims;
 
   // FusionAuth: the deprecated uniqueIdentityClaim "takes precedence if defined".
   const uniqueIdClaim = provider.uniqueIdentityClaim ?? provider.oauth2.uniqueIdClaim;
@@ -125,43 +96,81 @@ export async function verifyExternalJwt(provider: ExternalJwtIdentityProvider, t
   return { ok: true, claims, uniqueId: String(uniqueId), email, steps };
 }
 
-type KeyChoice = { key: KeyObject; source: string } | { code: ExternalJwtErrorCode; message: string };
+/** The step a verified token passed, with what it showed. */
+function passed(title: string, provider: ExternalJwtIdentityProvider, verified: (JwtFailure['verified'] & { alg?: string }) | undefined, deps: VerifierDeps): VerificationStep {
+  const claims = verified?.claims ?? {};
+  const details: Record<string, string> = {
+    Decode: 'Compact JWS with JSON header and payload.',
+    Algorithm: `${verified?.alg ?? 'The algorithm'} is allowed.`,
+    Key: verified?.keyLabel ?? 'A key of this provider was selected.',
+    Signature: 'Verified.',
+    Expiry: `Valid until ${String(claims.exp)}.`,
+    Issuer: provider.issuer ?? '',
+    Audience: 'An expected audience is present.',
+    Age: `Issued ${nowSeconds(deps.clock) - Number(claims.iat)} s ago.`,
+  };
+  return { title, success: true, detail: details[title] };
+}
+
+/** verifyJwt's failure → this provider's FusionAuth-compatible reason and the step it failed. */
+function externalCode(failure: JwtFailure): { code: ExternalJwtErrorCode; title: string } {
+  if (failure.code === 'JWT_CLAIM_MISSING' || failure.code === 'JWT_CLAIM_INVALID') {
+    if (failure.claim === 'iat' && failure.code === 'JWT_CLAIM_MISSING') return { code: 'TOO_OLD', title: 'Age' };
+    if (failure.claim === 'nbf' || failure.claim === 'iat') return { code: 'NOT_YET_VALID', title: 'Expiry' };
+    return { code: 'EXPIRED', title: 'Expiry' };
+  }
+  return EXTERNAL_CODES[failure.code];
+}
+
+const EXTERNAL_CODES: Record<JwtFailureCode, { code: ExternalJwtErrorCode; title: string }> = {
+  JWT_MALFORMED: { code: 'MALFORMED', title: 'Decode' },
+  JWS_ALG_NOT_ALLOWED: { code: 'ALGORITHM_NOT_ALLOWED', title: 'Algorithm' },
+  JWS_CRIT_UNSUPPORTED: { code: 'MALFORMED', title: 'Algorithm' },
+  JWT_TYP_INVALID: { code: 'MALFORMED', title: 'Algorithm' },
+  JWS_KID_MISSING: { code: 'KEY_NOT_FOUND', title: 'Key' },
+  JWS_JKU_NOT_ALLOWED: { code: 'KEY_NOT_FOUND', title: 'Key' },
+  JWKS_NO_MATCHING_KEY: { code: 'KEY_NOT_FOUND', title: 'Key' },
+  JWKS_MULTIPLE_MATCHING_KEYS: { code: 'KEY_NOT_FOUND', title: 'Key' },
+  JWS_KEY_ALG_MISMATCH: { code: 'ALGORITHM_NOT_ALLOWED', title: 'Key' },
+  JWKS_FETCH_FAILED: { code: 'JWKS_UNAVAILABLE', title: 'Key' },
+  JWS_SIGNATURE_INVALID: { code: 'BAD_SIGNATURE', title: 'Signature' },
+  JWT_CLAIM_MISSING: { code: 'EXPIRED', title: 'Expiry' },
+  JWT_CLAIM_INVALID: { code: 'EXPIRED', title: 'Expiry' },
+  JWT_EXPIRED: { code: 'EXPIRED', title: 'Expiry' },
+  JWT_LIFETIME_TOO_LONG: { code: 'EXPIRED', title: 'Expiry' },
+  JWT_NOT_YET_VALID: { code: 'NOT_YET_VALID', title: 'Expiry' },
+  JWT_ISSUED_IN_FUTURE: { code: 'NOT_YET_VALID', title: 'Expiry' },
+  JWT_ISSUER_INVALID: { code: 'WRONG_ISSUER', title: 'Issuer' },
+  JWT_AUDIENCE_INVALID: { code: 'WRONG_AUDIENCE', title: 'Audience' },
+  JWT_TOO_OLD: { code: 'TOO_OLD', title: 'Age' },
+};
 
 /**
  * The header parameter (usually `kid`, or `x5t`) names the key; without it, the default key
- * (first verification key, or the legacy `keys[""]`). Only this provider's keys are considered.
+ * (first verification key, or the legacy `keys[""]`). Only this provider's keys are considered;
+ * a JWKS URL is searched by `kid` (and re-read once on an unknown one) by `verifyJwt`.
  */
-async function selectKey(provider: ExternalJwtIdentityProvider, headerValue: unknown, alg: SigningAlgorithm, deps: VerifierDeps): Promise<KeyChoice> {
+async function providerKey(provider: ExternalJwtIdentityProvider, token: UnverifiedJwt, deps: VerifierDeps): Promise<ResolvedKeySource | JwtFailure> {
   const parameter = provider.headerKeyParameter;
+  const headerValue = token.header[parameter];
   const wanted = typeof headerValue === 'string' && headerValue !== '' ? headerValue : undefined;
-  const fits = (key: KeyObject, source: string): KeyChoice =>
-    keyFitsAlgorithm(key, alg) ? { key, source } : { code: 'ALGORITHM_NOT_ALLOWED', message: `${source} does not fit ${alg}.` };
 
   for (const [index, keyId] of provider.verificationKeyIds.entries()) {
     const stored = await deps.store.keys.findById(keyId);
     if (!stored?.publicKey) continue;
     const matches = wanted === undefined ? index === 0 : parameter === 'x5t' ? deps.keys.thumbprintOf(stored) === wanted : stored.kid === wanted;
     if (!matches) continue;
-    if (stored.expirationInstant !== undefined && stored.expirationInstant <= deps.clock.now()) return { code: 'KEY_NOT_FOUND', message: `Key ${stored.name} has expired.` };
-    return fits(deps.keys.publicKeyOf(stored), `Key Master key ${stored.name} (${stored.id})`);
+    if (stored.expirationInstant !== undefined && stored.expirationInstant <= deps.clock.now()) return jwtFailure('JWKS_NO_MATCHING_KEY', `Key ${stored.name} has expired.`);
+    return { kind: 'key', key: deps.keys.publicKeyOf(stored), label: `Key Master key ${stored.name} (${stored.id})` };
   }
   const legacy = provider.keys[wanted ?? ''];
   if (legacy) {
     const key = legacy.includes('CERTIFICATE') ? new X509Certificate(legacy).publicKey : createPublicKey(legacy);
-    return fits(key, `legacy key ${wanted === undefined ? '(default)' : `${parameter} ${wanted}`}`);
+    return { kind: 'key', key, label: `legacy key ${wanted === undefined ? '(default)' : `${parameter} ${wanted}`}` };
   }
-  if (provider.jwksUri && wanted !== undefined && parameter === 'kid') {
-    try {
-      let selection = selectVerificationKey(await deps.remoteJwks.get(provider.jwksUri), wanted, alg);
-      if ('error' in selection && selection.error === 'NO_MATCHING_KEY') {
-        const refreshed = await deps.remoteJwks.refreshForUnknownKid(provider.jwksUri);
-        if (refreshed) selection = selectVerificationKey(refreshed, wanted, alg);
-      }
-      if ('key' in selection) return { key: selection.key, source: `JWKS ${provider.jwksUri}, kid ${wanted}` };
-    } catch (error) {
-      if (error instanceof JwksFetchError) return { code: 'JWKS_UNAVAILABLE', message: `The JWKS URL could not be read (${error.code}).` };
-      throw error;
-    }
-  }
-  return { code: 'KEY_NOT_FOUND', message: wanted === undefined ? `The token has no ${parameter} and the provider has no default key.` : `No key of this provider has ${parameter} ${wanted}.` };
+  if (provider.jwksUri && wanted !== undefined && parameter === 'kid') return { kind: 'remote-jwks', url: provider.jwksUri, cache: deps.remoteJwks };
+  return jwtFailure(
+    'JWKS_NO_MATCHING_KEY',
+    wanted === undefined ? `The token has no ${parameter} and the provider has no default key.` : `No key of this provider has ${parameter} ${wanted}.`,
+  );
 }

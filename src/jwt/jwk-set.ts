@@ -48,22 +48,25 @@ export function importPublicJwk(jwk: unknown): ImportedJwk | undefined {
   }
 }
 
-export type KeySelection = { key: KeyObject } | { error: 'NO_MATCHING_KEY' | 'AMBIGUOUS_KEY' };
+export type KeySelection = { key: KeyObject } | { error: 'NO_MATCHING_KEY' | 'AMBIGUOUS_KEY' | 'KEY_ALG_MISMATCH' };
 
 /**
  * SMART Backend Services (client-confidential-asymmetric, "Signature Verification"): exactly one
  * key whose `kid` matches and whose type fits `alg`; `use`, `key_ops` and `alg` on the JWK, when
- * present, must allow signature verification with this algorithm.
+ * present, must allow signature verification with this algorithm (RFC 7517 §4.2–4.4, RFC 8725
+ * §3.1: a key is used only with its own algorithm). `KEY_ALG_MISMATCH`: keys have this `kid`,
+ * but none of them may verify `alg`.
  */
 export function selectVerificationKey(keys: readonly ImportedJwk[], kid: string, alg: SigningAlgorithm): KeySelection {
-  const matches = keys.filter(
+  const named = keys.filter((k) => k.kid === kid);
+  const matches = named.filter(
     (k) =>
-      k.kid === kid &&
       (k.alg === undefined || k.alg === alg) &&
       (k.use === undefined || k.use === 'sig') &&
       (k.keyOps === undefined || k.keyOps.includes('verify')) &&
       keyFitsAlgorithm(k.key, alg),
   );
   if (matches.length === 1) return { key: matches[0].key };
-  return { error: matches.length === 0 ? 'NO_MATCHING_KEY' : 'AMBIGUOUS_KEY' };
+  if (matches.length > 1) return { error: 'AMBIGUOUS_KEY' };
+  return { error: named.length === 0 ? 'NO_MATCHING_KEY' : 'KEY_ALG_MISMATCH' };
 }

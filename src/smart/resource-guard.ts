@@ -13,14 +13,14 @@
  *   `resource-origin` = any origin); a resource without origin is refused, except
  *   SearchParameter, Device and CodeSystem; domain administrators skip origin checks.
  */
-import { nowSeconds, systemClock } from '../lib/clock.js';
+import { systemClock } from '../lib/clock.js';
 import type { Clock } from '../lib/clock.js';
 import { fetchJson } from '../lib/bounded-fetch.js';
 import { isPlainObject } from '../lib/base64url.js';
-import { isSigningAlgorithm } from '../jwt/algorithms.js';
-import { selectVerificationKey } from '../jwt/jwk-set.js';
-import { parseCompactJws, verifyJwsSignature } from '../jwt/jws.js';
-import { JwksFetchError, RemoteJwksCache } from '../jwt/remote-jwks-cache.js';
+import { ASYMMETRIC_ALGORITHMS } from '../jwt/algorithms.js';
+import { RemoteJwksCache } from '../jwt/remote-jwks-cache.js';
+import { verifyJwt } from '../jwt/verify-jwt.js';
+import type { JwtFailureCode } from '../jwt/verify-jwt.js';
 import { parseResourceScope } from './scope-grammar.js';
 import type { ResourceScope, ScopeLetter } from './scope-grammar.js';
 
@@ -89,6 +89,32 @@ const LETTER: Record<Interaction, ScopeLetter> = { create: 'c', read: 'r', updat
 const ORIGIN_FREE_TYPES = new Set(['SearchParameter', 'Device', 'CodeSystem']);
 const DISCOVERY_TTL_MS = 3_600_000;
 
+/** RFC 6750 §3.1 `invalid_token` descriptions for verifyJwt's failures. */
+const INVALID_TOKEN: Record<JwtFailureCode, string> = {
+  JWT_MALFORMED: 'The token is not a JWT.',
+  JWS_ALG_NOT_ALLOWED: 'Unsupported token algorithm or missing kid.',
+  JWS_KID_MISSING: 'Unsupported token algorithm or missing kid.',
+  JWS_CRIT_UNSUPPORTED: 'Unsupported critical header.',
+  JWT_TYP_INVALID: 'Unexpected token type.',
+  JWS_JKU_NOT_ALLOWED: 'Unknown signing key.',
+  JWKS_NO_MATCHING_KEY: 'Unknown signing key.',
+  JWKS_MULTIPLE_MATCHING_KEYS: 'Unknown signing key.',
+  JWS_KEY_ALG_MISMATCH: 'Unknown signing key.',
+  JWKS_FETCH_FAILED: 'JWKS unavailable.',
+  JWS_SIGNATURE_INVALID: 'Bad signature.',
+  JWT_CLAIM_MISSING: 'The token is not valid.',
+  JWT_CLAIM_INVALID: 'The token is not valid.',
+  JWT_EXPIRED: 'The token has expired.',
+  JWT_LIFETIME_TOO_LONG: 'The token is not valid.',
+  JWT_NOT_YET_VALID: 'The token is not valid yet.',
+  JWT_ISSUED_IN_FUTURE: 'The token is not valid yet.',
+  JWT_ISSUER_INVALID: 'Wrong issuer.',
+  JWT_AUDIENCE_INVALID: 'Wrong audience.',
+  JWT_TOO_OLD: 'The token is not valid.',
+};
+/** Missing or mistyped time claims read as the time check they break. */
+const INVALID_CLAIM: Record<string, string | undefined> = { exp: 'The token has expired.', nbf: 'The token is not valid yet.', iat: 'The token is not valid yet.' };
+
 export interface ResourceGuard {
   /** Verifies the `Authorization` header; throws GuardError (401) when it does not carry a valid token. */
   authenticate(authorization: string | undefined): Promise<Principal>;
@@ -124,34 +150,24 @@ export function createResourceGuard(options: ResourceGuardOptions): ResourceGuar
     if (!authorization) throw new GuardError(401, undefined, 'Bearer token required.');
     const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(authorization);
     if (!match) throw new GuardError(401, 'invalid_request', 'Malformed Authorization header.');
-    const invalid = (description: string) => new GuardError(401, 'invalid_token', description);
-    const jws = parseCompactJws(match[1]);
-    if (typeof jws === 'string') throw invalid('The token is not a JWT.');
-    const { alg, kid, typ } = jws.header;
-    if (!isSigningAlgorithm(alg) || typeof kid !== 'string') throw invalid('Unsupported token algorithm or missing kid.');
-    if (typ !== undefined && typ !== 'JWT' && typ !== 'at+jwt') throw invalid('Unexpected token type.');
     const { issuer, jwksUri } = await endpoints();
-    let key;
-    try {
-      let selection = selectVerificationKey(await jwks.get(jwksUri), kid, alg);
-      if ('error' in selection && selection.error === 'NO_MATCHING_KEY') {
-        const refreshed = await jwks.refreshForUnknownKid(jwksUri);
-        if (refreshed) selection = selectVerificationKey(refreshed, kid, alg);
-      }
-      if ('error' in selection) throw invalid('Unknown signing key.');
-      key = selection.key;
-    } catch (error) {
-      if (error instanceof JwksFetchError) throw new GuardError(503, 'temporarily_unavailable', `JWKS unavailable: ${error.code}`);
-      throw error;
+    const verified = await verifyJwt(match[1], {
+      keys: { kind: 'remote-jwks', url: jwksUri, cache: jwks },
+      algorithms: ASYMMETRIC_ALGORITHMS,
+      typ: ['JWT', 'at+jwt'],
+      kid: 'required',
+      clock,
+      clockToleranceSeconds: skew,
+      issuer,
+      audience: audiences,
+    });
+    if (!verified.ok) {
+      if (verified.code === 'JWKS_FETCH_FAILED') throw new GuardError(503, 'temporarily_unavailable', `JWKS unavailable: ${verified.fetchError}`);
+      const claimProblem = verified.code === 'JWT_CLAIM_MISSING' || verified.code === 'JWT_CLAIM_INVALID';
+      throw new GuardError(401, 'invalid_token', (claimProblem && INVALID_CLAIM[verified.claim ?? '']) || INVALID_TOKEN[verified.code]);
     }
-    if (!verifyJwsSignature(jws, alg, key)) throw invalid('Bad signature.');
-    const claims = jws.payload;
-    const now = nowSeconds(clock);
-    if (claims.iss !== issuer) throw invalid('Wrong issuer.');
-    const aud = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
-    if (!aud.some((a) => audiences.includes(a as string))) throw invalid('Wrong audience.');
-    if (typeof claims.exp !== 'number' || claims.exp + skew <= now) throw invalid('The token has expired.');
-    if (typeof claims.nbf === 'number' && claims.nbf > now + skew) throw invalid('The token is not valid yet.');
+    const invalid = (description: string) => new GuardError(401, 'invalid_token', description);
+    const claims = verified.claims;
     const clientId = typeof claims.azp === 'string' ? claims.azp : typeof claims.client_id === 'string' ? claims.client_id : undefined;
     if (!clientId) throw invalid('The token names no client.');
     const scope = typeof claims.scope === 'string' ? claims.scope : '';

@@ -1,27 +1,48 @@
-import { nowSeconds } from '../lib/clock.js';
-import { isSigningAlgorithm } from '../jwt/algorithms.js';
-import { parseCompactJws, verifyJwsSignature } from '../jwt/jws.js';
+import type { GatehouseConfig } from '../config/options.js';
+import type { Clock } from '../lib/clock.js';
+import { ASYMMETRIC_ALGORITHMS } from '../jwt/algorithms.js';
+import { jwtFailure } from '../jwt/jwt-failure.js';
+import { verifyJwt } from '../jwt/verify-jwt.js';
+import type { KeyService } from '../keys/key-service.js';
 import type { Tenant } from '../store/records.js';
-import { issuerOf } from '../oauth/context.js';
-import type { OAuthContext } from '../oauth/context.js';
+import type { Store } from '../store/store.js';
+
+/** What the verifier needs of the OAuth context (which satisfies it as it is). */
+export interface AccessTokenVerifierContext {
+  config: Readonly<Pick<GatehouseConfig, 'publicUrl' | 'clockSkewSeconds'>>;
+  clock: Clock;
+  keys: Pick<KeyService, 'publishedKey' | 'publicKeyOf'>;
+  store: Pick<Store, 'revocations'>;
+}
 
 /**
  * Checks that `token` is a live access token of this tenant: signed by one of its published
- * keys, issued by its issuer, inside its validity window and not revoked. Returns the claims,
- * or undefined for anything else (RFC 7662 §2.2: such tokens are simply inactive).
+ * keys, issued by its issuer, inside its validity window and not revoked, through `verifyJwt`.
+ * `exp` is exact (this is the issuer judging its own token, so there is no skew to allow for;
+ * RFC 7662 §2.2 `active` is false from `exp` on); `nbf` allows the configured skew between nodes.
+ * Returns the claims, or undefined for anything else (RFC 7662 §2.2: such tokens are simply inactive).
  */
-export async function verifyOwnAccessToken(ctx: OAuthContext, tenant: Tenant, token: string): Promise<Record<string, unknown> | undefined> {
-  const jws = parseCompactJws(token);
-  if (typeof jws === 'string') return undefined;
-  const { alg, kid } = jws.header;
-  if (!isSigningAlgorithm(alg) || typeof kid !== 'string') return undefined;
-  const stored = await ctx.keys.publishedKey(tenant.id, kid, alg);
-  if (!stored || !verifyJwsSignature(jws, alg, ctx.keys.publicKeyOf(stored))) return undefined;
-  const { payload } = jws;
-  const now = nowSeconds(ctx.clock);
-  if (payload.iss !== issuerOf(ctx.config, tenant)) return undefined;
-  if (typeof payload.exp !== 'number' || payload.exp <= now) return undefined;
-  if (typeof payload.nbf === 'number' && payload.nbf > now + ctx.config.clockSkewSeconds) return undefined;
-  if (typeof payload.jti !== 'string' || (await ctx.store.revocations.isRevoked(payload.jti))) return undefined;
-  return payload;
+export async function verifyOwnAccessToken(ctx: AccessTokenVerifierContext, tenant: Tenant, token: string): Promise<Record<string, unknown> | undefined> {
+  const verified = await verifyJwt(token, {
+    algorithms: ASYMMETRIC_ALGORITHMS,
+    kid: 'required',
+    keys: {
+      kind: 'resolve',
+      resolve: async ({ kid, alg }) => {
+        const stored = await ctx.keys.publishedKey(tenant.id, kid!, alg);
+        if (!stored) return jwtFailure('JWKS_NO_MATCHING_KEY', `No published key of tenant ${tenant.slug} has kid ${kid} and alg ${alg}.`);
+        return { kind: 'key', key: ctx.keys.publicKeyOf(stored), label: `signing key ${stored.kid} of tenant ${tenant.slug}` };
+      },
+    },
+    clock: ctx.clock,
+    clockToleranceSeconds: ctx.config.clockSkewSeconds,
+    expToleranceSeconds: 0,
+    // The tenant's issuer, `{publicUrl}/t/{tenant}` (as `issuerOf` in oauth/context.ts).
+    issuer: `${ctx.config.publicUrl}/t/${tenant.slug}`,
+    requiredClaims: ['jti'],
+  });
+  if (!verified.ok) return undefined;
+  const { jti } = verified.claims;
+  if (typeof jti !== 'string' || (await ctx.store.revocations.isRevoked(jti))) return undefined;
+  return verified.claims;
 }
