@@ -16,6 +16,7 @@ import { applyKickstart, loadKickstartFile } from './kickstart/kickstart.js';
 import type { KickstartSummary } from './kickstart/kickstart.js';
 import { IdentityProviderService } from './admin/identity-provider-service.js';
 import { KeyService } from './keys/key-service.js';
+import { OwnSigningKeys } from './keys/own-signing-keys.js';
 import { LambdaRunner } from './lambda/lambda-runner.js';
 import { LambdaService } from './admin/lambda-service.js';
 import { MasterKey } from './keys/master-key.js';
@@ -94,7 +95,7 @@ export function buildServices(
   };
   const eventLog = new EventLog(store, clock);
   const userTokens = new UserTokenService(oauth);
-  const reconcile = new ReconcileService({ store, configuration, clock, verifier: { store, keys, remoteJwks, clock }, lambdas: lambdaRunner, eventLog, tokens: userTokens });
+  const reconcile = new ReconcileService({ store, configuration, clock, verifier: { store, keys, remoteJwks, ownKeys: new OwnSigningKeys(store, clock), clock }, lambdas: lambdaRunner, eventLog, tokens: userTokens });
   const grants = new GrantRegistry()
     .register(authorizationCodeGrant(userTokens))
     .register(clientCredentialsGrant)

@@ -6,6 +6,7 @@ import { jwtFailure } from '../jwt/jwt-failure.js';
 import { verifyJwt } from '../jwt/verify-jwt.js';
 import type { JwtFailure, JwtFailureCode, ResolvedKeySource, UnverifiedJwt } from '../jwt/verify-jwt.js';
 import type { KeyService } from '../keys/key-service.js';
+import type { OwnSigningKeys } from '../keys/own-signing-keys.js';
 import type { RemoteJwksCache } from '../jwt/remote-jwks-cache.js';
 import type { ExternalJwtIdentityProvider } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -14,6 +15,7 @@ export type ExternalJwtErrorCode =
   | 'MALFORMED'
   | 'ALGORITHM_NOT_ALLOWED'
   | 'KEY_NOT_FOUND'
+  | 'KEY_NOT_ALLOWED'
   | 'JWKS_UNAVAILABLE'
   | 'BAD_SIGNATURE'
   | 'EXPIRED'
@@ -39,6 +41,8 @@ export interface VerifierDeps {
   /** Key Master: its public keys are parsed once and cached. */
   keys: KeyService;
   remoteJwks: RemoteJwksCache;
+  /** Keys Gatehouse signs with: never accepted as a provider's key. */
+  ownKeys: OwnSigningKeys;
   clock: Clock;
 }
 
@@ -70,6 +74,10 @@ export async function verifyExternalJwt(provider: ExternalJwtIdentityProvider, t
     const steps = stages.slice(0, Math.max(0, stages.indexOf(title))).map((t) => passed(t, provider, verified.verified, deps));
     steps.push({ title, success: false, detail: verified.detail });
     return { ok: false, code, message: verified.detail, steps };
+  }
+  if (await deps.ownKeys.includes(verified.key)) {
+    const message = 'The token is signed with a key Gatehouse itself signs with; a provider may not use it.';
+    return { ok: false, code: 'KEY_NOT_ALLOWED', message, steps: [...stages.slice(0, stages.indexOf('Key')).map((t) => passed(t, provider, verified, deps)), { title: 'Key', success: false, detail: message }] };
   }
   const steps = stages.map((t) => passed(t, provider, { claims: verified.claims, keyLabel: verified.keyLabel, alg: verified.alg }, deps));
   const step = (title: string, success: boolean, detail: string) => steps.push({ title, success, detail });

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import { verifyExternalJwt } from '../../src/idp/external-jwt-verifier.js';
 import type { VerifierDeps } from '../../src/idp/external-jwt-verifier.js';
+import { OwnSigningKeys } from '../../src/keys/own-signing-keys.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import type { ExternalJwtIdentityProvider } from '../../src/store/records.js';
 import { clientKey, hmacWithPublicKey, jwks, unsignedAssertion } from '../helpers/client-keys.js';
@@ -69,7 +70,7 @@ for (const kind of selectedKinds()) {
       db = await createTestDatabase(kind);
       documents = await startDocumentServer();
       server = await startTestServer(db);
-      deps = { store: server.gatehouse.services.store, keys: server.gatehouse.services.keys, remoteJwks: server.gatehouse.services.oauth.remoteJwks, clock };
+      deps = { store: server.gatehouse.services.store, keys: server.gatehouse.services.keys, remoteJwks: server.gatehouse.services.oauth.remoteJwks, ownKeys: new OwnSigningKeys(server.gatehouse.services.store, clock), clock };
       [masterKey, unlisted, jwksKey, legacyKey] = await Promise.all([clientKey('ES256'), clientKey('ES256'), clientKey('RS256'), clientKey('ES384')]);
       const masterKeyId = await importKey(masterKey);
       await importKey(unlisted);
@@ -186,6 +187,20 @@ for (const kind of selectedKinds()) {
       const down = await create({ jwksUri: `${documents.baseUrl}/down/jwks` });
       await refused(await sign(jwksKey, mimotoClaims()), 'JWKS_UNAVAILABLE', down);
       await refused('not-a-jwt', 'MALFORMED');
+    });
+
+    it('never accepts a key Gatehouse signs with, even when the provider\'s JWKS URL serves it (FusionAuth #2585)', async () => {
+      const tenant = (await server.gatehouse.services.store.tenants.findBySlug('default'))!;
+      const own = await server.gatehouse.services.keys.signingKey(tenant.id);
+      const mirror = await create({
+        jwksUri: `${server.url}/t/default/.well-known/jwks.json`,
+        issuer: ISSUER,
+        audiences: [AUDIENCE],
+        oauth2: { uniqueIdClaim: 'ext-mimoto-original-sub-unique', emailClaim: 'urn:telematik:claims:email' },
+      });
+      const token = await new SignJWT(mimotoClaims()).setProtectedHeader({ alg: own.alg, kid: own.kid, typ: 'JWT' }).sign(own.privateKey);
+      const result = await refused(token, 'KEY_NOT_ALLOWED', mirror);
+      assert.deepEqual(result.steps.at(-1), { title: 'Key', success: false, detail: 'The token is signed with a key Gatehouse itself signs with; a provider may not use it.' });
     });
   });
 }
