@@ -24,6 +24,7 @@ import { authorizationCodeGrant } from './oauth/grants/authorization-code.js';
 import { RemoteJwksCache } from './jwt/remote-jwks-cache.js';
 import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
+import type { AddressPolicy } from './lib/address-policy.js';
 import type { OAuthContext } from './oauth/context.js';
 import { clientCredentialsGrant } from './oauth/grants/client-credentials.js';
 import { jwtBearerGrant } from './oauth/grants/jwt-bearer.js';
@@ -43,7 +44,11 @@ export { resolveConfig } from './config/options.js';
 export interface GatehouseOptions {
   config: Readonly<GatehouseConfig>;
   clock?: Clock;
-  /** Injected into outbound JWKS / discovery fetches (tests may count calls). */
+  /**
+   * Injected into outbound JWKS / discovery fetches (tests may count calls). The address policy
+   * still applies: literal-address URLs are refused before it is called, and it is handed the
+   * address-guarded dispatcher as `init.dispatcher` for the connect-time check of host names.
+   */
   fetch?: typeof fetch;
   /** SQLite file instead of `{dataDir}/gatehouse.sqlite` (`:memory:` for tests). */
   sqliteFile?: string;
@@ -64,6 +69,11 @@ export interface Gatehouse {
 }
 
 const PURGE_INTERVAL_MS = 60_000;
+
+/** The operator's outbound address rules (`--fetch-allow-private`, `--fetch-allow-cidr`). */
+function addressPolicyOf(config: Readonly<GatehouseConfig>): AddressPolicy {
+  return { allowPrivate: config.fetchAllowPrivate, allowCidrs: config.fetchAllowCidrs };
+}
 
 /** Builds the service graph over one store (the root store, or a transaction for kickstart). */
 export function buildServices(
@@ -133,7 +143,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     await store.migrate();
     const masterKey = config.masterKey ? MasterKey.fromBase64url(config.masterKey) : MasterKey.loadOrCreate(config.dataDir);
     const remoteJwks = new RemoteJwksCache({
-      fetchPolicy: { timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes, allowHttp: config.fetchAllowHttp, fetch: options.fetch },
+      fetchPolicy: { timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes, allowHttp: config.fetchAllowHttp, addresses: addressPolicyOf(config), fetch: options.fetch },
       clock,
       defaultTtlMs: config.jwksDefaultTtlSeconds * 1000,
       maxTtlMs: config.jwksMaxTtlSeconds * 1000,

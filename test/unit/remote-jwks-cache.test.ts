@@ -15,7 +15,7 @@ describe('remote JWKS cache', () => {
 
   const cache = (clock: ManualClock, overrides: Partial<ConstructorParameters<typeof RemoteJwksCache>[0]> = {}) =>
     new RemoteJwksCache({
-      fetchPolicy: { timeoutMs: 300, maxBytes: 4096, allowHttp: true },
+      fetchPolicy: { timeoutMs: 300, maxBytes: 4096, allowHttp: true, addresses: { allowPrivate: true, allowCidrs: [] } },
       clock,
       defaultTtlMs: 60_000,
       maxTtlMs: 600_000,
@@ -89,7 +89,7 @@ describe('remote JWKS cache', () => {
     await expectCode('/error', 'FETCH_STATUS');
     await expectCode('/notjwks', 'NOT_A_JWKS');
     await expectCode('/missing', 'FETCH_STATUS');
-    const strict = cache(new ManualClock(0), { fetchPolicy: { timeoutMs: 300, maxBytes: 4096, allowHttp: false } });
+    const strict = cache(new ManualClock(0), { fetchPolicy: { timeoutMs: 300, maxBytes: 4096, allowHttp: false, addresses: { allowPrivate: true, allowCidrs: [] } } });
     await expectCode('/a', 'FETCH_SCHEME_FORBIDDEN', strict);
   });
 
