@@ -88,7 +88,7 @@ export function buildServices(
   const configuration = new ConfigurationCache(store, clock);
   const changed = () => configuration.clear();
   const tenants = new TenantService(store, keys, clock, changed);
-  const applications = new ApplicationService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp }, changed);
+  const applications = new ApplicationService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp, addresses: addressPolicyOf(config) }, changed);
   const roles = new RoleService(store, clock);
   const smartPolicy = new SmartClientPolicy(store, roles, clock, config.publicUrl);
   const oauth: OAuthContext = {
@@ -125,7 +125,7 @@ export function buildServices(
     smartPolicy,
     eventLog,
     lambdas: new LambdaService(store, lambdaRunner, clock, changed),
-    identityProviders: new IdentityProviderService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp, encryptSecret: (s) => masterKey.encrypt(s) }, changed),
+    identityProviders: new IdentityProviderService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp, addresses: addressPolicyOf(config), encryptSecret: (s) => masterKey.encrypt(s) }, changed),
     reconcile,
     links: new LinkService(store, clock),
     userTokens,
