@@ -148,6 +148,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       defaultTtlMs: config.jwksDefaultTtlSeconds * 1000,
       maxTtlMs: config.jwksMaxTtlSeconds * 1000,
       refetchCooldownMs: config.jwksRefetchCooldownSeconds * 1000,
+      failureCooldownMs: config.fetchFailureCooldownSeconds * 1000,
       maxEntries: config.jwksCacheEntries,
     });
     // The sandbox worker starts on the first lambda call, not at start-up.

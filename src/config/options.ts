@@ -25,6 +25,7 @@ export interface GatehouseConfig {
   fetchAllowHttp: boolean;
   fetchAllowPrivate: boolean;
   fetchAllowCidrs: readonly string[];
+  fetchFailureCooldownSeconds: number;
   jwksDefaultTtlSeconds: number;
   jwksMaxTtlSeconds: number;
   jwksRefetchCooldownSeconds: number;
@@ -138,6 +139,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   option({ key: 'fetchAllowHttp', flag: '--fetch-allow-http', env: 'GATEHOUSE_FETCH_ALLOW_HTTP', default: false, parse: bool, doc: 'Allow plain-http JWKS URLs (development and tests only).' }),
   option({ key: 'fetchAllowPrivate', flag: '--fetch-allow-private', env: 'GATEHOUSE_FETCH_ALLOW_PRIVATE', default: false, parse: bool, doc: 'Let outbound fetches reach loopback, private (RFC 1918), carrier-grade NAT and unique-local addresses; link-local and other special ranges stay refused.' }),
   option({ key: 'fetchAllowCidrs', flag: '--fetch-allow-cidr', env: 'GATEHOUSE_FETCH_ALLOW_CIDRS', default: Object.freeze([]) as readonly string[], parse: cidrList, doc: 'Comma-separated CIDRs outbound fetches may reach whatever their range (e.g. `127.0.0.0/8,10.1.0.0/16`).' }),
+  option({ key: 'fetchFailureCooldownSeconds', flag: '--fetch-failure-cooldown', env: 'GATEHOUSE_FETCH_FAILURE_COOLDOWN', default: 10, parse: integer(0, 3600), doc: 'How long a failed JWKS fetch is remembered (and answered from) before the URL is fetched again.' }),
   option({ key: 'jwksDefaultTtlSeconds', flag: '--jwks-default-ttl', env: 'GATEHOUSE_JWKS_DEFAULT_TTL', default: 300, parse: integer(0, 86400), doc: 'Cache lifetime of a remote JWKS that sends no Cache-Control.' }),
   option({ key: 'jwksMaxTtlSeconds', flag: '--jwks-max-ttl', env: 'GATEHOUSE_JWKS_MAX_TTL', default: 3600, parse: integer(0, 86400), doc: 'Cap on a remote JWKS\'s Cache-Control max-age.' }),
   option({ key: 'jwksRefetchCooldownSeconds', flag: '--jwks-refetch-cooldown', env: 'GATEHOUSE_JWKS_REFETCH_COOLDOWN', default: 10, parse: integer(0, 3600), doc: 'Least time between two re-reads of a JWKS for an unknown `kid`.' }),

@@ -14,12 +14,12 @@ import type { TestServer } from '../helpers/test-server.js';
 const REFUSED_URLS = ['http://169.254.169.254/jwks', 'http://10.0.0.1/', 'http://[::ffff:169.254.169.254]/', 'http://0x7f000001:1/'];
 
 for (const kind of selectedKinds()) {
-  describe(`outbound fetches: address policy (${kind})`, () => {
+  describe(`outbound fetches: address policy and failure cooldown (${kind})`, () => {
     let strictDb: TestDatabase;
     let privateDb: TestDatabase;
     /** The defaults: public addresses only. */
     let strict: TestServer;
-    /** --fetch-allow-private true. */
+    /** --fetch-allow-private true, and a failed fetch remembered for an hour. */
     let privateAllowed: TestServer;
     let documents: DocumentServer;
     let key: ClientKey;
@@ -28,9 +28,10 @@ for (const kind of selectedKinds()) {
     before(async () => {
       [strictDb, privateDb, documents] = await Promise.all([createTestDatabase(kind), createTestDatabase(kind), startDocumentServer()]);
       strict = await startTestServer(strictDb, { config: { fetchAllowCidrs: [], fetchAllowPrivate: false } });
-      privateAllowed = await startTestServer(privateDb, { config: { fetchAllowCidrs: [], fetchAllowPrivate: true } });
+      privateAllowed = await startTestServer(privateDb, { config: { fetchAllowCidrs: [], fetchAllowPrivate: true, fetchFailureCooldownSeconds: 3600 } });
       key = await clientKey('ES256');
       documents.set('/client/jwks.json', jwks(key));
+      documents.misbehave('/broken/jwks.json', { status: 500 });
       port = new URL(documents.baseUrl).port;
     });
     after(async () => {
@@ -88,6 +89,20 @@ for (const kind of selectedKinds()) {
       const allowed = await tokenRequest(privateAllowed, key, allowedClient);
       assert.equal(allowed.status, 200, JSON.stringify(allowed.body));
       assert.equal(documents.hits('/client/jwks.json'), before + 1);
+    });
+
+    it('30 forged assertions naming a client whose JWKS URL fails cause one fetch, not 30', async () => {
+      const clientId = (await createApplication(privateAllowed, privateKeyJwtClient('broken-jwks', `${documents.baseUrl}/broken/jwks.json`))).oauthConfiguration.clientId;
+      const forger = await clientKey('ES256');
+      const replies = [];
+      for (let i = 0; i < 20; i++) replies.push(await tokenRequest(privateAllowed, forger, clientId));
+      replies.push(...(await Promise.all(Array.from({ length: 10 }, () => tokenRequest(privateAllowed, forger, clientId)))));
+      assert.equal(replies.length, 30);
+      for (const reply of replies) {
+        assert.equal(reply.status, 401, JSON.stringify(reply.body));
+        assert.equal(reply.body.error, 'invalid_client');
+      }
+      assert.equal(documents.hits('/broken/jwks.json'), 1);
     });
   });
 }

@@ -43,10 +43,12 @@ describe('configuration', () => {
     const defaults = resolveConfig({ env: {} });
     assert.equal(defaults.fetchAllowPrivate, false);
     assert.deepEqual(defaults.fetchAllowCidrs, []);
-    const config = resolveConfig({ env: { GATEHOUSE_FETCH_ALLOW_CIDRS: ' 127.0.0.0/8, fd00:0::/8 ' }, argv: ['--fetch-allow-private', 'true'] });
+    assert.equal(defaults.fetchFailureCooldownSeconds, 10);
+    const config = resolveConfig({ env: { GATEHOUSE_FETCH_ALLOW_CIDRS: ' 127.0.0.0/8, fd00:0::/8 ' }, argv: ['--fetch-allow-private', 'true', '--fetch-failure-cooldown', '60'] });
     assert.equal(config.fetchAllowPrivate, true);
     assert.deepEqual(config.fetchAllowCidrs, ['127.0.0.0/8', 'fd00::/8']);
     assert.ok(Object.isFrozen(config.fetchAllowCidrs));
+    assert.equal(config.fetchFailureCooldownSeconds, 60);
     assert.deepEqual(resolveConfig({ env: {}, argv: ['--fetch-allow-cidr', '10.1.0.0/16'] }).fetchAllowCidrs, ['10.1.0.0/16']);
     for (const bad of ['10.0.0.1', '10.0.0.0/33', 'localhost/8', '127.0.0.0/8,nope']) {
       assert.throws(() => resolveConfig({ env: { GATEHOUSE_FETCH_ALLOW_CIDRS: bad } }), (error: unknown) => error instanceof ConfigError && /GATEHOUSE_FETCH_ALLOW_CIDRS: .*not one/.test(error.message), bad);
