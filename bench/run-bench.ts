@@ -144,14 +144,14 @@ async function main(): Promise<void> {
       }),
     );
     const gatehouse = await startProcess(
-      ['dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data'), '--kickstart', kickstart, '--fetch-allow-http', 'true', '--log-level', 'warn'],
+      ['dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data'), '--kickstart', kickstart, '--fetch-allow-http', 'true', '--fetch-allow-cidr', '127.0.0.0/8', '--log-level', 'warn'],
       { ...process.env, GATEHOUSE_BOOTSTRAP_API_KEY: randomBytes(32).toString('base64url'), DATABASE_URL: '' },
       `http://127.0.0.1:${port}/ready`,
     );
     // The first start creates the database; a second start is what an operator restarts into.
     await gatehouse.stop();
     const restarted = await startProcess(
-      ['dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data'), '--log-level', 'info', '--fetch-allow-http', 'true'],
+      ['dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data'), '--log-level', 'info', '--fetch-allow-http', 'true', '--fetch-allow-cidr', '127.0.0.0/8'],
       { ...process.env, GATEHOUSE_BOOTSTRAP_API_KEY: randomBytes(32).toString('base64url'), DATABASE_URL: '' },
       /gatehouse ready/,
     );
@@ -198,7 +198,7 @@ async function main(): Promise<void> {
 
       if (!returningOnly) {
         const server = await startProcess(
-          [...profileArgs, 'dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data'), '--log-level', 'warn', '--fetch-allow-http', 'true'],
+          [...profileArgs, 'dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data'), '--log-level', 'warn', '--fetch-allow-http', 'true', '--fetch-allow-cidr', '127.0.0.0/8'],
           { ...process.env, DATABASE_URL: '' },
           `http://127.0.0.1:${port}/ready`,
         );
@@ -221,7 +221,7 @@ async function main(): Promise<void> {
       const loginServer = await startProcess(
         [
           ...profileArgs,
-          'dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'login-data'), '--kickstart', kickstart, '--log-level', 'warn', '--fetch-allow-http', 'true',
+          'dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'login-data'), '--kickstart', kickstart, '--log-level', 'warn', '--fetch-allow-http', 'true', '--fetch-allow-cidr', '127.0.0.0/8',
         ],
         { ...process.env, GATEHOUSE_BOOTSTRAP_API_KEY: randomBytes(32).toString('base64url'), DATABASE_URL: '' },
         `http://127.0.0.1:${port}/ready`,

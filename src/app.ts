@@ -25,6 +25,7 @@ import { authorizationCodeGrant } from './oauth/grants/authorization-code.js';
 import { RemoteJwksCache } from './jwt/remote-jwks-cache.js';
 import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
+import type { AddressPolicy } from './lib/address-policy.js';
 import type { OAuthContext } from './oauth/context.js';
 import { clientCredentialsGrant } from './oauth/grants/client-credentials.js';
 import { jwtBearerGrant } from './oauth/grants/jwt-bearer.js';
@@ -45,7 +46,11 @@ export { resolveConfig } from './config/options.js';
 export interface GatehouseOptions {
   config: Readonly<GatehouseConfig>;
   clock?: Clock;
-  /** Injected into outbound JWKS / discovery fetches (tests may count calls). */
+  /**
+   * Injected into outbound JWKS / discovery fetches (tests may count calls). The address policy
+   * still applies: literal-address URLs are refused before it is called, and it is handed the
+   * address-guarded dispatcher as `init.dispatcher` for the connect-time check of host names.
+   */
   fetch?: typeof fetch;
   /** SQLite file instead of `{dataDir}/gatehouse.sqlite` (`:memory:` for tests). */
   sqliteFile?: string;
@@ -67,6 +72,11 @@ export interface Gatehouse {
 
 const PURGE_INTERVAL_MS = 60_000;
 
+/** The operator's outbound address rules (`--fetch-allow-private`, `--fetch-allow-cidr`). */
+function addressPolicyOf(config: Readonly<GatehouseConfig>): AddressPolicy {
+  return { allowPrivate: config.fetchAllowPrivate, allowCidrs: config.fetchAllowCidrs };
+}
+
 /** Builds the service graph over one store (the root store, or a transaction for kickstart). */
 export function buildServices(
   config: Readonly<GatehouseConfig>,
@@ -80,7 +90,7 @@ export function buildServices(
   const configuration = new ConfigurationCache(store, clock);
   const changed = () => configuration.clear();
   const tenants = new TenantService(store, keys, clock, changed);
-  const applications = new ApplicationService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp }, changed);
+  const applications = new ApplicationService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp, addresses: addressPolicyOf(config) }, changed);
   const roles = new RoleService(store, clock);
   const smartPolicy = new SmartClientPolicy(store, roles, clock, config.publicUrl);
   const oauth: OAuthContext = {
@@ -117,7 +127,7 @@ export function buildServices(
     smartPolicy,
     eventLog,
     lambdas: new LambdaService(store, lambdaRunner, clock, changed),
-    identityProviders: new IdentityProviderService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp, encryptSecret: (s) => masterKey.encrypt(s) }, changed),
+    identityProviders: new IdentityProviderService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp, addresses: addressPolicyOf(config), encryptSecret: (s) => masterKey.encrypt(s) }, changed),
     reconcile,
     links: new LinkService(store, clock),
     userTokens,
@@ -138,11 +148,12 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     await store.migrate();
     const masterKey = config.masterKey ? MasterKey.fromBase64url(config.masterKey) : MasterKey.loadOrCreate(config.dataDir);
     const remoteJwks = new RemoteJwksCache({
-      fetchPolicy: { timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes, allowHttp: config.fetchAllowHttp, fetch: options.fetch },
+      fetchPolicy: { timeoutMs: config.fetchTimeoutMs, maxBytes: config.fetchMaxBytes, allowHttp: config.fetchAllowHttp, addresses: addressPolicyOf(config), fetch: options.fetch },
       clock,
       defaultTtlMs: config.jwksDefaultTtlSeconds * 1000,
       maxTtlMs: config.jwksMaxTtlSeconds * 1000,
       refetchCooldownMs: config.jwksRefetchCooldownSeconds * 1000,
+      failureCooldownMs: config.fetchFailureCooldownSeconds * 1000,
       maxEntries: config.jwksCacheEntries,
     });
     // The sandbox worker starts on the first lambda call, not at start-up.

@@ -32,7 +32,7 @@ function takeOption(argv: string[], name: string): string | undefined {
 }
 
 function configReference(): string {
-  const rows = OPTIONS.map((o) => `| \`${o.flag}\` | \`${o.env}\` | ${o.default === undefined || o.default === '' ? '—' : `\`${String(o.default)}\``} | ${o.doc} |`);
+  const rows = OPTIONS.map((o) => `| \`${o.flag}\` | \`${o.env}\` | ${o.default === undefined || String(o.default) === '' ? '—' : `\`${String(o.default)}\``} | ${o.doc} |`);
   return ['| flag | environment | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
 

@@ -1,6 +1,7 @@
 import { ApiError, FieldErrors } from '../lib/api-error.js';
 import { isPlainObject } from '../lib/base64url.js';
-import { checkFetchUrl } from '../lib/bounded-fetch.js';
+import { outboundUrlProblem } from '../lib/bounded-fetch.js';
+import type { AddressPolicy } from '../lib/address-policy.js';
 import type { Clock } from '../lib/clock.js';
 import { TtlCache } from '../lib/ttl-cache.js';
 import { sha256 } from '../lib/hash.js';
@@ -41,7 +42,7 @@ export class ApplicationService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly options: { allowHttpJwksUri: boolean },
+    private readonly options: { allowHttpJwksUri: boolean; addresses: AddressPolicy },
     /** Called after every write (clears the login path's configuration cache). */
     private readonly onChange: () => void = () => undefined,
   ) {
@@ -194,11 +195,8 @@ export class ApplicationService {
       errors.add('application.oauthConfiguration.jwksUri', 'notAllowed', 'Only private_key_jwt clients register a JWKS.');
     }
     if (oauth.jwksUri) {
-      try {
-        checkFetchUrl(oauth.jwksUri, this.options.allowHttpJwksUri);
-      } catch (error) {
-        errors.add('application.oauthConfiguration.jwksUri', 'invalid', `Not an allowed JWKS URL: ${(error as Error).message}.`);
-      }
+      const problem = outboundUrlProblem(oauth.jwksUri, { allowHttp: this.options.allowHttpJwksUri, addresses: this.options.addresses });
+      if (problem) errors.add('application.oauthConfiguration.jwksUri', problem.code, `Not an allowed JWKS URL: ${problem.message}.`);
     }
     if (oauth.jwks) {
       const keys = importJwkSet(oauth.jwks);

@@ -1,7 +1,9 @@
 import { createPublicKey, X509Certificate } from 'node:crypto';
 import { ApiError, FieldErrors } from '../lib/api-error.js';
 import { isPlainObject } from '../lib/base64url.js';
-import { checkFetchUrl } from '../lib/bounded-fetch.js';
+import { outboundUrlProblem } from '../lib/bounded-fetch.js';
+import { ANY_ADDRESS } from '../lib/address-policy.js';
+import type { AddressPolicy } from '../lib/address-policy.js';
 import type { Clock } from '../lib/clock.js';
 import { isUuid, newId } from '../lib/ids.js';
 import { ASYMMETRIC_ALGORITHMS } from '../jwt/algorithms.js';
@@ -43,7 +45,7 @@ export class IdentityProviderService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly options: { allowHttpJwksUri: boolean; encryptSecret: (plaintext: string) => string },
+    private readonly options: { allowHttpJwksUri: boolean; addresses: AddressPolicy; encryptSecret: (plaintext: string) => string },
     /** Called after every write (clears the login path's configuration cache). */
     private readonly onChange: () => void = () => undefined,
   ) {}
@@ -238,11 +240,8 @@ export class IdentityProviderService {
       }
     }
     if (provider.jwksUri) {
-      try {
-        checkFetchUrl(provider.jwksUri, this.options.allowHttpJwksUri);
-      } catch (error) {
-        errors.add(at('jwksUri'), 'invalid', `Not an allowed JWKS URL: ${(error as Error).message}.`);
-      }
+      const problem = outboundUrlProblem(provider.jwksUri, { allowHttp: this.options.allowHttpJwksUri, addresses: this.options.addresses });
+      if (problem) errors.add(at('jwksUri'), problem.code, `Not an allowed JWKS URL: ${problem.message}.`);
     }
     const oauth2 = provider.oauth2;
     if (oauth2.clientAuthenticationMethod && !UPSTREAM_AUTH_METHODS.includes(oauth2.clientAuthenticationMethod)) {
@@ -254,11 +253,10 @@ export class IdentityProviderService {
         const url = oauth2[field];
         if (!url) errors.add(at(`oauth2.${field}`), 'blank', `A provider with an oauth2.client_id needs oauth2.${field}.`);
         else {
-          try {
-            checkFetchUrl(url, this.options.allowHttpJwksUri);
-          } catch (error) {
-            errors.add(at(`oauth2.${field}`), 'invalid', `Not an allowed URL: ${(error as Error).message}.`);
-          }
+          // Gatehouse fetches the token endpoint; only the browser follows the authorization endpoint.
+          const addresses = field === 'token_endpoint' ? this.options.addresses : ANY_ADDRESS;
+          const problem = outboundUrlProblem(url, { allowHttp: this.options.allowHttpJwksUri, addresses });
+          if (problem) errors.add(at(`oauth2.${field}`), problem.code, `Not an allowed URL: ${problem.message}.`);
         }
       }
       // OIDC Core §3.1.3.7 step 2: the ID token's issuer must be the provider's, so it must be known.

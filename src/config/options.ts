@@ -1,3 +1,5 @@
+import ipaddr from 'ipaddr.js';
+
 /**
  * Every option Gatehouse understands, with its flag, environment variable, default and meaning.
  * This table is the documentation: the README's configuration reference is printed from it
@@ -21,6 +23,9 @@ export interface GatehouseConfig {
   fetchTimeoutMs: number;
   fetchMaxBytes: number;
   fetchAllowHttp: boolean;
+  fetchAllowPrivate: boolean;
+  fetchAllowCidrs: readonly string[];
+  fetchFailureCooldownSeconds: number;
   jwksDefaultTtlSeconds: number;
   jwksMaxTtlSeconds: number;
   jwksRefetchCooldownSeconds: number;
@@ -78,6 +83,22 @@ const httpUrl: Parser<string> = (raw) => {
   if (url.search || url.hash) throw new ConfigError('must not carry a query or fragment');
   return url.href.replace(/\/+$/, '');
 };
+/** A comma-separated CIDR list, each entry checked by ipaddr.js `parseCIDR` and kept in normal form. */
+const cidrList: Parser<readonly string[]> = (raw) =>
+  Object.freeze(
+    raw
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '')
+      .map((entry) => {
+        try {
+          const [network, bits] = ipaddr.parseCIDR(entry);
+          return `${network.toString()}/${bits}`;
+        } catch {
+          throw new ConfigError(`expected a comma-separated list of CIDRs, "${entry}" is not one`);
+        }
+      }),
+  );
 const databaseUrl: Parser<string | undefined> = (raw) => {
   if (raw === '') return undefined;
   if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigError('expected a postgres:// or postgresql:// URL');
@@ -116,6 +137,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   option({ key: 'fetchTimeoutMs', flag: '--fetch-timeout', env: 'GATEHOUSE_FETCH_TIMEOUT_MS', default: 3000, parse: integer(100, 30000), doc: 'Time budget of one outbound JWKS or discovery fetch.' }),
   option({ key: 'fetchMaxBytes', flag: '--fetch-max-bytes', env: 'GATEHOUSE_FETCH_MAX_BYTES', default: 262144, parse: integer(1024, 4194304), doc: 'Largest JWKS or discovery document accepted.' }),
   option({ key: 'fetchAllowHttp', flag: '--fetch-allow-http', env: 'GATEHOUSE_FETCH_ALLOW_HTTP', default: false, parse: bool, doc: 'Allow plain-http JWKS URLs (development and tests only).' }),
+  option({ key: 'fetchAllowPrivate', flag: '--fetch-allow-private', env: 'GATEHOUSE_FETCH_ALLOW_PRIVATE', default: false, parse: bool, doc: 'Let outbound fetches reach loopback, private (RFC 1918), carrier-grade NAT and unique-local addresses; link-local and other special ranges stay refused.' }),
+  option({ key: 'fetchAllowCidrs', flag: '--fetch-allow-cidr', env: 'GATEHOUSE_FETCH_ALLOW_CIDRS', default: Object.freeze([]) as readonly string[], parse: cidrList, doc: 'Comma-separated CIDRs outbound fetches may reach whatever their range (e.g. `127.0.0.0/8,10.1.0.0/16`).' }),
+  option({ key: 'fetchFailureCooldownSeconds', flag: '--fetch-failure-cooldown', env: 'GATEHOUSE_FETCH_FAILURE_COOLDOWN', default: 10, parse: integer(0, 3600), doc: 'How long a failed JWKS fetch is remembered (and answered from) before the URL is fetched again.' }),
   option({ key: 'jwksDefaultTtlSeconds', flag: '--jwks-default-ttl', env: 'GATEHOUSE_JWKS_DEFAULT_TTL', default: 300, parse: integer(0, 86400), doc: 'Cache lifetime of a remote JWKS that sends no Cache-Control.' }),
   option({ key: 'jwksMaxTtlSeconds', flag: '--jwks-max-ttl', env: 'GATEHOUSE_JWKS_MAX_TTL', default: 3600, parse: integer(0, 86400), doc: 'Cap on a remote JWKS\'s Cache-Control max-age.' }),
   option({ key: 'jwksRefetchCooldownSeconds', flag: '--jwks-refetch-cooldown', env: 'GATEHOUSE_JWKS_REFETCH_COOLDOWN', default: 10, parse: integer(0, 3600), doc: 'Least time between two re-reads of a JWKS for an unknown `kid`.' }),

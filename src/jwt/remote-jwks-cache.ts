@@ -15,6 +15,8 @@ export interface RemoteJwksOptions {
   refetchCooldownMs: number;
   /** Bound on cached documents (least recently used goes first). */
   maxEntries: number;
+  /** How long a failed fetch is answered from memory before the URL is fetched again (default: refetchCooldownMs). */
+  failureCooldownMs?: number;
 }
 
 interface Entry {
@@ -37,12 +39,14 @@ export class JwksFetchError extends Error {
  * Remote JWKS documents (client JWKS URLs, identity-provider JWKS URLs): fetched with a time
  * budget and size limit, cached per Cache-Control (capped), fetched again at most once per
  * cooldown when a `kid` is unknown, so key rotation works and a flood of bad `kid`s cannot
- * turn Gatehouse into a request amplifier.
+ * turn Gatehouse into a request amplifier. A failed fetch is remembered for a cooldown too, so
+ * anonymous requests naming a broken or refused URL cannot make Gatehouse fetch at will.
  */
 export class RemoteJwksCache {
   private readonly entries = new Map<string, Entry>();
   private readonly inflight = new Map<string, Promise<Entry>>();
   private readonly lastFetchAt = new Map<string, number>();
+  private readonly failures = new Map<string, { error: JwksFetchError; until: number }>();
 
   constructor(private readonly options: RemoteJwksOptions) {}
 
@@ -75,12 +79,21 @@ export class RemoteJwksCache {
   /** Drops a cached document (e.g. when a client's JWKS URL changes). */
   invalidate(url: string): void {
     this.entries.delete(url);
+    this.failures.delete(url);
   }
 
   private fetch(url: string): Promise<Entry> {
     const pending = this.inflight.get(url);
     if (pending) return pending;
-    const promise = this.load(url).finally(() => this.inflight.delete(url));
+    const failure = this.failures.get(url);
+    if (failure && failure.until > this.options.clock.now()) return Promise.reject(failure.error);
+    this.failures.delete(url);
+    const promise = this.load(url)
+      .catch((error: unknown) => {
+        if (error instanceof JwksFetchError) this.rememberFailure(url, error);
+        throw error;
+      })
+      .finally(() => this.inflight.delete(url));
     this.inflight.set(url, promise);
     return promise;
   }
@@ -102,6 +115,12 @@ export class RemoteJwksCache {
     const entry = { keys, fetchedAt: now, expiresAt: now + ttl };
     this.touch(url, entry);
     return entry;
+  }
+
+  private rememberFailure(url: string, error: JwksFetchError): void {
+    const cooldown = this.options.failureCooldownMs ?? this.options.refetchCooldownMs;
+    this.failures.set(url, { error, until: this.options.clock.now() + cooldown });
+    if (this.failures.size > this.options.maxEntries) this.failures.delete(this.failures.keys().next().value as string);
   }
 
   private touch(url: string, entry: Entry): void {

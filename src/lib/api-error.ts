@@ -40,7 +40,7 @@ export class ApiError extends Error {
 export class FieldErrors {
   private readonly errors: Record<string, ErrorMessage[]> = {};
 
-  add(field: string, kind: 'blank' | 'invalid' | 'duplicate' | 'missing' | 'notAllowed' | 'notSupported' | 'tooLong' | 'expired' | 'mismatch' | 'notFound', message: string): void {
+  add(field: string, kind: 'blank' | 'invalid' | 'duplicate' | 'missing' | 'notAllowed' | 'addressNotAllowed' | 'notSupported' | 'tooLong' | 'expired' | 'mismatch' | 'notFound', message: string): void {
     (this.errors[field] ??= []).push({ code: `[${kind}]${field}`, message });
   }
 

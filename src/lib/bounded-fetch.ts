@@ -1,10 +1,18 @@
+import { fetch as undiciFetch } from 'undici';
+import { addressRefusal, literalAddress } from './address-policy.js';
+import type { AddressPolicy } from './address-policy.js';
+import { addressRefusalIn, guardedDispatcher } from './guarded-dispatcher.js';
+import type { HostResolver } from './guarded-dispatcher.js';
+
 /**
- * Outbound HTTP for JWKS and discovery documents: an explicit time budget, a size limit,
- * no redirects, http only where allowed, and an injectable `fetch` (the jose pattern).
+ * Every outbound HTTP request of Gatehouse (JWKS, discovery, upstream token endpoints): an
+ * explicit time budget, a size limit, no redirects, http only where allowed, and only to the
+ * addresses the address policy allows (SSRF), checked on the address actually connected to.
  */
 export type FetchErrorCode =
   | 'FETCH_URL_INVALID'
   | 'FETCH_SCHEME_FORBIDDEN'
+  | 'FETCH_ADDRESS_FORBIDDEN'
   | 'FETCH_TIMEOUT'
   | 'FETCH_NETWORK'
   | 'FETCH_STATUS'
@@ -21,10 +29,24 @@ export class FetchError extends Error {
   }
 }
 
-export interface FetchPolicy {
+/** What a URL must be to be fetched; also checked when a URL is registered (outboundUrlProblem). */
+export interface OutboundUrlRules {
+  allowHttp: boolean;
+  /** Which IP addresses may be connected to (address-policy.ts). */
+  addresses: AddressPolicy;
+}
+
+export interface FetchPolicy extends OutboundUrlRules {
   timeoutMs: number;
   maxBytes: number;
-  allowHttp: boolean;
+  /** Host name resolution for the connect-time address check; `dns.lookup` unless a test injects one. */
+  resolve?: HostResolver;
+  /**
+   * Replaces undici's `fetch` (tests count calls). A literal-address host is refused before it is
+   * called; for a host name it receives the address-guarded dispatcher as `init.dispatcher`, so
+   * an injected fetch that passes `init` on to Node's fetch keeps the connect-time check, and
+   * one that does not reach the network needs none.
+   */
   fetch?: typeof fetch;
 }
 
@@ -48,6 +70,40 @@ export function checkFetchUrl(raw: string, allowHttp: boolean): URL {
   return url;
 }
 
+/** checkFetchUrl plus the address policy for a host that is a literal IP address (any form the URL parser reads). */
+export function checkOutboundUrl(raw: string, rules: OutboundUrlRules): URL {
+  const url = checkFetchUrl(raw, rules.allowHttp);
+  const literal = literalAddress(url.hostname);
+  const refusal = literal === undefined ? undefined : addressRefusal(literal, rules.addresses);
+  if (refusal) throw new FetchError('FETCH_ADDRESS_FORBIDDEN', refusal);
+  return url;
+}
+
+/**
+ * Why a URL given at registration would not be fetched, as a FusionAuth field-error code:
+ * `invalid` (not an absolute http(s) URL, credentials, plain http when not allowed) or
+ * `notAllowed` (a literal address the operator's address policy refuses). A host name passes:
+ * what it resolves to can only be judged when it is fetched.
+ */
+export function outboundUrlProblem(raw: string, rules: OutboundUrlRules): { code: 'invalid' | 'addressNotAllowed'; message: string } | undefined {
+  try {
+    checkOutboundUrl(raw, rules);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof FetchError)) throw error;
+    return { code: error.code === 'FETCH_ADDRESS_FORBIDDEN' ? 'addressNotAllowed' : 'invalid', message: error.message };
+  }
+}
+
+/** One pooled, address-guarded dispatcher per fetch policy (policies are made once, at start). */
+const dispatchers = new WeakMap<FetchPolicy, ReturnType<typeof guardedDispatcher>>();
+
+function dispatcherOf(policy: FetchPolicy): ReturnType<typeof guardedDispatcher> {
+  let dispatcher = dispatchers.get(policy);
+  if (!dispatcher) dispatchers.set(policy, (dispatcher = guardedDispatcher(policy.addresses, policy.resolve)));
+  return dispatcher;
+}
+
 /** A POST instead of the default GET (an OAuth token request: a form, maybe Basic credentials). */
 export interface JsonRequest {
   method: 'POST';
@@ -56,8 +112,8 @@ export interface JsonRequest {
 }
 
 export async function fetchJson(rawUrl: string, policy: FetchPolicy, request?: JsonRequest): Promise<JsonResponse> {
-  const url = checkFetchUrl(rawUrl, policy.allowHttp);
-  const doFetch = policy.fetch ?? fetch;
+  const url = checkOutboundUrl(rawUrl, policy);
+  const doFetch = policy.fetch ?? (undiciFetch as unknown as typeof fetch);
   const signal = AbortSignal.timeout(policy.timeoutMs);
   let response: Response;
   try {
@@ -66,8 +122,11 @@ export async function fetchJson(rawUrl: string, policy: FetchPolicy, request?: J
       headers: { ...(request?.headers ?? {}), accept: 'application/json' },
       redirect: 'error',
       signal,
-    });
+      dispatcher: dispatcherOf(policy),
+    } as RequestInit);
   } catch (error) {
+    const refused = addressRefusalIn(error);
+    if (refused) throw new FetchError('FETCH_ADDRESS_FORBIDDEN', refused.message);
     if (signal.aborted) throw new FetchError('FETCH_TIMEOUT', `no answer within ${policy.timeoutMs} ms`);
     throw new FetchError('FETCH_NETWORK', `request failed: ${(error as Error).message}`);
   }

@@ -15,6 +15,7 @@
  */
 import { systemClock } from '../lib/clock.js';
 import type { Clock } from '../lib/clock.js';
+import { ANY_ADDRESS } from '../lib/address-policy.js';
 import { fetchJson } from '../lib/bounded-fetch.js';
 import { isPlainObject } from '../lib/base64url.js';
 import { ASYMMETRIC_ALGORITHMS } from '../jwt/algorithms.js';
@@ -129,7 +130,8 @@ export function createResourceGuard(options: ResourceGuardOptions): ResourceGuar
   const skew = options.clockSkewSeconds ?? 60;
   const audiences = Array.isArray(options.audience) ? options.audience : [options.audience];
   const admins = new Set(options.domainAdminClientIds ?? []);
-  const fetchPolicy = { timeoutMs: options.fetchTimeoutMs ?? 3000, maxBytes: 262_144, allowHttp: options.allowHttp ?? false, fetch: options.fetch };
+  // The resource server's operator configures these URLs (its own Gatehouse, often on a private network).
+  const fetchPolicy = { timeoutMs: options.fetchTimeoutMs ?? 3000, maxBytes: 262_144, allowHttp: options.allowHttp ?? false, addresses: ANY_ADDRESS, fetch: options.fetch };
   const jwks = new RemoteJwksCache({ fetchPolicy, clock, defaultTtlMs: 60_000, maxTtlMs: 3_600_000, refetchCooldownMs: 10_000, maxEntries: 4 });
   let discovered: { issuer: string; jwksUri: string; until: number } | undefined;
 

@@ -61,6 +61,8 @@ export async function startTestServer(
       bootstrapApiKey: apiKey,
       logLevel: (process.env.GATEHOUSE_TEST_LOG as GatehouseConfig['logLevel']) ?? 'silent',
       fetchAllowHttp: true,
+      // The JWKS and upstream servers of the tests listen on loopback.
+      fetchAllowCidrs: ['127.0.0.0/8'],
       ...options.config,
     },
   });

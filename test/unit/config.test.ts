@@ -38,4 +38,21 @@ describe('configuration', () => {
       assert.throws(() => resolveConfig({ env: {}, ...input }), (error: unknown) => error instanceof ConfigError && message.test(error.message), JSON.stringify(input));
     }
   });
+
+  it('reads the outbound address switches: allow-private and a validated, normalized CIDR allow list', () => {
+    const defaults = resolveConfig({ env: {} });
+    assert.equal(defaults.fetchAllowPrivate, false);
+    assert.deepEqual(defaults.fetchAllowCidrs, []);
+    assert.equal(defaults.fetchFailureCooldownSeconds, 10);
+    const config = resolveConfig({ env: { GATEHOUSE_FETCH_ALLOW_CIDRS: ' 127.0.0.0/8, fd00:0::/8 ' }, argv: ['--fetch-allow-private', 'true', '--fetch-failure-cooldown', '60'] });
+    assert.equal(config.fetchAllowPrivate, true);
+    assert.deepEqual(config.fetchAllowCidrs, ['127.0.0.0/8', 'fd00::/8']);
+    assert.ok(Object.isFrozen(config.fetchAllowCidrs));
+    assert.equal(config.fetchFailureCooldownSeconds, 60);
+    assert.deepEqual(resolveConfig({ env: {}, argv: ['--fetch-allow-cidr', '10.1.0.0/16'] }).fetchAllowCidrs, ['10.1.0.0/16']);
+    for (const bad of ['10.0.0.1', '10.0.0.0/33', 'localhost/8', '127.0.0.0/8,nope']) {
+      assert.throws(() => resolveConfig({ env: { GATEHOUSE_FETCH_ALLOW_CIDRS: bad } }), (error: unknown) => error instanceof ConfigError && /GATEHOUSE_FETCH_ALLOW_CIDRS: .*not one/.test(error.message), bad);
+    }
+    assert.throws(() => resolveConfig({ env: {}, argv: ['--fetch-allow-private', 'maybe'] }), /--fetch-allow-private/);
+  });
 });

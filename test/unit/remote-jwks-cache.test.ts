@@ -15,7 +15,7 @@ describe('remote JWKS cache', () => {
 
   const cache = (clock: ManualClock, overrides: Partial<ConstructorParameters<typeof RemoteJwksCache>[0]> = {}) =>
     new RemoteJwksCache({
-      fetchPolicy: { timeoutMs: 300, maxBytes: 4096, allowHttp: true },
+      fetchPolicy: { timeoutMs: 300, maxBytes: 4096, allowHttp: true, addresses: { allowPrivate: true, allowCidrs: [] } },
       clock,
       defaultTtlMs: 60_000,
       maxTtlMs: 600_000,
@@ -89,8 +89,34 @@ describe('remote JWKS cache', () => {
     await expectCode('/error', 'FETCH_STATUS');
     await expectCode('/notjwks', 'NOT_A_JWKS');
     await expectCode('/missing', 'FETCH_STATUS');
-    const strict = cache(new ManualClock(0), { fetchPolicy: { timeoutMs: 300, maxBytes: 4096, allowHttp: false } });
+    const strict = cache(new ManualClock(0), { fetchPolicy: { timeoutMs: 300, maxBytes: 4096, allowHttp: false, addresses: { allowPrivate: true, allowCidrs: [] } } });
     await expectCode('/a', 'FETCH_SCHEME_FORBIDDEN', strict);
+  });
+
+  it('remembers a failed fetch for the failure cooldown: the URL is not fetched again until it passes', async () => {
+    documents.misbehave('/failing', { status: 503 });
+    const clock = new ManualClock(0);
+    const c = cache(clock, { failureCooldownMs: 30_000 });
+    const url = `${documents.baseUrl}/failing`;
+    for (let i = 0; i < 5; i++) {
+      await assert.rejects(c.get(url), (error: unknown) => error instanceof JwksFetchError && error.code === 'FETCH_STATUS');
+    }
+    assert.equal(await c.refreshForUnknownKid(url), undefined);
+    assert.equal(documents.hits('/failing'), 1);
+    clock.advance(29_999);
+    await assert.rejects(c.get(url), JwksFetchError);
+    await assert.rejects(c.refreshForUnknownKid(url), JwksFetchError, 'past the refetch cooldown, still the remembered failure');
+    assert.equal(documents.hits('/failing'), 1);
+    documents.set('/failing', jwks(await clientKey('ES256')));
+    clock.advance(1);
+    assert.equal((await c.get(url)).length, 1, 'fetched again once the cooldown passed');
+    assert.equal(documents.hits('/failing'), 2);
+    documents.misbehave('/refused', { status: 500 });
+    const byDefault = cache(clock);
+    await assert.rejects(byDefault.get(`${documents.baseUrl}/refused`), JwksFetchError);
+    clock.advance(9_999);
+    await assert.rejects(byDefault.get(`${documents.baseUrl}/refused`), JwksFetchError);
+    assert.equal(documents.hits('/refused'), 1, 'the refetch cooldown is the default failure cooldown');
   });
 
   it('skips private and symmetric keys in a JWKS', async () => {

@@ -219,7 +219,7 @@ describe('verifyJwt with a remote JWKS', () => {
   after(() => documents.close());
 
   const remote = (path: string, remoteClock: ManualClock) => {
-    const cache = new RemoteJwksCache({ fetchPolicy: { timeoutMs: 2000, maxBytes: 65_536, allowHttp: true }, clock: remoteClock, defaultTtlMs: 600_000, maxTtlMs: 600_000, refetchCooldownMs: 10_000, maxEntries: 4 });
+    const cache = new RemoteJwksCache({ fetchPolicy: { timeoutMs: 2000, maxBytes: 65_536, allowHttp: true, addresses: { allowPrivate: false, allowCidrs: ['127.0.0.0/8'] } }, clock: remoteClock, defaultTtlMs: 600_000, maxTtlMs: 600_000, refetchCooldownMs: 10_000, maxEntries: 4 });
     return { kind: 'remote-jwks' as const, url: `${documents.baseUrl}${path}`, cache };
   };
 
