@@ -36,9 +36,9 @@ describe('SSRF-safe outbound fetch', () => {
     assert.equal(calls, 0, 'refused before the (injected) fetch was called');
   });
 
-  it('answers registration with a field-error code: notAllowed for a refused address, invalid for a bad URL', () => {
+  it('answers registration with a field-error code: addressNotAllowed for a refused address, invalid for a bad URL', () => {
     const rules = { allowHttp: false, addresses: STRICT };
-    assert.equal(outboundUrlProblem('https://10.0.0.1/jwks', rules)?.code, 'notAllowed');
+    assert.equal(outboundUrlProblem('https://10.0.0.1/jwks', rules)?.code, 'addressNotAllowed');
     assert.match(outboundUrlProblem('https://10.0.0.1/jwks', rules)!.message, /private range/);
     assert.equal(outboundUrlProblem('http://example.org/jwks', rules)?.code, 'invalid');
     assert.equal(outboundUrlProblem('not a url', rules)?.code, 'invalid');
