@@ -4,7 +4,7 @@ import { isUuid, newId } from '../lib/ids.js';
 import type { JsonObject, Registration, User } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { TenantRegistration } from '../store/repositories/registration-repository.js';
-import { mergePatch, optionalObject, optionalString, unwrap } from './request-body.js';
+import { fieldsOf, optionalObject, optionalString } from './input-values.js';
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PROFILE_FIELDS = ['firstName', 'middleName', 'lastName', 'fullName', 'birthDate', 'imageUrl', 'mobilePhone', 'timezone'] as const;
@@ -19,6 +19,36 @@ export function userFieldErrors(user: User): FieldErrors {
 }
 
 export { PROFILE_FIELDS };
+
+/** What a user is created or replaced from (FusionAuth's user object; unknown fields are ignored). */
+export interface UserInput {
+  id?: string;
+  email?: string;
+  username?: string;
+  /** Refused: there is no password login. */
+  password?: unknown;
+  active?: boolean;
+  verified?: boolean;
+  firstName?: string;
+  middleName?: string;
+  lastName?: string;
+  fullName?: string;
+  birthDate?: string;
+  imageUrl?: string;
+  mobilePhone?: string;
+  timezone?: string;
+  preferredLanguages?: string[];
+  data?: JsonObject;
+}
+
+/** A registration of a user for an application. */
+export interface RegistrationInput {
+  applicationId?: string;
+  roles?: string[];
+  username?: string;
+  verified?: boolean;
+  data?: JsonObject;
+}
 
 /** A user as the API returns it: with its registrations (FusionAuth `user.registrations[]`). */
 export type UserView = User & { registrations: Registration[] };
@@ -49,21 +79,18 @@ export class UserService {
     return this.view(user);
   }
 
-  async create(tenantId: string, body: unknown, id?: string, store: Store = this.store): Promise<UserView> {
-    const input = unwrap(body, 'user');
-    const user = this.build(tenantId, input, id ?? optionalString(input.id) ?? newId());
-    await this.validate(store, user, input, true);
+  async create(tenantId: string, input: UserInput, id?: string, store: Store = this.store): Promise<UserView> {
+    const user = this.build(tenantId, fieldsOf(input), id ?? optionalString(input.id) ?? newId());
+    await this.validate(store, user, fieldsOf(input), true);
     await store.users.insert(user);
     return { ...user, registrations: [] };
   }
 
-  async update(tenantId: string, id: string, body: unknown, patch = false): Promise<UserView> {
+  /** Replaces the user's fields (PUT; a PATCH arrives here merged). */
+  async update(tenantId: string, id: string, input: UserInput): Promise<UserView> {
     const existing = await this.get(tenantId, id);
-    const input = unwrap(body, 'user');
-    const { registrations: _ignored, ...stored } = existing;
-    const merged = patch ? mergePatch(stored as unknown as JsonObject, input) : input;
-    const user = this.build(tenantId, merged, id, existing);
-    await this.validate(this.store, user, input, false);
+    const user = this.build(tenantId, fieldsOf(input), id, existing);
+    await this.validate(this.store, user, fieldsOf(input), false);
     await this.store.users.update(user);
     return this.view(user);
   }
@@ -77,19 +104,20 @@ export class UserService {
   }
 
   /** `POST /api/user/registration[/{userId}]`: registers an existing user, or creates user and registration together. */
-  async register(tenantId: string, body: unknown, userId?: string): Promise<{ user: UserView; registration: Registration }> {
-    const registrationInput = unwrap(body, 'registration');
+  async register(tenantId: string, input: { registration: RegistrationInput; user?: UserInput }, userId?: string): Promise<{ user: UserView; registration: Registration }> {
+    const registrationInput = fieldsOf(input.registration);
     return this.store.transaction(async (store) => {
       let user: User | undefined;
       if (userId) {
         user = await store.users.findById(userId);
         if (!user || user.tenantId !== tenantId) throw ApiError.notFound();
       } else {
-        user = await this.create(tenantId, body, undefined, store);
+        if (!input.user) throw ApiError.field(400, 'user', 'missing', 'The request body must hold a [user] object.');
+        user = await this.create(tenantId, input.user, undefined, store);
       }
       const registration = await this.buildRegistration(store, tenantId, user.id, registrationInput);
       if (await store.registrations.find(user.id, registration.applicationId)) {
-        throw new ApiError(400, { 'registration.applicationId': [{ code: '[duplicate]registration.applicationId', message: 'The user is already registered for this application.' }] });
+        throw ApiError.field(400, 'registration.applicationId', 'duplicate', 'The user is already registered for this application.');
       }
       await store.registrations.insert(registration);
       const { tenantId: _t, ...view } = registration;
@@ -104,8 +132,8 @@ export class UserService {
     return view;
   }
 
-  async updateRegistration(tenantId: string, userId: string, body: unknown): Promise<Registration> {
-    const input = unwrap(body, 'registration');
+  async updateRegistration(tenantId: string, userId: string, registrationInput: RegistrationInput): Promise<Registration> {
+    const input = fieldsOf(registrationInput);
     const existing = await this.store.registrations.find(userId, String(input.applicationId ?? ''));
     if (!existing || existing.tenantId !== tenantId) throw ApiError.notFound();
     const registration = await this.buildRegistration(this.store, tenantId, userId, input, existing);

@@ -161,7 +161,7 @@ export class KeyService {
       errors.add('key.publicKey', 'invalid', `The key could not be parsed: ${(error as Error).message}`);
     }
     errors.throwIfAny();
-    if (!publicKey || publicKey.type !== 'public') throw new ApiError(400, { 'key.publicKey': [{ code: '[invalid]key.publicKey', message: 'Only asymmetric keys can be imported.' }] });
+    if (!publicKey || publicKey.type !== 'public') throw ApiError.field(400, 'key.publicKey', 'invalid', 'Only asymmetric keys can be imported.');
 
     const type = keyTypeOf(publicKey);
     const algorithm = request.algorithm === 'Ed25519' ? 'EdDSA' : request.algorithm;
