@@ -4,7 +4,18 @@ import { sha256 } from '../lib/hash.js';
 import { isUuid, newId, randomSecret } from '../lib/ids.js';
 import type { ApiKey, JsonObject } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { mergePatch, optionalObject, optionalString, unwrap } from './request-body.js';
+import { fieldsOf, optionalObject, optionalString } from './input-values.js';
+
+/** What an API key is created or replaced from (FusionAuth's API key object). */
+export interface ApiKeyInput {
+  id?: string;
+  /** Only on create: the key itself (at least 32 characters); generated when absent. */
+  key?: string;
+  tenantId?: string;
+  keyManager?: boolean;
+  metaData?: { attributes?: Record<string, string> };
+  permissions?: { endpoints?: Record<string, string[]> };
+}
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const MIN_KEY_LENGTH = 32;
@@ -34,8 +45,8 @@ export class ApiKeyService {
     return key;
   }
 
-  async create(body: unknown, id?: string): Promise<{ apiKey: ApiKey; key: string }> {
-    const input = unwrap(body, 'apiKey');
+  async create(apiKeyInput: ApiKeyInput, id?: string): Promise<{ apiKey: ApiKey; key: string }> {
+    const input = fieldsOf(apiKeyInput);
     const errors = new FieldErrors();
     const key = optionalString(input.key) ?? randomSecret(32);
     if (key.length < MIN_KEY_LENGTH) errors.add('apiKey.key', 'invalid', `An API key has at least ${MIN_KEY_LENGTH} characters.`);
@@ -48,12 +59,12 @@ export class ApiKeyService {
     return { apiKey, key };
   }
 
-  async update(id: string, body: unknown, patch = false): Promise<ApiKey> {
+  /** Replaces the key's settings (PUT; a PATCH arrives here merged); the key itself never changes. */
+  async update(id: string, apiKeyInput: ApiKeyInput): Promise<ApiKey> {
     const existing = await this.get(id);
-    const input = unwrap(body, 'apiKey');
-    if ('key' in input) throw new ApiError(400, { 'apiKey.key': [{ code: '[notAllowed]apiKey.key', message: 'The key itself cannot be changed; create a new key.' }] });
-    const merged = patch ? mergePatch(existing as unknown as JsonObject, input) : input;
-    const apiKey = this.build(merged, id, existing);
+    const input = fieldsOf(apiKeyInput);
+    if ('key' in input) throw ApiError.field(400, 'apiKey.key', 'notAllowed', 'The key itself cannot be changed; create a new key.');
+    const apiKey = this.build(input, id, existing);
     await this.validate(apiKey, new FieldErrors());
     await this.store.transaction(async (store) => {
       await this.refuseLosingLastSuperuser(id, apiKey, store);

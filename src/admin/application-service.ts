@@ -9,7 +9,7 @@ import { isUuid, newId, randomSecret } from '../lib/ids.js';
 import { importJwkSet } from '../jwt/jwk-set.js';
 import type { Application, ApplicationRole, ClientAuthenticationMethod, JsonObject } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { mergePatch, optionalObject, optionalString, unwrap } from './request-body.js';
+import { fieldsOf, optionalObject, optionalString } from './input-values.js';
 
 /** Grant types an application may enable (RFC 6749 §4.4, §6; RFC 8693; RFC 7523 §2.1). */
 export const KNOWN_GRANT_TYPES = [
@@ -28,6 +28,29 @@ export interface ApplicationResult {
   application: Application;
   /** Present once: when the secret was generated or set by this call. */
   clientSecret?: string;
+}
+
+/** What an application is created or replaced from (FusionAuth's application object; unknown fields are ignored). */
+export interface ApplicationInput {
+  id?: string;
+  name?: string;
+  active?: boolean;
+  roles?: { id?: string; name?: string; description?: string; isDefault?: boolean; isSuperRole?: boolean }[];
+  oauthConfiguration?: {
+    clientId?: string;
+    clientSecret?: string;
+    clientAuthenticationMethod?: string;
+    enabledGrants?: string[];
+    jwksUri?: string;
+    jwks?: { keys: JsonObject[] };
+    allowedScopes?: string[];
+    accessTokenAudience?: string;
+    authorizedRedirectURLs?: string[];
+  };
+  jwtConfiguration?: { enabled?: boolean; timeToLiveInSeconds?: number; refreshTokenTimeToLiveInMinutes?: number };
+  loginConfiguration?: { generateRefreshTokens?: boolean };
+  smartConfiguration?: { roleId?: string; deviceId?: string };
+  data?: JsonObject;
 }
 
 export interface ClientRecord {
@@ -66,9 +89,8 @@ export class ApplicationService {
     );
   }
 
-  async create(tenantId: string, body: unknown, id?: string): Promise<ApplicationResult> {
-    const input = unwrap(body, 'application');
-    const application = this.build(tenantId, input, id ?? optionalString(input.id) ?? newId());
+  async create(tenantId: string, input: ApplicationInput, id?: string): Promise<ApplicationResult> {
+    const application = this.build(tenantId, fieldsOf(input), id ?? optionalString(input.id) ?? newId());
     const secret = this.secretFor(application, optionalObject(input.oauthConfiguration).clientSecret, undefined);
     await this.validate(application, secret.error, true);
     await this.store.transaction(async (store) => {
@@ -80,11 +102,10 @@ export class ApplicationService {
     return { application, ...(secret.value ? { clientSecret: secret.value } : {}) };
   }
 
-  async update(tenantId: string, id: string, body: unknown, patch = false): Promise<ApplicationResult> {
+  /** Replaces the application's settings (PUT; a PATCH arrives here merged). */
+  async update(tenantId: string, id: string, input: ApplicationInput): Promise<ApplicationResult> {
     const existing = await this.get(tenantId, id);
-    const input = unwrap(body, 'application');
-    const merged = patch ? mergePatch(existing as unknown as JsonObject, input) : input;
-    const application = this.build(tenantId, merged, id, existing);
+    const application = this.build(tenantId, fieldsOf(input), id, existing);
     const current = await this.store.applications.findByClientId(tenantId, existing.oauthConfiguration.clientId);
     const secret = this.secretFor(application, optionalObject(input.oauthConfiguration).clientSecret, current?.clientSecretHash ?? undefined);
     await this.validate(application, secret.error, false);

@@ -7,7 +7,6 @@ import type { AddressPolicy } from '../lib/address-policy.js';
 import type { Clock } from '../lib/clock.js';
 import { isUuid, newId } from '../lib/ids.js';
 import { ASYMMETRIC_ALGORITHMS } from '../jwt/algorithms.js';
-import { mergePatch } from './request-body.js';
 import { applyPreset } from '../idp/presets.js';
 import type { ClaimMapTarget, ExternalJwtIdentityProvider, JsonObject, LinkingStrategy } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -33,6 +32,42 @@ export const viewIdentityProvider = (provider: ExternalJwtIdentityProvider): Ext
     ...(provider.verificationKeyIds[0] ? { defaultKeyId: provider.verificationKeyIds[0] } : {}),
   };
 };
+
+/**
+ * What a provider is created or replaced from: FusionAuth's External JWT provider object with
+ * Gatehouse's additions, or a `preset` and the fields that override it. Fields are read
+ * defensively (kickstart documents arrive unchecked); unknown ones are ignored.
+ */
+export interface IdentityProviderInput {
+  id?: string;
+  type?: string;
+  preset?: string;
+  name?: string;
+  enabled?: boolean;
+  debug?: boolean;
+  applicationConfiguration?: Record<string, { enabled?: boolean; createRegistration?: boolean; allowPublicClients?: boolean }>;
+  claimMap?: Record<string, string>;
+  attributeMappings?: Record<string, string>;
+  lambdaConfiguration?: { reconcileId?: string };
+  linkingStrategy?: string;
+  headerKeyParameter?: string;
+  verificationKeyIds?: string[];
+  defaultKeyId?: string;
+  keys?: Record<string, string>;
+  domains?: string[];
+  oauth2?: Record<string, string | undefined>;
+  uniqueIdentityClaim?: string;
+  tenantConfiguration?: Record<string, { limitUserLinkCount?: { enabled?: boolean; maximumLinks?: number } }>;
+  tenantId?: string;
+  source?: string;
+  data?: JsonObject;
+  jwksUri?: string;
+  issuer?: string;
+  audiences?: string[];
+  allowedAlgorithms?: string[];
+  clockSkewSeconds?: number;
+  maximumTokenAgeSeconds?: number;
+}
 
 const UPSTREAM_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const;
 
@@ -76,8 +111,8 @@ export class IdentityProviderService {
    * `GET /api/identity-provider/lookup?domain=` (FusionAuth Lookup API): the provider managing an
    * email domain (`acme.com` or `jenny@acme.com`), optionally among one tenant's providers.
    */
-  async lookup(domainOrEmail: unknown, tenantId: unknown): Promise<JsonObject> {
-    if (typeof domainOrEmail !== 'string' || domainOrEmail.trim() === '') throw new ApiError(400, { domain: [{ code: '[blank]domain', message: 'Give a domain or an email address.' }] });
+  async lookup(domainOrEmail: string | undefined, tenantId: string | undefined): Promise<JsonObject> {
+    if (typeof domainOrEmail !== 'string' || domainOrEmail.trim() === '') throw ApiError.field(400, 'domain', 'blank', 'Give a domain or an email address.');
     const domain = domainOrEmail.trim().toLowerCase().split('@').pop()!;
     const candidates = (await this.store.identityProviders.list()).filter(
       (p) => p.enabled && p.domains.includes(domain) && (typeof tenantId !== 'string' || tenantId === '' || !p.tenantId || p.tenantId === tenantId),
@@ -101,22 +136,33 @@ export class IdentityProviderService {
     };
   }
 
-  async create(body: unknown, id?: string): Promise<ExternalJwtIdentityProvider> {
-    const input = applyPreset(unwrapProvider(body));
+  async create(providerInput: IdentityProviderInput, id?: string): Promise<ExternalJwtIdentityProvider> {
+    const input = applyPreset(providerInput as JsonObject);
     const provider = this.build(input, id ?? (typeof input.id === 'string' ? input.id : newId()));
     await this.validate(provider, input);
     if (await this.store.identityProviders.findById(provider.id)) {
-      throw new ApiError(400, { 'identityProvider.id': [{ code: '[duplicate]identityProvider.id', message: 'An identity provider with this id exists.' }] });
+      throw ApiError.field(400, 'identityProvider.id', 'duplicate', 'An identity provider with this id exists.');
     }
     await this.store.identityProviders.insert(provider);
     this.onChange();
     return viewIdentityProvider(provider);
   }
 
-  async update(id: string, body: unknown, patch = false): Promise<ExternalJwtIdentityProvider> {
+  /**
+   * The stored provider as the base of a PATCH merge: the upstream client secret as its stored
+   * ciphertext (kept when sent back unchanged) and no derived `defaultKeyId`.
+   */
+  async current(id: string): Promise<IdentityProviderInput> {
     const existing = await this.store.identityProviders.findById(id);
     if (!existing) throw ApiError.notFound();
-    const input = applyPreset(unwrapProvider(body));
+    return existing as unknown as IdentityProviderInput;
+  }
+
+  /** Replaces the provider (PUT; a PATCH arrives here merged); tenant and type never change. */
+  async update(id: string, providerInput: IdentityProviderInput): Promise<ExternalJwtIdentityProvider> {
+    const existing = await this.store.identityProviders.findById(id);
+    if (!existing) throw ApiError.notFound();
+    const input = applyPreset(providerInput as JsonObject);
     const errors = new FieldErrors();
     if (input.tenantId !== undefined && input.tenantId !== existing.tenantId) errors.add('identityProvider.tenantId', 'notAllowed', 'The tenant of an identity provider cannot change.');
     if (input.type !== undefined && input.type !== existing.type) errors.add('identityProvider.type', 'notAllowed', 'The type of an identity provider cannot change.');
@@ -125,7 +171,7 @@ export class IdentityProviderService {
       errors.add('identityProvider.linkingStrategy', 'notAllowed', 'Disable the identity provider before changing its linking strategy.');
     }
     errors.throwIfAny();
-    const merged = patch ? mergePatch(existing as unknown as JsonObject, input) : { ...input, tenantId: existing.tenantId, source: existing.source };
+    const merged = { ...input, tenantId: existing.tenantId, source: existing.source };
     const provider = this.build(merged, id, existing);
     await this.validate(provider, input);
     await this.store.identityProviders.update(provider);
@@ -297,11 +343,4 @@ export class IdentityProviderService {
     if (sameName && sameName.id !== provider.id) errors.add(at('name'), 'duplicate', 'An identity provider with this name exists.');
     errors.throwIfAny();
   }
-}
-
-function unwrapProvider(body: unknown): JsonObject {
-  if (!isPlainObject(body) || !isPlainObject(body.identityProvider)) {
-    throw new ApiError(400, { identityProvider: [{ code: '[missing]identityProvider', message: 'The request body must hold an [identityProvider] object.' }] });
-  }
-  return body.identityProvider;
 }

@@ -7,6 +7,26 @@ import type { Store } from '../store/store.js';
 import type { LambdaRunner } from '../lambda/lambda-runner.js';
 import type { LambdaLog, ReconcileResult } from '../lambda/lambda-types.js';
 
+/** What a lambda is created or replaced from (FusionAuth's lambda object). */
+export interface LambdaInput {
+  id?: string;
+  name?: string;
+  type?: string;
+  body?: string;
+  debug?: boolean;
+  enabled?: boolean;
+  engineType?: string;
+}
+
+/** A dry run: claims, and optionally the user, registration and onboarding input to start from. */
+export interface LambdaTestInput {
+  jwt?: JsonObject;
+  user?: JsonObject;
+  registration?: JsonObject;
+  input?: JsonObject;
+  debug?: boolean;
+}
+
 const TYPES = ['ExternalJWTReconcile'] as const;
 const MAX_BODY = 65_536;
 
@@ -54,23 +74,24 @@ export class LambdaService {
     return { lambdas, total: lambdas.length };
   }
 
-  async create(body: unknown, id?: string): Promise<Lambda> {
-    const input = unwrapLambda(body);
+  async create(lambdaInput: LambdaInput, id?: string): Promise<Lambda> {
+    const input = lambdaInput as JsonObject;
     const lambda = this.build(input, id ?? (typeof input.id === 'string' ? input.id : newId()));
     await this.validate(lambda);
-    if (await this.store.lambdas.findById(lambda.id)) throw new ApiError(400, { 'lambda.id': [{ code: '[duplicate]lambda.id', message: 'A lambda with this id exists.' }] });
+    if (await this.store.lambdas.findById(lambda.id)) throw ApiError.field(400, 'lambda.id', 'duplicate', 'A lambda with this id exists.');
     await this.store.lambdas.insert(lambda);
     this.onChange();
     return lambda;
   }
 
-  async update(id: string, body: unknown, patch = false): Promise<Lambda> {
+  /** Replaces the lambda (PUT; a PATCH arrives here merged); its type never changes. */
+  async update(id: string, lambdaInput: LambdaInput): Promise<Lambda> {
     const existing = await this.get(id);
-    const input = unwrapLambda(body);
+    const input = lambdaInput as JsonObject;
     if (input.type !== undefined && input.type !== existing.type) {
-      throw new ApiError(400, { 'lambda.type': [{ code: '[notAllowed]lambda.type', message: 'The type of a lambda cannot change.' }] });
+      throw ApiError.field(400, 'lambda.type', 'notAllowed', 'The type of a lambda cannot change.');
     }
-    const merged = patch ? { ...existing, ...input } : { ...input, type: existing.type };
+    const merged = { ...input, type: existing.type };
     const lambda = this.build(merged, id, existing);
     await this.validate(lambda);
     await this.store.lambdas.update(lambda);
@@ -85,9 +106,9 @@ export class LambdaService {
   }
 
   /** Dry run on the given claims, user and registration; nothing is stored. */
-  async test(id: string, body: unknown): Promise<LambdaTestResult> {
+  async test(id: string, testInput: LambdaTestInput): Promise<LambdaTestResult> {
     const lambda = await this.get(id);
-    const input = isPlainObject(body) ? body : {};
+    const input = testInput as JsonObject;
     const errors = new FieldErrors();
     if (!isPlainObject(input.jwt)) errors.add('jwt', 'missing', 'Give the decoded claims of an external JWT as [jwt].');
     for (const name of ['user', 'registration', 'input'] as const) {
@@ -139,13 +160,6 @@ export class LambdaService {
     if (check.status === 'failed') errors.add('lambda.body', 'invalid', `${check.code}: ${check.message}`);
     errors.throwIfAny();
   }
-}
-
-function unwrapLambda(body: unknown): JsonObject {
-  if (!isPlainObject(body) || !isPlainObject(body.lambda)) {
-    throw new ApiError(400, { lambda: [{ code: '[missing]lambda', message: 'The request body must hold a [lambda] object.' }] });
-  }
-  return body.lambda;
 }
 
 function diff(before: JsonObject, after: JsonObject): Record<string, { before: unknown; after: unknown }> {

@@ -1,5 +1,4 @@
 import { ApiError, FieldErrors } from '../lib/api-error.js';
-import { isPlainObject } from '../lib/base64url.js';
 import type { Clock } from '../lib/clock.js';
 import { isUuid } from '../lib/ids.js';
 import type { ExternalJwtIdentityProvider, IdentityProviderLink, JsonObject, PendingIdentity } from '../store/records.js';
@@ -7,6 +6,22 @@ import type { Store } from '../store/store.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { assertLinkAllowed } from '../identity/linking-strategy.js';
 import { LinkRefusal } from '../identity/link-refusal.js';
+
+/** A link to make, or with `pendingIdPLinkId` the user who completes a pending one. */
+export interface LinkInput {
+  identityProviderId?: string;
+  identityProviderUserId?: string;
+  userId?: string;
+  displayName?: string;
+  token?: string;
+}
+
+/** Which links to find or remove (the Link API's query parameters). */
+export interface LinkQuery {
+  identityProviderId?: string;
+  identityProviderUserId?: string;
+  userId?: string;
+}
 
 /** FusionAuth's link response object: the stored link plus the provider's name and type. */
 export type LinkView = Omit<IdentityProviderLink, 'token'> & { identityProviderName: string; identityProviderType: 'ExternalJWT'; token?: string };
@@ -26,9 +41,8 @@ export class LinkService {
    * identityProviderUserId, userId, displayName, token}}`, or `{pendingIdPLinkId,
    * identityProviderLink: {userId}}` to complete a pending link. The flat body is accepted too.
    */
-  async link(tenantId: string, body: unknown): Promise<LinkView> {
-    const input = isPlainObject(body) ? body : {};
-    const link = isPlainObject(input.identityProviderLink) ? input.identityProviderLink : input;
+  async link(tenantId: string, link: LinkInput, pendingIdPLinkId?: string): Promise<LinkView> {
+    const input = { pendingIdPLinkId };
     const errors = new FieldErrors();
     const userId = link.userId;
     if (!isUuid(userId)) errors.add('identityProviderLink.userId', 'blank', 'Give the id of the user to link.');
@@ -55,9 +69,9 @@ export class LinkService {
     }
     errors.throwIfAny();
     const provider = await this.provider(identityProviderId as string);
-    if (provider.tenantId && provider.tenantId !== tenantId) throw new ApiError(400, { 'identityProviderLink.identityProviderId': [{ code: '[invalid]identityProviderLink.identityProviderId', message: 'The identity provider belongs to another tenant.' }] });
+    if (provider.tenantId && provider.tenantId !== tenantId) throw ApiError.field(400, 'identityProviderLink.identityProviderId', 'invalid', 'The identity provider belongs to another tenant.');
     const user = await this.store.users.findById(userId as string);
-    if (!user || user.tenantId !== tenantId) throw new ApiError(400, { 'identityProviderLink.userId': [{ code: '[invalid]identityProviderLink.userId', message: 'No user of this tenant has this id.' }] });
+    if (!user || user.tenantId !== tenantId) throw ApiError.field(400, 'identityProviderLink.userId', 'invalid', 'No user of this tenant has this id.');
     try {
       await assertLinkAllowed(this.store, provider, tenantId, user, true);
     } catch (error) {
@@ -78,7 +92,7 @@ export class LinkService {
     try {
       await this.store.transaction(async (tx) => {
         if (pendingId && !(await tx.pendingActions.consume(pendingId))) {
-          throw new ApiError(400, { pendingIdPLinkId: [{ code: '[invalid]pendingIdPLinkId', message: 'The pending link was completed already.' }] });
+          throw ApiError.field(400, 'pendingIdPLinkId', 'invalid', 'The pending link was completed already.');
         }
         await tx.links.insert(created);
       });
@@ -92,15 +106,15 @@ export class LinkService {
   }
 
   /** `GET /api/identity-provider/link` by provider and external id (optionally user), or by user. */
-  async find(tenantId: string, query: JsonObject): Promise<{ identityProviderLink: LinkView } | { identityProviderLinks: LinkView[] }> {
+  async find(tenantId: string, query: LinkQuery): Promise<{ identityProviderLink: LinkView } | { identityProviderLinks: LinkView[] }> {
     const { identityProviderId, identityProviderUserId, userId } = query;
     if (typeof identityProviderUserId === 'string' && identityProviderUserId !== '') {
-      if (!isUuid(identityProviderId)) throw new ApiError(400, { identityProviderId: [{ code: '[blank]identityProviderId', message: 'Give identityProviderId with identityProviderUserId.' }] });
+      if (!isUuid(identityProviderId)) throw ApiError.field(400, 'identityProviderId', 'blank', 'Give identityProviderId with identityProviderUserId.');
       const link = await this.store.links.find(tenantId, identityProviderId, identityProviderUserId);
       if (!link || (userId !== undefined && link.userId !== userId)) throw ApiError.notFound();
       return { identityProviderLink: this.view(link, await this.provider(link.identityProviderId)) };
     }
-    if (!isUuid(userId)) throw new ApiError(400, { userId: [{ code: '[blank]userId', message: 'Give userId, or identityProviderId with identityProviderUserId.' }] });
+    if (!isUuid(userId)) throw ApiError.field(400, 'userId', 'blank', 'Give userId, or identityProviderId with identityProviderUserId.');
     const user = await this.store.users.findById(userId);
     if (!user || user.tenantId !== tenantId) throw ApiError.notFound();
     const links = await this.store.links.listByUser(userId, isUuid(identityProviderId) ? identityProviderId : undefined);
@@ -130,7 +144,7 @@ export class LinkService {
   }
 
   /** `DELETE /api/identity-provider/link?identityProviderId=&identityProviderUserId=&userId=`. */
-  async unlink(tenantId: string, query: JsonObject): Promise<LinkView> {
+  async unlink(tenantId: string, query: LinkQuery): Promise<LinkView> {
     const { identityProviderId, identityProviderUserId, userId } = query;
     if (!isUuid(identityProviderId) || typeof identityProviderUserId !== 'string' || !isUuid(userId)) {
       throw ApiError.general(400, '[invalid]link', 'Give identityProviderId, identityProviderUserId and userId.');
@@ -143,7 +157,7 @@ export class LinkService {
 
   private async provider(id: string): Promise<ExternalJwtIdentityProvider> {
     const provider = await this.store.identityProviders.findById(id);
-    if (!provider) throw new ApiError(400, { 'identityProviderLink.identityProviderId': [{ code: '[invalid]identityProviderLink.identityProviderId', message: 'No identity provider has this id.' }] });
+    if (!provider) throw ApiError.field(400, 'identityProviderLink.identityProviderId', 'invalid', 'No identity provider has this id.');
     return provider;
   }
 

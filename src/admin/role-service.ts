@@ -3,9 +3,16 @@ import { isPlainObject } from '../lib/base64url.js';
 import type { Clock } from '../lib/clock.js';
 import { TtlCache } from '../lib/ttl-cache.js';
 import { isUuid, newId } from '../lib/ids.js';
-import { mergePatch, optionalString, unwrap } from './request-body.js';
+import { fieldsOf, optionalString } from './input-values.js';
 import type { CrudOperation, JsonObject, PermissionOrigin, SmartPermission, SmartRole } from '../store/records.js';
 import type { Store } from '../store/store.js';
+
+/** What a role is created or replaced from. */
+export interface RoleInput {
+  id?: string;
+  name?: string;
+  permissions?: { resourceType?: string; operations?: string[]; origin?: string; grantedApplicationIds?: string[] }[];
+}
 
 const OPERATIONS: readonly CrudOperation[] = ['create', 'read', 'update', 'delete'];
 const ORIGINS: readonly PermissionOrigin[] = ['all', 'own', 'granted'];
@@ -42,20 +49,18 @@ export class RoleService {
     return role?.tenantId === tenantId ? role : undefined;
   }
 
-  async create(tenantId: string, body: unknown, id?: string): Promise<SmartRole> {
-    const input = unwrap(body, 'role');
-    const role = this.build(tenantId, input, id ?? optionalString(input.id) ?? newId());
+  async create(tenantId: string, input: RoleInput, id?: string): Promise<SmartRole> {
+    const role = this.build(tenantId, fieldsOf(input), id ?? optionalString(input.id) ?? newId());
     await this.validate(role, true);
     await this.store.smartRoles.insert(role);
     this.cache.clear();
     return role;
   }
 
-  async update(tenantId: string, id: string, body: unknown, patch = false): Promise<SmartRole> {
+  /** Replaces the role (PUT; a PATCH arrives here merged). */
+  async update(tenantId: string, id: string, input: RoleInput): Promise<SmartRole> {
     const existing = await this.get(tenantId, id);
-    const input = unwrap(body, 'role');
-    const merged = patch ? mergePatch(existing as unknown as JsonObject, input) : input;
-    const role = this.build(tenantId, merged, id, existing);
+    const role = this.build(tenantId, fieldsOf(input), id, existing);
     await this.validate(role, false);
     await this.store.smartRoles.update(role);
     this.cache.clear();

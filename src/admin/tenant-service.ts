@@ -7,10 +7,20 @@ import { isSigningAlgorithm } from '../jwt/algorithms.js';
 import type { KeyService } from '../keys/key-service.js';
 import type { JsonObject, Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { mergePatch, optionalObject, optionalString, unwrap } from './request-body.js';
+import { fieldsOf, optionalObject, optionalString } from './input-values.js';
 
 const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62})$/;
 const TENANT_CACHE_MS = 5_000;
+
+/** What a tenant is created or replaced from (FusionAuth's tenant object; unknown fields are ignored). */
+export interface TenantInput {
+  id?: string;
+  name?: string;
+  slug?: string;
+  jwtConfiguration?: { timeToLiveInSeconds?: number; refreshTokenTimeToLiveInMinutes?: number; signingAlgorithm?: string };
+  smartConfiguration?: { enabled?: boolean; fhirBaseUrl?: string; accessTokenAudience?: string };
+  data?: JsonObject;
+}
 
 export const DEFAULT_TENANT_ID = '00000000-0000-4000-8000-000000000001';
 
@@ -43,9 +53,8 @@ export class TenantService {
     return this.bySlugCache.getOrLoad(slug, async () => (SLUG_PATTERN.test(slug) ? this.store.tenants.findBySlug(slug) : undefined));
   }
 
-  async create(body: unknown, id?: string): Promise<Tenant> {
-    const input = unwrap(body, 'tenant');
-    const tenant = this.build(input, id ?? optionalString(input.id) ?? newId());
+  async create(input: TenantInput, id?: string): Promise<Tenant> {
+    const tenant = this.build(fieldsOf(input), id ?? optionalString(input.id) ?? newId());
     await this.validate(tenant, true);
     await this.store.transaction(async (store) => {
       await store.tenants.insert(tenant);
@@ -57,11 +66,10 @@ export class TenantService {
     return tenant;
   }
 
-  async update(id: string, body: unknown, patch = false): Promise<Tenant> {
+  /** Replaces the tenant's settings (PUT; a PATCH arrives here merged). */
+  async update(id: string, input: TenantInput): Promise<Tenant> {
     const existing = await this.get(id);
-    const input = unwrap(body, 'tenant');
-    const merged = patch ? mergePatch(existing as unknown as JsonObject, input) : input;
-    const tenant = this.build(merged, id, existing);
+    const tenant = this.build(fieldsOf(input), id, existing);
     await this.validate(tenant, false);
     tenant.jwtConfiguration.accessTokenKeyId = existing.jwtConfiguration.accessTokenKeyId;
     await this.store.tenants.update(tenant);

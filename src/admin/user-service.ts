@@ -6,9 +6,40 @@ import { newId } from '../lib/ids.js';
 import type { JsonObject, Registration, User } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { TenantRegistration } from '../store/repositories/registration-repository.js';
-import { mergePatch, optionalObject, optionalString, unwrap } from './request-body.js';
+import { fieldsOf, optionalObject, optionalString } from './input-values.js';
 
 export type { UserView } from '../identity/user-rules.js';
+
+/** What a user is created or replaced from (FusionAuth's user object; unknown fields are ignored). */
+export interface UserInput {
+  id?: string;
+  email?: string;
+  username?: string;
+  /** Refused: there is no password login. */
+  password?: unknown;
+  active?: boolean;
+  verified?: boolean;
+  firstName?: string;
+  middleName?: string;
+  lastName?: string;
+  fullName?: string;
+  birthDate?: string;
+  imageUrl?: string;
+  mobilePhone?: string;
+  timezone?: string;
+  preferredLanguages?: string[];
+  data?: JsonObject;
+}
+
+/** A registration of a user for an application. */
+export interface RegistrationInput {
+  applicationId?: string;
+  roles?: string[];
+  username?: string;
+  verified?: boolean;
+  data?: JsonObject;
+}
+
 
 /**
  * Users and registrations (FusionAuth `/api/user`, `/api/user/registration`). Gatehouse has no
@@ -36,17 +67,15 @@ export class UserService {
     return this.view(this.store, user);
   }
 
-  create(tenantId: string, body: unknown, id?: string): Promise<UserView> {
-    return this.insert(this.store, tenantId, body, id);
+  create(tenantId: string, input: UserInput, id?: string): Promise<UserView> {
+    return this.insert(this.store, tenantId, input, id);
   }
 
-  async update(tenantId: string, id: string, body: unknown, patch = false): Promise<UserView> {
+  /** Replaces the user's fields (PUT; a PATCH arrives here merged). */
+  async update(tenantId: string, id: string, input: UserInput): Promise<UserView> {
     const existing = await this.get(tenantId, id);
-    const input = unwrap(body, 'user');
-    const { registrations: _ignored, ...stored } = existing;
-    const merged = patch ? mergePatch(stored as unknown as JsonObject, input) : input;
-    const user = this.build(tenantId, merged, id, existing);
-    await this.validate(this.store, user, input, false);
+    const user = this.build(tenantId, fieldsOf(input), id, existing);
+    await this.validate(this.store, user, fieldsOf(input), false);
     await this.store.users.update(user);
     return this.view(this.store, user);
   }
@@ -60,19 +89,20 @@ export class UserService {
   }
 
   /** `POST /api/user/registration[/{userId}]`: registers an existing user, or creates user and registration together. */
-  async register(tenantId: string, body: unknown, userId?: string): Promise<{ user: UserView; registration: Registration }> {
-    const registrationInput = unwrap(body, 'registration');
+  async register(tenantId: string, input: { registration: RegistrationInput; user?: UserInput }, userId?: string): Promise<{ user: UserView; registration: Registration }> {
+    const registrationInput = fieldsOf(input.registration);
     return this.store.transaction(async (store) => {
       let user: User | undefined;
       if (userId) {
         user = await store.users.findById(userId);
         if (!user || user.tenantId !== tenantId) throw ApiError.notFound();
       } else {
-        user = await this.insert(store, tenantId, body, undefined);
+        if (!input.user) throw ApiError.field(400, 'user', 'missing', 'The request body must hold a [user] object.');
+        user = await this.insert(store, tenantId, input.user, undefined);
       }
       const registration = await this.buildRegistration(store, tenantId, user.id, registrationInput);
       if (await store.registrations.find(user.id, registration.applicationId)) {
-        throw new ApiError(400, { 'registration.applicationId': [{ code: '[duplicate]registration.applicationId', message: 'The user is already registered for this application.' }] });
+        throw ApiError.field(400, 'registration.applicationId', 'duplicate', 'The user is already registered for this application.');
       }
       await store.registrations.insert(registration);
       const { tenantId: _t, ...view } = registration;
@@ -87,8 +117,8 @@ export class UserService {
     return view;
   }
 
-  async updateRegistration(tenantId: string, userId: string, body: unknown): Promise<Registration> {
-    const input = unwrap(body, 'registration');
+  async updateRegistration(tenantId: string, userId: string, registrationInput: RegistrationInput): Promise<Registration> {
+    const input = fieldsOf(registrationInput);
     const existing = await this.store.registrations.find(userId, String(input.applicationId ?? ''));
     if (!existing || existing.tenantId !== tenantId) throw ApiError.notFound();
     const registration = await this.buildRegistration(this.store, tenantId, userId, input, existing);
@@ -104,8 +134,8 @@ export class UserService {
   }
 
   /** Validates and inserts a new user through `store` (the root store, or the caller's transaction). */
-  private async insert(store: Store, tenantId: string, body: unknown, id: string | undefined): Promise<UserView> {
-    const input = unwrap(body, 'user');
+  private async insert(store: Store, tenantId: string, userInput: UserInput, id: string | undefined): Promise<UserView> {
+    const input = fieldsOf(userInput);
     const user = this.build(tenantId, input, id ?? optionalString(input.id) ?? newId());
     await this.validate(store, user, input, true);
     await store.users.insert(user);

@@ -24,9 +24,9 @@ export function registerApiAuth(app: FastifyInstance, services: HttpServices): v
   const authenticate = async (request: FastifyRequest) => {
     const presented = request.headers.authorization;
     const apiKey = presented ? await services.apiKeys.authenticate(presented) : undefined;
-    if (!apiKey) throw new ApiError(401, {}, [], 'missing or unknown API key');
+    if (!apiKey) throw new ApiError(401, [], [], 'missing or unknown API key');
     const path = (request.routeOptions.url ?? request.url).split('?')[0];
-    if (!apiKeyAllows(apiKey, request.method, concretePath(request, path))) throw new ApiError(401, {}, [], `key ${apiKey.id} not allowed on ${request.method} ${path}`);
+    if (!apiKeyAllows(apiKey, request.method, concretePath(request, path))) throw new ApiError(401, [], [], `key ${apiKey.id} not allowed on ${request.method} ${path}`);
     request.caller = { apiKey };
   };
   // Attached per route at registration, so the OAuth endpoints never pass through it.
@@ -52,7 +52,7 @@ export async function resolveApiTenant(request: FastifyRequest, services: HttpSe
   if (new Set(fromHeaders).size > 1) throw ApiError.general(400, '[TenantIdMismatch]', 'X-FusionAuth-TenantId and X-Tenant-Id differ.');
   const keyTenant = request.caller?.apiKey.tenantId;
   let tenantId = fromHeaders[0] ?? keyTenant;
-  if (keyTenant && tenantId !== keyTenant) throw new ApiError(401, {}, [], 'tenant-scoped key used for another tenant');
+  if (keyTenant && tenantId !== keyTenant) throw new ApiError(401, [], [], 'tenant-scoped key used for another tenant');
   if (!tenantId) {
     const tenants = await services.tenants.list();
     if (tenants.length !== 1) throw ApiError.general(400, '[TenantIdRequired]', 'More than one tenant exists: send X-FusionAuth-TenantId.');
@@ -66,7 +66,7 @@ export async function resolveApiTenant(request: FastifyRequest, services: HttpSe
 
 /** Only keys that are not tenant-scoped manage tenants, keys and API keys. */
 export function requireGlobalKey(request: FastifyRequest): void {
-  if (request.caller?.apiKey.tenantId) throw new ApiError(401, {}, [], 'tenant-scoped key used on a global endpoint');
+  if (request.caller?.apiKey.tenantId) throw new ApiError(401, [], [], 'tenant-scoped key used on a global endpoint');
 }
 
 /** Route options for endpoints that only keys without a tenant may call (global resources). */

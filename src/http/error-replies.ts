@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../lib/api-error.js';
 import { OAuthError } from '../oauth/errors.js';
 import { FormBodyError } from './form-body.js';
+import { apiErrorBody } from './api-error-body.js';
 
 /**
  * The one place errors become responses. OAuth endpoints (`/t/...`) answer RFC 6749 §5.2 JSON;
@@ -53,7 +54,7 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   }
   if (error instanceof ApiError) {
     if (error.detail) request.log.info({ detail: error.detail }, 'api request refused');
-    const body = error.body();
+    const body = apiErrorBody(error);
     return body ? reply.status(error.status).send(body) : reply.status(error.status).send();
   }
   const problem = requestProblem(error);

@@ -6,6 +6,7 @@ import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { registerApiAuth } from './api-auth.js';
+import { AJV_OPTIONS, registerApiValidation } from './api-validation.js';
 import { errorHandler, notFoundHandler } from './error-replies.js';
 import { parseFormBody } from './form-body.js';
 import { registerApiKeyRoutes } from './routes/api-key-routes.js';
@@ -78,6 +79,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
     trustProxy: false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    ajv: { customOptions: AJV_OPTIONS },
   };
   const app = Fastify({
     ...base,
@@ -113,6 +115,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
     tokenRouteConfig = { rateLimit: { max: config.rateLimitTokenPerMinute, timeWindow: 60_000 } };
   }
 
+  registerApiValidation(app);
   registerApiAuth(app, services);
   registerHealthRoutes(app, services);
   registerOAuthRoutes(app, services, tokenRouteConfig);

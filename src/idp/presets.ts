@@ -21,7 +21,7 @@ export function applyPreset(input: JsonObject): JsonObject {
   const preset = input.preset;
   if (preset === undefined) return input;
   if (preset !== HEALTH_ID_MIMOTO) {
-    throw new ApiError(400, { 'identityProvider.preset': [{ code: '[invalid]identityProvider.preset', message: `Known presets: ${HEALTH_ID_MIMOTO}.` }] });
+    throw ApiError.field(400, 'identityProvider.preset', 'invalid', `Known presets: ${HEALTH_ID_MIMOTO}.`);
   }
   const errors = new FieldErrors();
   if (!Array.isArray(input.audiences) || input.audiences.length === 0) {

@@ -37,6 +37,12 @@ export interface ImportKeyRequest {
   type?: string;
 }
 
+/** A tenant signing key's name, within the 191 characters of the column however long the tenant's name is. */
+const tenantKeyName = (tenantName: string, tenantId: string, now: number): string => {
+  const suffix = ` (${tenantId.slice(0, 8)}, ${now})`;
+  return `Signing key for ${tenantName}`.slice(0, 191 - suffix.length) + suffix;
+};
+
 const SIGNING_KEY_CACHE_MS = 30_000;
 /** A retired key leaves the JWKS at its publish-until instant; verification follows within this. */
 const PUBLISHED_KEYS_CACHE_MS = 5_000;
@@ -161,7 +167,7 @@ export class KeyService {
       errors.add('key.publicKey', 'invalid', `The key could not be parsed: ${(error as Error).message}`);
     }
     errors.throwIfAny();
-    if (!publicKey || publicKey.type !== 'public') throw new ApiError(400, { 'key.publicKey': [{ code: '[invalid]key.publicKey', message: 'Only asymmetric keys can be imported.' }] });
+    if (!publicKey || publicKey.type !== 'public') throw ApiError.field(400, 'key.publicKey', 'invalid', 'Only asymmetric keys can be imported.');
 
     const type = keyTypeOf(publicKey);
     const algorithm = request.algorithm === 'Ed25519' ? 'EdDSA' : request.algorithm;
@@ -241,7 +247,7 @@ export class KeyService {
 
   /** Creates and activates a signing key for a new tenant, inside the caller's transaction. */
   async createTenantSigningKey(store: Store, tenantId: string, tenantName: string, alg: SigningAlgorithm): Promise<StoredKey> {
-    const key = await this.generate({ name: `Signing key for ${tenantName} (${tenantId.slice(0, 8)}, ${this.clock.now()})`, algorithm: alg }, store);
+    const key = await this.generate({ name: tenantKeyName(tenantName, tenantId, this.clock.now()), algorithm: alg }, store);
     await store.signingKeys.activate(tenantId, key.id, this.clock.now(), this.clock.now());
     return key;
   }
@@ -252,7 +258,7 @@ export class KeyService {
    */
   async rotate(tenantId: string, tenantName: string, alg: SigningAlgorithm, maxTokenLifetimeSeconds: number, skewSeconds: number): Promise<StoredKey> {
     const key = await this.store.transaction(async (store) => {
-      const created = await this.generate({ name: `Signing key for ${tenantName} (${tenantId.slice(0, 8)}, ${this.clock.now()})`, algorithm: alg }, store);
+      const created = await this.generate({ name: tenantKeyName(tenantName, tenantId, this.clock.now()), algorithm: alg }, store);
       const now = this.clock.now();
       await store.signingKeys.activate(tenantId, created.id, now, now + (maxTokenLifetimeSeconds + skewSeconds) * 1000 + SIGNING_KEY_CACHE_MS);
       return created;

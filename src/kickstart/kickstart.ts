@@ -28,6 +28,26 @@ export interface KickstartSummary {
   unchanged: string[];
 }
 
+/** The configuration services a kickstart file is applied through (the composition root passes them). */
+export interface KickstartServices {
+  store: Store;
+  keys: Pick<KeyService, 'generate' | 'importKey'>;
+  lambdas: Pick<LambdaService, 'create' | 'update'>;
+  tenants: Pick<TenantService, 'create' | 'update'>;
+  roles: Pick<RoleService, 'create' | 'update'>;
+  applications: Pick<ApplicationService, 'create' | 'update'>;
+  users: Pick<UserService, 'create' | 'update'>;
+  identityProviders: Pick<IdentityProviderService, 'create' | 'update'>;
+  apiKeys: Pick<ApiKeyService, 'create' | 'update'>;
+}
+
+/**
+ * An object of the file as the input of a service. The file is not checked against the `/api`
+ * schemas (they live at the HTTP edge); the services read every field defensively, so a wrong
+ * type is ignored or refused with the service's own field error.
+ */
+const asInput = <T>(value: JsonObject): T => value as T;
+
 export class KickstartError extends Error {
   constructor(message: string) {
     super(`kickstart: ${message}`);
@@ -50,19 +70,6 @@ export function loadKickstartFile(file: string): JsonObject {
   }
   if (!isPlainObject(document)) throw new KickstartError(`${file} must hold an object`);
   return document;
-}
-
-/** What a kickstart applies a document through: the admin services and the store they write to. */
-export interface KickstartServices {
-  store: Store;
-  keys: Pick<KeyService, 'generate' | 'importKey'>;
-  lambdas: Pick<LambdaService, 'create' | 'update'>;
-  tenants: Pick<TenantService, 'create' | 'update'>;
-  roles: Pick<RoleService, 'create' | 'update'>;
-  applications: Pick<ApplicationService, 'create' | 'update'>;
-  users: Pick<UserService, 'create' | 'update'>;
-  identityProviders: Pick<IdentityProviderService, 'create' | 'update'>;
-  apiKeys: Pick<ApiKeyService, 'create' | 'update'>;
 }
 
 const TOP_LEVEL = ['variables', 'apiKeys', 'keys', 'lambdas', 'tenants', 'identityProviders'];
@@ -89,18 +96,18 @@ export async function applyKickstart(services: KickstartServices, raw: JsonObjec
   for (const [i, lambda] of list(document.lambdas, 'lambdas').entries()) {
     const path = `lambdas[${i}]`;
     const id = requireId(lambda, path);
-    await upsert(summary, path, `lambda ${id}`, () => services.store.lambdas.findById(id), () => services.lambdas.update(id, { lambda }), () => services.lambdas.create({ lambda }, id));
+    await upsert(summary, path, `lambda ${id}`, () => services.store.lambdas.findById(id), () => services.lambdas.update(id, asInput(lambda)), () => services.lambdas.create(asInput(lambda), id));
   }
 
   for (const [i, input] of list(document.tenants, 'tenants').entries()) {
     const path = `tenants[${i}]`;
     const id = requireId(input, path);
     const tenant = Object.fromEntries(Object.entries(input).filter(([k]) => !TENANT_CHILDREN.includes(k)));
-    await upsert(summary, path, `tenant ${id}`, () => services.store.tenants.findById(id), () => services.tenants.update(id, { tenant }), () => services.tenants.create({ tenant }, id));
+    await upsert(summary, path, `tenant ${id}`, () => services.store.tenants.findById(id), () => services.tenants.update(id, asInput(tenant)), () => services.tenants.create(asInput(tenant), id));
     for (const [j, role] of list(input.roles, `${path}.roles`).entries()) {
       const rolePath = `${path}.roles[${j}]`;
       const roleId = requireId(role, rolePath);
-      await upsert(summary, rolePath, `role ${roleId}`, () => services.store.smartRoles.findById(roleId), () => services.roles.update(id, roleId, { role }), () => services.roles.create(id, { role }, roleId));
+      await upsert(summary, rolePath, `role ${roleId}`, () => services.store.smartRoles.findById(roleId), () => services.roles.update(id, roleId, asInput(role)), () => services.roles.create(id, asInput(role), roleId));
     }
     for (const [j, application] of list(input.applications, `${path}.applications`).entries()) {
       const appPath = `${path}.applications[${j}]`;
@@ -110,14 +117,14 @@ export async function applyKickstart(services: KickstartServices, raw: JsonObjec
         appPath,
         `application ${appId}`,
         () => services.store.applications.findById(appId),
-        () => services.applications.update(id, appId, { application }),
-        () => services.applications.create(id, { application }, appId),
+        () => services.applications.update(id, appId, asInput(application)),
+        () => services.applications.create(id, asInput(application), appId),
       );
     }
     for (const [j, user] of list(input.users, `${path}.users`).entries()) {
       const userPath = `${path}.users[${j}]`;
       const userId = requireId(user, userPath);
-      await upsert(summary, userPath, `user ${userId}`, () => services.store.users.findById(userId), () => services.users.update(id, userId, { user }), () => services.users.create(id, { user }, userId));
+      await upsert(summary, userPath, `user ${userId}`, () => services.store.users.findById(userId), () => services.users.update(id, userId, asInput(user)), () => services.users.create(id, asInput(user), userId));
     }
   }
 
@@ -130,8 +137,8 @@ export async function applyKickstart(services: KickstartServices, raw: JsonObjec
       path,
       `identityProvider ${id}`,
       () => services.store.identityProviders.findById(id),
-      () => services.identityProviders.update(id, { identityProvider }),
-      () => services.identityProviders.create({ identityProvider }, id),
+      () => services.identityProviders.update(id, asInput(identityProvider)),
+      () => services.identityProviders.create(asInput(identityProvider), id),
     );
   }
 
@@ -142,11 +149,11 @@ export async function applyKickstart(services: KickstartServices, raw: JsonObjec
     const apiKey: JsonObject = { ...rest, ...(typeof description === 'string' ? { metaData: { attributes: { description } } } : {}) };
     if (await services.store.apiKeys.findById(id)) {
       const { key: _key, ...updatable } = apiKey;
-      await at(path, () => services.apiKeys.update(id, { apiKey: updatable }));
+      await at(path, () => services.apiKeys.update(id, asInput(updatable)));
       summary.updated.push(`apiKey ${id}`);
     } else {
       if (typeof apiKey.key !== 'string') throw new KickstartError(`${path}.key is required (an API key created from a file must be known to its operator)`);
-      await at(path, () => services.apiKeys.create({ apiKey }, id));
+      await at(path, () => services.apiKeys.create(asInput(apiKey), id));
       summary.created.push(`apiKey ${id}`);
     }
   }
@@ -184,7 +191,7 @@ async function at<T>(path: string, step: () => Promise<T>): Promise<T> {
     return await step();
   } catch (error) {
     if (error instanceof ApiError) {
-      const fields = Object.entries(error.fieldErrors).map(([f, m]) => `${f}: ${m.map((e) => e.message).join(' ')}`);
+      const fields = error.fieldErrors.map((e) => `${e.field}: ${e.message}`);
       const general = error.generalErrors.map((e) => e.message);
       throw new KickstartError(`${path}: ${[...fields, ...general].join('; ') || `status ${error.status}`}`);
     }

@@ -1,44 +1,51 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { isSuperuserKey } from '../../admin/api-key-service.js';
+import type { ApiKeyInput } from '../../admin/api-key-service.js';
 import { ApiError } from '../../lib/api-error.js';
+import { patched } from '../fusionauth-body.js';
+import { ApiKeyBody } from '../schemas/api-key-schemas.js';
+import { IdParams } from '../schemas/common.js';
 import type { HttpServices } from '../services.js';
-
-type IdParams = { Params: { id: string } };
 
 /** Only superuser keys manage API keys, so no key can mint one with more power than it has. */
 function requireSuperuser(request: FastifyRequest): void {
-  if (!isSuperuserKey(request.caller!.apiKey)) throw new ApiError(401, {}, [], 'API key management needs a superuser key');
+  if (!isSuperuserKey(request.caller!.apiKey)) throw new ApiError(401, [], [], 'API key management needs a superuser key');
 }
 
 /** FusionAuth API Key API: `/api/api-key`. The key appears in the response to its creation only. */
-export function registerApiKeyRoutes(app: FastifyInstance, { apiKeys }: HttpServices): void {
-  app.post<IdParams>('/api/api-key/:id', async (request) => {
+export function registerApiKeyRoutes(fastify: FastifyInstance, { apiKeys }: HttpServices): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const withBody = { schema: { params: IdParams, body: ApiKeyBody } };
+  const byId = { schema: { params: IdParams } };
+  app.post('/api/api-key/:id', withBody, async (request) => {
     requireSuperuser(request);
-    const { apiKey, key } = await apiKeys.create(request.body, request.params.id);
+    const { apiKey, key } = await apiKeys.create(request.body.apiKey, request.params.id);
     return { apiKey: { ...apiKey, key } };
   });
-  app.post('/api/api-key', async (request) => {
+  app.post('/api/api-key', { schema: { body: ApiKeyBody } }, async (request) => {
     requireSuperuser(request);
-    const { apiKey, key } = await apiKeys.create(request.body);
+    const { apiKey, key } = await apiKeys.create(request.body.apiKey);
     return { apiKey: { ...apiKey, key } };
   });
   app.get('/api/api-key', async (request) => {
     requireSuperuser(request);
     return { apiKeys: await apiKeys.list() };
   });
-  app.get<IdParams>('/api/api-key/:id', async (request) => {
+  app.get('/api/api-key/:id', byId, async (request) => {
     requireSuperuser(request);
     return { apiKey: await apiKeys.get(request.params.id) };
   });
-  app.put<IdParams>('/api/api-key/:id', async (request) => {
+  app.put('/api/api-key/:id', withBody, async (request) => {
     requireSuperuser(request);
-    return { apiKey: await apiKeys.update(request.params.id, request.body) };
+    return { apiKey: await apiKeys.update(request.params.id, request.body.apiKey) };
   });
-  app.patch<IdParams>('/api/api-key/:id', async (request) => {
+  app.patch('/api/api-key/:id', withBody, async (request) => {
     requireSuperuser(request);
-    return { apiKey: await apiKeys.update(request.params.id, request.body, true) };
+    const { id } = request.params;
+    return { apiKey: await apiKeys.update(id, await patched<ApiKeyInput>(apiKeys.get(id), request.body.apiKey)) };
   });
-  app.delete<IdParams>('/api/api-key/:id', async (request, reply) => {
+  app.delete('/api/api-key/:id', byId, async (request, reply) => {
     requireSuperuser(request);
     if (request.params.id === request.caller!.apiKey.id) {
       await apiKeys.refuseLosingLastSuperuser(request.params.id, undefined);

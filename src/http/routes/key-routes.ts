@@ -1,23 +1,25 @@
 import type { FastifyInstance } from 'fastify';
-import { unwrap } from '../../admin/request-body.js';
-import type { GenerateKeyRequest, ImportKeyRequest } from '../../keys/key-service.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { globalKeyOnly } from '../api-auth.js';
+import { IdParams } from '../schemas/common.js';
+import { GenerateKeyBody, ImportKeyBody } from '../schemas/key-schemas.js';
 import type { HttpServices } from '../services.js';
 
-type IdParams = { Params: { id: string } };
-
 /** FusionAuth Key API: `/api/key` (generate, import, retrieve, delete). */
-export function registerKeyRoutes(app: FastifyInstance, { keys }: HttpServices): void {
-  const generate = (body: unknown, id?: string) => keys.generate({ ...(unwrap(body, 'key') as GenerateKeyRequest), ...(id ? { id } : {}) });
-  const importKey = (body: unknown, id?: string) => keys.importKey({ ...(unwrap(body, 'key') as ImportKeyRequest), ...(id ? { id } : {}) });
-
-  app.post<IdParams>('/api/key/generate/:id', globalKeyOnly, async (request) => ({ key: await generate(request.body, request.params.id) }));
-  app.post('/api/key/generate', globalKeyOnly, async (request) => ({ key: await generate(request.body) }));
-  app.post<IdParams>('/api/key/import/:id', globalKeyOnly, async (request) => ({ key: await importKey(request.body, request.params.id) }));
-  app.post('/api/key/import', globalKeyOnly, async (request) => ({ key: await importKey(request.body) }));
+export function registerKeyRoutes(fastify: FastifyInstance, { keys }: HttpServices): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const byId = { ...globalKeyOnly, schema: { params: IdParams } };
+  app.post('/api/key/generate/:id', { ...globalKeyOnly, schema: { params: IdParams, body: GenerateKeyBody } }, async (request) => ({
+    key: await keys.generate({ ...request.body.key, id: request.params.id }),
+  }));
+  app.post('/api/key/generate', { ...globalKeyOnly, schema: { body: GenerateKeyBody } }, async (request) => ({ key: await keys.generate(request.body.key) }));
+  app.post('/api/key/import/:id', { ...globalKeyOnly, schema: { params: IdParams, body: ImportKeyBody } }, async (request) => ({
+    key: await keys.importKey({ ...request.body.key, id: request.params.id }),
+  }));
+  app.post('/api/key/import', { ...globalKeyOnly, schema: { body: ImportKeyBody } }, async (request) => ({ key: await keys.importKey(request.body.key) }));
   app.get('/api/key', globalKeyOnly, async () => ({ keys: await keys.list() }));
-  app.get<IdParams>('/api/key/:id', globalKeyOnly, async (request) => ({ key: await keys.get(request.params.id) }));
-  app.delete<IdParams>('/api/key/:id', globalKeyOnly, async (request, reply) => {
+  app.get('/api/key/:id', byId, async (request) => ({ key: await keys.get(request.params.id) }));
+  app.delete('/api/key/:id', byId, async (request, reply) => {
     await keys.delete(request.params.id);
     return reply.status(200).send();
   });

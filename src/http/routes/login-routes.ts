@@ -1,18 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ApiError } from '../../lib/api-error.js';
-import { isPlainObject } from '../../lib/base64url.js';
 import { RefreshTokenError } from '../../tokens/user-tokens.js';
-import type { JsonObject } from '../../store/records.js';
 import { answerLogin } from '../login-reply.js';
+import { IdParams, TenantHeaders } from '../schemas/common.js';
+import { LoginBody, OnboardingBody, RefreshBody } from '../schemas/login-schemas.js';
 import type { HttpServices } from '../services.js';
 
 /** These endpoints take no API key (as in FusionAuth): the external JWT or the refresh token is the credential. */
-const PUBLIC = { config: { public: true } };
-
-const bodyOf = (request: FastifyRequest): JsonObject => {
-  if (!isPlainObject(request.body)) throw ApiError.general(400, '[invalid]body', 'The request body must be a JSON object.');
-  return request.body;
-};
+const PUBLIC = { public: true };
+/** FusionAuth refresh tokens here are 256-bit random strings; anything longer is not one. */
+const MAX_REFRESH_TOKEN = 512;
 
 const tenantHeader = (request: FastifyRequest): string | undefined => {
   const value = request.headers['x-fusionauth-tenantid'];
@@ -23,14 +21,16 @@ const tenantHeader = (request: FastifyRequest): string | undefined => {
  * External JWT logins (FusionAuth `POST /api/identity-provider/login`, `POST /api/jwt/reconcile`),
  * onboarding completion and `POST /api/jwt/refresh`.
  */
-export function registerLoginRoutes(app: FastifyInstance, { reconcile, userTokens }: HttpServices): void {
-  app.post('/api/identity-provider/login', PUBLIC, async (request, reply) => {
-    const body = bodyOf(request);
+export function registerLoginRoutes(fastify: FastifyInstance, { reconcile, userTokens }: HttpServices): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const login = { config: PUBLIC, schema: { headers: TenantHeaders, body: LoginBody } };
+  app.post('/api/identity-provider/login', login, async (request, reply) => {
+    const body = request.body;
     return answerLogin(reply, () =>
       reconcile.login({
         identityProviderId: body.identityProviderId,
         applicationId: body.applicationId,
-        encodedJWT: body.encodedJWT ?? (isPlainObject(body.data) ? body.data.token : undefined),
+        encodedJWT: body.encodedJWT ?? body.data?.token,
         tenantId: tenantHeader(request),
         noLink: body.noLink === true,
         noJWT: body.noJWT === true,
@@ -40,33 +40,31 @@ export function registerLoginRoutes(app: FastifyInstance, { reconcile, userToken
   });
 
   // The legacy reconcile API calls through to the login (fs#184); the token is `data.token`.
-  app.post('/api/jwt/reconcile', PUBLIC, async (request, reply) => {
-    const body = bodyOf(request);
+  app.post('/api/jwt/reconcile', login, async (request, reply) => {
+    const body = request.body;
     return answerLogin(reply, () =>
       reconcile.login({
         identityProviderId: body.identityProviderId,
         applicationId: body.applicationId,
-        encodedJWT: (isPlainObject(body.data) ? body.data.token : undefined) ?? body.encodedJWT,
+        encodedJWT: body.data?.token ?? body.encodedJWT,
         tenantId: tenantHeader(request),
         authenticationType: 'FEDERATED_JWT',
       }),
     );
   });
 
-  app.post<{ Params: { id: string } }>('/api/identity-provider/onboarding/:id/complete', PUBLIC, async (request, reply) => {
-    const body = bodyOf(request);
-    const input = body.data ?? body.input ?? {};
-    if (!isPlainObject(input)) throw new ApiError(400, { data: [{ code: '[invalid]data', message: 'The collected data is a JSON object in [data].' }] });
+  app.post('/api/identity-provider/onboarding/:id/complete', { config: PUBLIC, schema: { params: IdParams, body: OnboardingBody } }, async (request, reply) => {
+    const input = request.body.data ?? request.body.input ?? {};
     return answerLogin(reply, () => reconcile.completeOnboarding(request.params.id, input));
   });
 
-  app.post('/api/jwt/refresh', PUBLIC, async (request, reply) => {
-    const body = bodyOf(request);
-    if (typeof body.refreshToken !== 'string' || body.refreshToken === '' || body.refreshToken.length > 512) {
-      throw new ApiError(400, { refreshToken: [{ code: '[blank]refreshToken', message: 'Give the refresh token as [refreshToken].' }] });
+  app.post('/api/jwt/refresh', { config: PUBLIC, schema: { body: RefreshBody } }, async (request, reply) => {
+    const { refreshToken } = request.body;
+    if (refreshToken === undefined || refreshToken === '' || refreshToken.length > MAX_REFRESH_TOKEN) {
+      throw ApiError.field(400, 'refreshToken', 'blank', 'Give the refresh token as [refreshToken].');
     }
     try {
-      const { tokens } = await userTokens.refresh(body.refreshToken);
+      const { tokens } = await userTokens.refresh(refreshToken);
       return reply.header('cache-control', 'no-store').send({ token: tokens.token, refreshToken: tokens.refreshToken, refreshTokenId: tokens.refreshTokenId });
     } catch (error) {
       if (error instanceof RefreshTokenError) throw ApiError.general(404, `[InvalidRefreshToken]${error.code}`, error.message);

@@ -1,17 +1,21 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ApiError } from '../../lib/api-error.js';
 import { sha256 } from '../../lib/hash.js';
 import { isUuid } from '../../lib/ids.js';
 import { resolveApiTenant } from '../api-auth.js';
+import { TenantHeaders } from '../schemas/common.js';
+import { RevokeRefreshQuery } from '../schemas/login-schemas.js';
 import type { HttpServices } from '../services.js';
 
 /**
  * FusionAuth "Revoke Refresh Tokens" (API key): `DELETE /api/jwt/refresh?userId=[&applicationId=]`
  * revokes a user's refresh tokens (log out everywhere), `?token=` one token's whole family.
  */
-export function registerRefreshTokenRoutes(app: FastifyInstance, services: HttpServices): void {
+export function registerRefreshTokenRoutes(fastify: FastifyInstance, services: HttpServices): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { store } = services;
-  app.delete<{ Querystring: { userId?: string; applicationId?: string; token?: string } }>('/api/jwt/refresh', async (request, reply) => {
+  app.delete('/api/jwt/refresh', { schema: { headers: TenantHeaders, querystring: RevokeRefreshQuery } }, async (request, reply) => {
     const tenantId = await resolveApiTenant(request, services);
     const { userId, applicationId, token } = request.query;
     if (typeof token === 'string' && token !== '') {

@@ -1,12 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { RoleInput } from '../../admin/role-service.js';
 import { OAuthError } from '../../oauth/errors.js';
 import { capabilityStatement, smartConfiguration } from '../../smart/smart-configuration.js';
 import type { Tenant } from '../../store/records.js';
 import { resolveApiTenant } from '../api-auth.js';
+import { patched } from '../fusionauth-body.js';
+import { IdParams, TenantHeaders } from '../schemas/common.js';
+import { RoleBody } from '../schemas/role-schemas.js';
 import type { HttpServices } from '../services.js';
 
 type TenantParams = { Params: { tenant: string } };
-type IdParams = { Params: { id: string } };
 
 /** Discovery documents are public and read by browser apps: CORS for any origin (SMART, TOP-KT-016). */
 function cors(reply: FastifyReply): FastifyReply {
@@ -38,20 +42,27 @@ export function registerSmartRoutes(app: FastifyInstance, services: HttpServices
     );
   }
 
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { roles } = services;
   const tenant = (request: FastifyRequest) => resolveApiTenant(request, services);
-  app.post<IdParams>('/api/smart/role/:id', async (request) => ({ role: await roles.create(await tenant(request), request.body, request.params.id) }));
-  app.post('/api/smart/role', async (request) => ({ role: await roles.create(await tenant(request), request.body) }));
-  app.get('/api/smart/role', async (request) => ({ roles: await roles.list(await tenant(request)) }));
-  app.get<IdParams>('/api/smart/role/:id', async (request) => ({ role: await roles.get(await tenant(request), request.params.id) }));
-  app.put<IdParams>('/api/smart/role/:id', async (request) => ({ role: await roles.update(await tenant(request), request.params.id, request.body) }));
-  app.patch<IdParams>('/api/smart/role/:id', async (request) => ({ role: await roles.update(await tenant(request), request.params.id, request.body, true) }));
-  app.delete<IdParams>('/api/smart/role/:id', async (request, reply) => {
+  const withBody = { schema: { params: IdParams, headers: TenantHeaders, body: RoleBody } };
+  const byId = { schema: { params: IdParams, headers: TenantHeaders } };
+  api.post('/api/smart/role/:id', withBody, async (request) => ({ role: await roles.create(await tenant(request), request.body.role, request.params.id) }));
+  api.post('/api/smart/role', { schema: { headers: TenantHeaders, body: RoleBody } }, async (request) => ({ role: await roles.create(await tenant(request), request.body.role) }));
+  api.get('/api/smart/role', { schema: { headers: TenantHeaders } }, async (request) => ({ roles: await roles.list(await tenant(request)) }));
+  api.get('/api/smart/role/:id', byId, async (request) => ({ role: await roles.get(await tenant(request), request.params.id) }));
+  api.put('/api/smart/role/:id', withBody, async (request) => ({ role: await roles.update(await tenant(request), request.params.id, request.body.role) }));
+  api.patch('/api/smart/role/:id', withBody, async (request) => {
+    const tenantId = await tenant(request);
+    const { id } = request.params;
+    return { role: await roles.update(tenantId, id, await patched<RoleInput>(roles.get(tenantId, id), request.body.role)) };
+  });
+  api.delete('/api/smart/role/:id', byId, async (request, reply) => {
     await roles.delete(await tenant(request), request.params.id);
     return reply.status(200).send();
   });
   // The scopes an application would get now: a dry run for administrators.
-  app.get<IdParams>('/api/smart/application/:id/scopes', async (request) => {
+  api.get('/api/smart/application/:id/scopes', byId, async (request) => {
     const tenantId = await tenant(request);
     const application = await services.applications.get(tenantId, request.params.id);
     const tenantObject = await services.tenants.get(tenantId);

@@ -1,40 +1,52 @@
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { UserInput } from '../../admin/user-service.js';
 import { ApiError } from '../../lib/api-error.js';
 import { resolveApiTenant } from '../api-auth.js';
+import { patched } from '../fusionauth-body.js';
+import { IdParams, TenantHeaders } from '../schemas/common.js';
+import { RegistrationBody, RegistrationParams, RegistrationUpdateBody, UserBody, UserIdParams, UserQuery } from '../schemas/user-schemas.js';
 import type { HttpServices } from '../services.js';
 
-type IdParams = { Params: { id: string } };
-type RegistrationParams = { Params: { userId: string; applicationId: string } };
-
 /** FusionAuth User and Registration APIs: `/api/user`, `/api/user/registration`. */
-export function registerUserRoutes(app: FastifyInstance, services: HttpServices): void {
+export function registerUserRoutes(fastify: FastifyInstance, services: HttpServices): void {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { users } = services;
   const tenant = (request: Parameters<typeof resolveApiTenant>[0]) => resolveApiTenant(request, services);
+  const headers = TenantHeaders;
 
-  app.post<{ Params: { userId: string } }>('/api/user/registration/:userId', async (request) => users.register(await tenant(request), request.body, request.params.userId));
-  app.post('/api/user/registration', async (request) => users.register(await tenant(request), request.body));
-  app.get<RegistrationParams>('/api/user/registration/:userId/:applicationId', async (request) => ({
+  app.post('/api/user/registration/:userId', { schema: { params: UserIdParams, headers, body: RegistrationBody } }, async (request) =>
+    users.register(await tenant(request), request.body, request.params.userId),
+  );
+  app.post('/api/user/registration', { schema: { headers, body: RegistrationBody } }, async (request) => users.register(await tenant(request), request.body));
+  app.get('/api/user/registration/:userId/:applicationId', { schema: { params: RegistrationParams, headers } }, async (request) => ({
     registration: await users.getRegistration(await tenant(request), request.params.userId, request.params.applicationId),
   }));
-  app.put<{ Params: { userId: string } }>('/api/user/registration/:userId', async (request) => ({
-    registration: await users.updateRegistration(await tenant(request), request.params.userId, request.body),
+  app.put('/api/user/registration/:userId', { schema: { params: UserIdParams, headers, body: RegistrationUpdateBody } }, async (request) => ({
+    registration: await users.updateRegistration(await tenant(request), request.params.userId, request.body.registration),
   }));
-  app.delete<RegistrationParams>('/api/user/registration/:userId/:applicationId', async (request, reply) => {
+  app.delete('/api/user/registration/:userId/:applicationId', { schema: { params: RegistrationParams, headers } }, async (request, reply) => {
     await users.deleteRegistration(await tenant(request), request.params.userId, request.params.applicationId);
     return reply.status(200).send();
   });
 
-  app.post<IdParams>('/api/user/:id', async (request) => ({ user: await users.create(await tenant(request), request.body, request.params.id) }));
-  app.post('/api/user', async (request) => ({ user: await users.create(await tenant(request), request.body) }));
-  app.get<{ Querystring: { email?: string; username?: string } }>('/api/user', async (request) => {
+  const withBody = { schema: { params: IdParams, headers, body: UserBody } };
+  const byId = { schema: { params: IdParams, headers } };
+  app.post('/api/user/:id', withBody, async (request) => ({ user: await users.create(await tenant(request), request.body.user, request.params.id) }));
+  app.post('/api/user', { schema: { headers, body: UserBody } }, async (request) => ({ user: await users.create(await tenant(request), request.body.user) }));
+  app.get('/api/user', { schema: { headers, querystring: UserQuery } }, async (request) => {
     const { email, username } = request.query;
     if (!email && !username) throw ApiError.general(400, '[MissingQuery]', 'Give ?email= or ?username=, or use /api/user/{id}.');
     return { user: await users.findByLogin(await tenant(request), { email, username }) };
   });
-  app.get<IdParams>('/api/user/:id', async (request) => ({ user: await users.get(await tenant(request), request.params.id) }));
-  app.put<IdParams>('/api/user/:id', async (request) => ({ user: await users.update(await tenant(request), request.params.id, request.body) }));
-  app.patch<IdParams>('/api/user/:id', async (request) => ({ user: await users.update(await tenant(request), request.params.id, request.body, true) }));
-  app.delete<IdParams>('/api/user/:id', async (request, reply) => {
+  app.get('/api/user/:id', byId, async (request) => ({ user: await users.get(await tenant(request), request.params.id) }));
+  app.put('/api/user/:id', withBody, async (request) => ({ user: await users.update(await tenant(request), request.params.id, request.body.user) }));
+  app.patch('/api/user/:id', withBody, async (request) => {
+    const tenantId = await tenant(request);
+    const { id } = request.params;
+    return { user: await users.update(tenantId, id, await patched<UserInput>(users.get(tenantId, id), request.body.user)) };
+  });
+  app.delete('/api/user/:id', byId, async (request, reply) => {
     await users.delete(await tenant(request), request.params.id);
     return reply.status(200).send();
   });

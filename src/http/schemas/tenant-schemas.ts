@@ -1,0 +1,40 @@
+import { Type } from 'typebox';
+import type { Static } from 'typebox';
+import { FreeObject, LIMITS, SafeString, Uuid } from './common.js';
+
+/**
+ * `/api/tenant`. Unknown fields are accepted and ignored (`additionalProperties: true`): FusionAuth
+ * clients send the whole tenant object back, with fields Gatehouse does not keep.
+ */
+export const Tenant = Type.Object(
+  {
+    id: Type.Optional(Uuid()),
+    name: Type.Optional(SafeString(LIMITS.name, { description: 'Unique among tenants.' })),
+    slug: Type.Optional(SafeString(63, { description: 'The `{tenant}` of `/t/{tenant}`; derived from the name when absent.' })),
+    jwtConfiguration: Type.Optional(
+      Type.Object(
+        {
+          timeToLiveInSeconds: Type.Optional(Type.Integer({ description: 'Access token lifetime, 1 to 86400.' })),
+          refreshTokenTimeToLiveInMinutes: Type.Optional(Type.Integer()),
+          signingAlgorithm: Type.Optional(SafeString(16, { description: 'ES256 (default), RS256…PS512, ES384, ES512, EdDSA.' })),
+        },
+        { additionalProperties: true },
+      ),
+    ),
+    smartConfiguration: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Optional(Type.Boolean()),
+          fhirBaseUrl: Type.Optional(SafeString(LIMITS.url)),
+          accessTokenAudience: Type.Optional(SafeString(LIMITS.url)),
+        },
+        { additionalProperties: true },
+      ),
+    ),
+    data: Type.Optional(FreeObject()),
+  },
+  { additionalProperties: true },
+);
+
+export const TenantBody = Type.Object({ tenant: Tenant }, { additionalProperties: true });
+export type TenantBody = Static<typeof TenantBody>;
