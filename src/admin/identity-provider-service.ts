@@ -327,6 +327,8 @@ export class IdentityProviderService {
     for (const keyId of provider.verificationKeyIds) {
       const key = isUuid(keyId) ? await this.store.keys.findById(keyId) : undefined;
       if (!key) errors.add(at('verificationKeyIds'), 'notFound', `No key ${keyId} in the Key Master.`);
+      // A key Gatehouse holds the private part of could sign as Gatehouse (FusionAuth #2585).
+      else if (key.hasPrivateKey) errors.add(at('verificationKeyIds'), 'notAllowed', `Key ${keyId} is a key Gatehouse signs with; list only the provider's public keys.`);
     }
     if (provider.lambdaConfiguration.reconcileId) {
       const lambda = isUuid(provider.lambdaConfiguration.reconcileId) ? await this.store.lambdas.findById(provider.lambdaConfiguration.reconcileId) : undefined;

@@ -97,6 +97,14 @@ for (const kind of selectedKinds()) {
       assert.equal(missing.body.fieldErrors.identityProvider[0].code, '[missing]identityProvider');
     });
 
+    it('refuses a verification key Gatehouse holds the private part of (FusionAuth #2585)', async () => {
+      const generated = await server.api('POST', '/api/key/generate', { key: { name: `own-${Date.now()}`, algorithm: 'ES256' } });
+      assert.equal(generated.status, 200, JSON.stringify(generated.body));
+      const reply = await server.api('POST', '/api/identity-provider', { identityProvider: { name: 'mirror', headerKeyParameter: 'kid', verificationKeyIds: [generated.body.key.id] } });
+      assert.equal(reply.status, 400);
+      assert.equal(reply.body.fieldErrors['identityProvider.verificationKeyIds'][0].code, '[notAllowed]identityProvider.verificationKeyIds');
+    });
+
     it('accepts Gatehouse additions: a JWKS URL, issuer, audiences and limits', async () => {
       const reply = await server.api('POST', '/api/identity-provider', {
         identityProvider: {
