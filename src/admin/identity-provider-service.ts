@@ -1,75 +1,18 @@
-import { createPublicKey, X509Certificate } from 'node:crypto';
 import { ApiError, FieldErrors } from '../lib/api-error.js';
 import { isPlainObject } from '../lib/base64url.js';
-import { outboundUrlProblem } from '../lib/bounded-fetch.js';
-import { ANY_ADDRESS } from '../lib/address-policy.js';
 import type { AddressPolicy } from '../lib/address-policy.js';
 import type { Clock } from '../lib/clock.js';
-import { isUuid, newId } from '../lib/ids.js';
+import { newId } from '../lib/ids.js';
 import { ASYMMETRIC_ALGORITHMS } from '../jwt/algorithms.js';
 import { applyPreset } from '../idp/presets.js';
 import type { ClaimMapTarget, ExternalJwtIdentityProvider, JsonObject, LinkingStrategy } from '../store/records.js';
+import { validateIdentityProvider } from './identity-provider-validation.js';
+import { viewIdentityProvider } from './identity-provider-input.js';
+import type { IdentityProviderInput } from './identity-provider-input.js';
+
+export { viewIdentityProvider } from './identity-provider-input.js';
+export type { IdentityProviderInput } from './identity-provider-input.js';
 import type { Store } from '../store/store.js';
-
-const LINKING_STRATEGIES: readonly LinkingStrategy[] = [
-  'CreatePendingLink',
-  'Disabled',
-  'LinkAnonymously',
-  'LinkByEmail',
-  'LinkByEmailForExistingUser',
-  'LinkByUsername',
-  'LinkByUsernameForExistingUser',
-];
-const CLAIM_TARGETS: readonly ClaimMapTarget[] = ['birthDate', 'firstName', 'lastName', 'fullName', 'middleName', 'mobilePhone', 'imageUrl', 'timezone', 'UserData', 'RegistrationData'];
-
-/** The FusionAuth response shape: `defaultKeyId` (deprecated) reads as the first verification key. */
-/** The provider as the API shows it: with FusionAuth's `defaultKeyId`, never the upstream client secret. */
-export const viewIdentityProvider = (provider: ExternalJwtIdentityProvider): ExternalJwtIdentityProvider => {
-  const { client_secret: _secret, ...oauth2 } = provider.oauth2;
-  return {
-    ...provider,
-    oauth2,
-    ...(provider.verificationKeyIds[0] ? { defaultKeyId: provider.verificationKeyIds[0] } : {}),
-  };
-};
-
-/**
- * What a provider is created or replaced from: FusionAuth's External JWT provider object with
- * Gatehouse's additions, or a `preset` and the fields that override it. Fields are read
- * defensively (kickstart documents arrive unchecked); unknown ones are ignored.
- */
-export interface IdentityProviderInput {
-  id?: string;
-  type?: string;
-  preset?: string;
-  name?: string;
-  enabled?: boolean;
-  debug?: boolean;
-  applicationConfiguration?: Record<string, { enabled?: boolean; createRegistration?: boolean; allowPublicClients?: boolean }>;
-  claimMap?: Record<string, string>;
-  attributeMappings?: Record<string, string>;
-  lambdaConfiguration?: { reconcileId?: string };
-  linkingStrategy?: string;
-  headerKeyParameter?: string;
-  verificationKeyIds?: string[];
-  defaultKeyId?: string;
-  keys?: Record<string, string>;
-  domains?: string[];
-  oauth2?: Record<string, string | undefined>;
-  uniqueIdentityClaim?: string;
-  tenantConfiguration?: Record<string, { limitUserLinkCount?: { enabled?: boolean; maximumLinks?: number } }>;
-  tenantId?: string;
-  source?: string;
-  data?: JsonObject;
-  jwksUri?: string;
-  issuer?: string;
-  audiences?: string[];
-  allowedAlgorithms?: string[];
-  clockSkewSeconds?: number;
-  maximumTokenAgeSeconds?: number;
-}
-
-const UPSTREAM_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const;
 
 /**
  * External JWT identity providers (FusionAuth `/api/identity-provider`, type `ExternalJWT`), with
@@ -139,7 +82,7 @@ export class IdentityProviderService {
   async create(providerInput: IdentityProviderInput, id?: string): Promise<ExternalJwtIdentityProvider> {
     const input = applyPreset(providerInput as JsonObject);
     const provider = this.build(input, id ?? (typeof input.id === 'string' ? input.id : newId()));
-    await this.validate(provider, input);
+    await validateIdentityProvider(this.store, this.options, provider, input);
     if (await this.store.identityProviders.findById(provider.id)) {
       throw ApiError.field(400, 'identityProvider.id', 'duplicate', 'An identity provider with this id exists.');
     }
@@ -173,7 +116,7 @@ export class IdentityProviderService {
     errors.throwIfAny();
     const merged = { ...input, tenantId: existing.tenantId, source: existing.source };
     const provider = this.build(merged, id, existing);
-    await this.validate(provider, input);
+    await validateIdentityProvider(this.store, this.options, provider, input);
     await this.store.identityProviders.update(provider);
     this.onChange();
     return viewIdentityProvider(provider);
@@ -254,95 +197,5 @@ export class IdentityProviderService {
       insertInstant: existing?.insertInstant ?? now,
       lastUpdateInstant: now,
     };
-  }
-
-  private async validate(provider: ExternalJwtIdentityProvider, input: JsonObject): Promise<void> {
-    const errors = new FieldErrors();
-    const at = (field: string) => `identityProvider.${field}`;
-    if (!isUuid(provider.id)) errors.add(at('id'), 'invalid', 'The identity provider id must be a UUID.');
-    if (input.type !== undefined && input.type !== 'ExternalJWT') errors.add(at('type'), 'invalid', 'Gatehouse supports identity providers of type ExternalJWT.');
-    if (!provider.name) errors.add(at('name'), 'blank', 'You must specify the [identityProvider.name] property.');
-    if (provider.name.length > 191) errors.add(at('name'), 'tooLong', 'At most 191 characters.');
-    if (!provider.headerKeyParameter) errors.add(at('headerKeyParameter'), 'blank', 'You must specify the [identityProvider.headerKeyParameter] property (usually kid).');
-    if (!LINKING_STRATEGIES.includes(provider.linkingStrategy)) errors.add(at('linkingStrategy'), 'invalid', `One of ${LINKING_STRATEGIES.join(', ')}.`);
-    if (typeof input.defaultKeyId === 'string' && Array.isArray(input.verificationKeyIds) && input.verificationKeyIds[0] !== input.defaultKeyId) {
-      errors.add(at('defaultKeyId'), 'mismatch', 'defaultKeyId is the first of verificationKeyIds.');
-    }
-    if (provider.verificationKeyIds.length === 0 && Object.keys(provider.keys).length === 0 && !provider.jwksUri) {
-      errors.add(at('verificationKeyIds'), 'blank', 'Give verificationKeyIds, keys or a jwksUri: the keys that may sign this provider\'s tokens.');
-    }
-    for (const [field, target] of Object.entries(provider.claimMap)) {
-      if (!CLAIM_TARGETS.includes(target)) errors.add(at(`claimMap.${field}`), 'invalid', `One of ${CLAIM_TARGETS.join(', ')}.`);
-    }
-    if (provider.linkingStrategy === 'LinkAnonymously' && provider.lambdaConfiguration.reconcileId) {
-      errors.add(at('lambdaConfiguration.reconcileId'), 'notAllowed', 'LinkAnonymously runs no reconcile lambda.');
-    }
-    for (const [kid, pem] of Object.entries(provider.keys)) {
-      try {
-        if (pem.includes('CERTIFICATE')) new X509Certificate(pem);
-        else if (createPublicKey(pem).type !== 'public') throw new Error('not public');
-      } catch {
-        errors.add(at(`keys.${kid}`), 'invalid', 'A PEM public key or X.509 certificate.');
-      }
-    }
-    if (provider.jwksUri) {
-      const problem = outboundUrlProblem(provider.jwksUri, { allowHttp: this.options.allowHttpJwksUri, addresses: this.options.addresses });
-      if (problem) errors.add(at('jwksUri'), problem.code, `Not an allowed JWKS URL: ${problem.message}.`);
-    }
-    const oauth2 = provider.oauth2;
-    if (oauth2.clientAuthenticationMethod && !UPSTREAM_AUTH_METHODS.includes(oauth2.clientAuthenticationMethod)) {
-      errors.add(at('oauth2.clientAuthenticationMethod'), 'invalid', `One of ${UPSTREAM_AUTH_METHODS.join(', ')}.`);
-    }
-    if (oauth2.client_id) {
-      // The brokered authorization-code login: Gatehouse redirects to one endpoint and calls the other.
-      for (const field of ['authorization_endpoint', 'token_endpoint'] as const) {
-        const url = oauth2[field];
-        if (!url) errors.add(at(`oauth2.${field}`), 'blank', `A provider with an oauth2.client_id needs oauth2.${field}.`);
-        else {
-          // Gatehouse fetches the token endpoint; only the browser follows the authorization endpoint.
-          const addresses = field === 'token_endpoint' ? this.options.addresses : ANY_ADDRESS;
-          const problem = outboundUrlProblem(url, { allowHttp: this.options.allowHttpJwksUri, addresses });
-          if (problem) errors.add(at(`oauth2.${field}`), problem.code, `Not an allowed URL: ${problem.message}.`);
-        }
-      }
-      // OIDC Core §3.1.3.7 step 2: the ID token's issuer must be the provider's, so it must be known.
-      if (!provider.issuer) errors.add(at('issuer'), 'blank', 'A provider with an oauth2.client_id needs the issuer its ID tokens carry.');
-      if (oauth2.clientAuthenticationMethod?.startsWith('client_secret') && !oauth2.client_secret) {
-        errors.add(at('oauth2.client_secret'), 'blank', `${oauth2.clientAuthenticationMethod} needs oauth2.client_secret.`);
-      }
-    }
-    if (!provider.allowedAlgorithms.every((a) => (ASYMMETRIC_ALGORITHMS as readonly string[]).includes(a)) || provider.allowedAlgorithms.length === 0) {
-      errors.add(at('allowedAlgorithms'), 'invalid', `A non-empty subset of ${ASYMMETRIC_ALGORITHMS.join(', ')}.`);
-    }
-    if (!Number.isInteger(provider.clockSkewSeconds) || provider.clockSkewSeconds < 0 || provider.clockSkewSeconds > 300) errors.add(at('clockSkewSeconds'), 'invalid', '0 to 300 seconds.');
-    if (provider.maximumTokenAgeSeconds !== undefined && (!Number.isInteger(provider.maximumTokenAgeSeconds) || provider.maximumTokenAgeSeconds < 1)) {
-      errors.add(at('maximumTokenAgeSeconds'), 'invalid', 'A positive number of seconds.');
-    }
-    for (const [tenantId, config] of Object.entries(provider.tenantConfiguration)) {
-      const max = config.limitUserLinkCount.maximumLinks;
-      if (!Number.isInteger(max) || max < 1) errors.add(at(`tenantConfiguration.${tenantId}.limitUserLinkCount.maximumLinks`), 'invalid', 'A positive integer.');
-    }
-    errors.throwIfAny();
-
-    for (const keyId of provider.verificationKeyIds) {
-      const key = isUuid(keyId) ? await this.store.keys.findById(keyId) : undefined;
-      if (!key) errors.add(at('verificationKeyIds'), 'notFound', `No key ${keyId} in the Key Master.`);
-      // A key Gatehouse holds the private part of could sign as Gatehouse (FusionAuth #2585).
-      else if (key.hasPrivateKey) errors.add(at('verificationKeyIds'), 'notAllowed', `Key ${keyId} is a key Gatehouse signs with; list only the provider's public keys.`);
-    }
-    if (provider.lambdaConfiguration.reconcileId) {
-      const lambda = isUuid(provider.lambdaConfiguration.reconcileId) ? await this.store.lambdas.findById(provider.lambdaConfiguration.reconcileId) : undefined;
-      if (!lambda || lambda.type !== 'ExternalJWTReconcile') errors.add(at('lambdaConfiguration.reconcileId'), 'notFound', 'No ExternalJWTReconcile lambda has this id.');
-    }
-    for (const appId of Object.keys(provider.applicationConfiguration)) {
-      const application = isUuid(appId) ? await this.store.applications.findById(appId) : undefined;
-      if (!application || (provider.tenantId && application.tenantId !== provider.tenantId)) errors.add(at(`applicationConfiguration.${appId}`), 'notFound', 'No such application.');
-    }
-    for (const tenantId of [...Object.keys(provider.tenantConfiguration), ...(provider.tenantId ? [provider.tenantId] : [])]) {
-      if (!isUuid(tenantId) || !(await this.store.tenants.findById(tenantId))) errors.add(at('tenantConfiguration'), 'notFound', `No tenant ${tenantId}.`);
-    }
-    const sameName = await this.store.identityProviders.findByName(provider.name);
-    if (sameName && sameName.id !== provider.id) errors.add(at('name'), 'duplicate', 'An identity provider with this name exists.');
-    errors.throwIfAny();
   }
 }
