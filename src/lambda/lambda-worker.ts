@@ -6,12 +6,11 @@
  * arrays and strings (measured: 200 MB past a 16 MB limit), so growth of the WebAssembly memory
  * itself is refused past the cap: the allocation fails and QuickJS raises "out of memory".
  *
- * Handles: every QuickJSHandle a call makes is disposed on every path (errors, interrupts, out of
- * memory), then the context, and only then may the runtime be freed: QuickJS's JS_FreeRuntime
- * asserts `list_empty(&rt->gc_obj_list)` and aborts the whole module on a live object. A runtime
- * that ran out of memory is never freed (QuickJS can leak references on its out-of-memory paths):
- * the worker answers, then retires, and the host starts a fresh one. So does a worker whose
- * module aborted.
+ * Handles are disposed on every path, then the context; only then may the runtime be freed, as
+ * JS_FreeRuntime asserts `list_empty(&rt->gc_obj_list)` and aborts the module on a live object.
+ * Runtimes QuickJS may have leaked into are never freed: after out of memory, or after code with
+ * `import(` (a failing dynamic import leaks without Promise; measured). The worker drops the
+ * runtime and retires, and the host starts a fresh one; so does a worker whose module aborted.
  *
  * The console and the context's `reject` / `requireOnboarding` are host functions, and the
  * builtins the call needs (JSON, Object.freeze) are taken before the lambda's code runs, so
@@ -74,6 +73,9 @@ let runtime: QuickJSRuntime | undefined;
 let runtimeCalls = 0;
 /** Set when this worker must answer and exit: its module is suspect. */
 let retire = false;
+/** The runtime ran code that may call `import(...)`, whose failure leaks: it must never be freed. */
+let tainted = false;
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
 
 function freshRuntime(): QuickJSRuntime {
   if (runtime && runtimeCalls < RUNTIME_CALLS) return runtime;
@@ -83,6 +85,7 @@ function freshRuntime(): QuickJSRuntime {
   runtime.setMaxStackSize(limits.stackLimitBytes);
   runtime.setInterruptHandler(budget.shouldInterrupt);
   runtimeCalls = 0;
+  tainted = false;
   return runtime;
 }
 
@@ -126,6 +129,7 @@ function reconcile(request: WorkerRequest): WorkerResult {
   const logs: LambdaLog[] = [];
   const rt = freshRuntime();
   runtimeCalls += 1;
+  if (DYNAMIC_IMPORT.test(request.body)) tainted = true;
   budget.stop();
   const vm = rt.newContext({ intrinsics: INTRINSICS });
   const handles: QuickJSHandle[] = [];
@@ -273,8 +277,13 @@ function reconcile(request: WorkerRequest): WorkerResult {
     budget.stop();
     // Handles first, then the context: a runtime is only ever freed with no context left in it.
     const clean = disposeAll(handles) && disposeAll([vm]);
-    if (!clean || retire) runtime = undefined;
-    else if (!healthy) discardRuntime();
+    const done = !healthy || runtimeCalls >= RUNTIME_CALLS;
+    if (!clean || retire || (tainted && done)) {
+      retire = true;
+      runtime = undefined;
+    } else if (done) {
+      discardRuntime();
+    }
   }
 }
 

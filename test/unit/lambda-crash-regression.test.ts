@@ -6,8 +6,8 @@ import type { ReconcileRequest } from '../../src/lambda/lambda-types.js';
 
 /**
  * Regression: QuickJS printed `Aborted(Assertion failed: list_empty(&rt->gc_obj_list))` when a
- * runtime was freed with objects still alive (a handle left undisposed on an error path, or a
- * runtime freed after running out of memory). An abort leaves the module unusable, so a crash
+ * runtime was freed with objects still alive (after a failed dynamic `import()`, which leaks them,
+ * or with a handle left undisposed on an error path, or after running out of memory). An abort leaves the module unusable, so a crash
  * shows as LAMBDA_CRASHED or as "Aborted" on the worker's stderr, which reaches ours.
  */
 const request = (body: string): ReconcileRequest => ({ body, user: {}, registration: {}, jwt: { sub: 'x', amr: ['pwd'] }, debug: true });
@@ -20,6 +20,7 @@ const LAMBDAS: [string, string][] = [
   ['out of memory (strings)', 'function reconcile() { const a = []; while (true) a.push("x".repeat(100000) + a.length); }'],
   ['out of memory, caught, then rejecting', 'function reconcile(u, r, j, c) { const a = []; try { while (true) a.push([a.length]); } catch (e) { c.reject("OOM", String(e)); } }'],
   ['onboarding with a looping getter', 'function reconcile(u, r, j, c) { c.requireOnboarding("x", { get missing() { while (true) {} } }); }'],
+  ['importing a module', 'function reconcile(user) { try { import("fs"); } catch (e) { user.error = String(e); } }'],
   ['normal', 'function reconcile(user, registration, jwt) { user.sub = jwt.sub; console.debug({ sub: jwt.sub }); }'],
 ];
 
