@@ -19,6 +19,7 @@ import { KeyService } from './keys/key-service.js';
 import { OwnSigningKeys } from './keys/own-signing-keys.js';
 import { LambdaRunner } from './lambda/lambda-runner.js';
 import { LambdaService } from './admin/lambda-service.js';
+import { lambdaLimits } from './lambda/lambda-types.js';
 import { MasterKey } from './keys/master-key.js';
 import { AuthorizationBroker } from './oauth/authorization-broker.js';
 import { authorizationCodeGrant } from './oauth/grants/authorization-code.js';
@@ -156,8 +157,8 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       failureCooldownMs: config.fetchFailureCooldownSeconds * 1000,
       maxEntries: config.jwksCacheEntries,
     });
-    // The sandbox worker starts on the first lambda call, not at start-up.
-    const lambdaRunner = new LambdaRunner();
+    // Sandbox workers start on the first lambda calls, not at start-up.
+    const lambdaRunner = new LambdaRunner(lambdaLimits({ timeoutMs: config.lambdaTimeoutMs, memoryMb: config.lambdaMemoryMb }), config.lambdaWorkers);
     const services = buildServices(config, store, clock, masterKey, remoteJwks, lambdaRunner);
     await services.keys.checkMasterKey();
     await services.tenants.ensureDefaultTenant();

@@ -34,6 +34,9 @@ export interface GatehouseConfig {
   tlsCert: string | undefined;
   tlsKey: string | undefined;
   shutdownTimeoutMs: number;
+  lambdaTimeoutMs: number;
+  lambdaMemoryMb: number;
+  lambdaWorkers: number | undefined;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -62,6 +65,10 @@ const integer =
     if (value < min || value > max) throw new ConfigError(`expected ${min}..${max}, got ${value}`);
     return value;
   };
+const optionalInteger =
+  (min: number, max: number): Parser<number | undefined> =>
+  (raw) =>
+    raw === '' ? undefined : integer(min, max)(raw);
 const text: Parser<string> = (raw) => {
   if (raw.trim() === '') throw new ConfigError('must not be empty');
   return raw;
@@ -148,6 +155,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   option({ key: 'tlsCert', flag: '--tls-cert', env: 'GATEHOUSE_TLS_CERT', default: undefined, parse: optionalText, doc: 'PEM certificate file; with `--tls-key`, serve HTTPS (TLS 1.2 minimum).' }),
   option({ key: 'tlsKey', flag: '--tls-key', env: 'GATEHOUSE_TLS_KEY', default: undefined, parse: optionalText, doc: 'PEM private key file for `--tls-cert`.' }),
   option({ key: 'shutdownTimeoutMs', flag: '--shutdown-timeout', env: 'GATEHOUSE_SHUTDOWN_TIMEOUT_MS', default: 10000, parse: integer(0, 600000), doc: 'How long SIGTERM waits for in-flight requests.' }),
+  option({ key: 'lambdaTimeoutMs', flag: '--lambda-timeout', env: 'GATEHOUSE_LAMBDA_TIMEOUT_MS', default: 500, parse: integer(10, 60000), doc: 'Time budget of one reconcile-lambda call, counted from when its code starts in the sandbox (its thread\'s CPU time on Linux, else wall time); queueing does not count.' }),
+  option({ key: 'lambdaMemoryMb', flag: '--lambda-memory', env: 'GATEHOUSE_LAMBDA_MEMORY_MB', default: 32, parse: integer(4, 1024), doc: 'QuickJS heap limit of one reconcile-lambda call, in MB; each sandbox worker\'s WebAssembly memory is capped at twice this.' }),
+  option({ key: 'lambdaWorkers', flag: '--lambda-workers', env: 'GATEHOUSE_LAMBDA_WORKERS', default: undefined, parse: optionalInteger(1, 256), doc: 'Sandbox worker threads for reconcile lambdas, started on demand. Default: the available CPU cores, at least 2.' }),
 ];
 
 export function defaultConfig(): GatehouseConfig {

@@ -1,133 +1,164 @@
-import { Worker } from 'node:worker_threads';
-import { isPlainObject } from '../lib/base64url.js';
+import { availableParallelism } from 'node:os';
+import { toWorkerRequest } from './lambda-request.js';
 import { DEFAULT_LAMBDA_LIMITS } from './lambda-types.js';
-import type { FreezeShape, LambdaLimits, ReconcileRequest, ReconcileResult, WorkerRequest, WorkerResult } from './lambda-types.js';
-
-/** Time a worker gets beyond the lambda's own deadline before it is terminated. */
-const WATCHDOG_GRACE_MS = 250;
-
-interface Call {
-  id: number;
-  request: WorkerRequest;
-  resolve(result: ReconcileResult): void;
-}
-
-/** The nested objects and arrays of a JSON value, as the worker's deep freeze walks them. */
-function freezeShape(value: unknown): FreezeShape {
-  const shape: FreezeShape = {};
-  for (const [key, child] of Object.entries(value as object)) {
-    if (child !== null && typeof child === 'object') shape[key] = freezeShape(child);
-  }
-  return shape;
-}
-
-/** A completed call's JSON texts as objects; anything but two objects is bad output. */
-function decode(result: WorkerResult): ReconcileResult {
-  if (result.status !== 'completed') return result;
-  const user: unknown = JSON.parse(result.user);
-  const registration: unknown = JSON.parse(result.registration);
-  if (!isPlainObject(user) || !isPlainObject(registration)) return { status: 'failed', code: 'LAMBDA_BAD_OUTPUT', message: 'user and registration must stay objects.', logs: result.logs };
-  return { status: 'completed', user, registration, logs: result.logs };
-}
+import type { LambdaLimits, ReconcileRequest, ReconcileResult } from './lambda-types.js';
+import { SandboxWorker } from './sandbox-worker.js';
+import type { Call, WorkerEvents } from './sandbox-worker.js';
 
 /**
- * One JSON text for the call's data instead of structured-cloned objects: QuickJS needs JSON
- * anyway, so the worker neither deserializes nor stringifies it again (measured on the login path).
+ * Calls a quick worker holds at once: the running one and the next, so it never sleeps between
+ * calls (measured: 1.44 → 1.00 ms of CPU per login under load, against one round trip at a time),
+ * and few wait behind a lambda that turns out to loop.
  */
-function toWorkerRequest(request: ReconcileRequest): WorkerRequest {
-  const input = request.input ?? null;
-  return {
-    body: request.body,
-    data: JSON.stringify({ user: request.user, registration: request.registration, jwt: request.jwt, input }),
-    frozen: { jwt: freezeShape(request.jwt), input: input === null ? null : freezeShape(input) },
-    debug: request.debug,
-    ...(request.checkOnly ? { checkOnly: true } : {}),
-  };
+const PIPELINE_DEPTH = 2;
+/** A lambda whose last call ran this share of the budget (or timed out) counts as slow. */
+const SLOW_SHARE = 0.2;
+/** How many slow lambdas are remembered (by body); the oldest is forgotten first. */
+const SLOW_BODIES = 100;
+
+/** The default pool size: one worker per core, at least two. */
+export function defaultWorkerCount(): number {
+  return Math.max(2, availableParallelism());
+}
+
+export interface PoolStats {
+  size: number;
+  /** Workers running now. */
+  live: number;
+  /** Workers started so far, replacements included. */
+  started: number;
 }
 
 /**
- * Runs reconcile lambdas in a sandbox worker. Calls are pipelined: each is posted at once and
- * the worker runs them in order, so it never sleeps between calls (measured: 1.44 → 1.00 ms of
- * CPU per login under load, against waiting for each result before posting the next).
+ * Runs reconcile lambdas on a pool of sandbox workers (started on demand, up to `size`), so that
+ * one lambda that loops or exhausts its memory delays no other.
  *
- * Never throws into the caller: every outcome, including a worker that had to be killed, is a
- * ReconcileResult. The call at the head of the line is the one running; a watchdog gives it the
- * lambda's deadline plus a grace period (QuickJS cannot interrupt inside a native builtin). If it
- * fires, or the worker dies, the head fails and the calls behind it — which have not started —
- * go to a fresh worker.
+ * Dispatch: a call goes to an idle worker, else a new one, else behind one quick call on the
+ * least loaded worker. A lambda that ran long last time is slow: its calls run alone, on at most
+ * half the pool, so quick lambdas always keep the other half. When a worker is killed (watchdog)
+ * or dies, only its running call fails; the calls queued on it had not started and are
+ * dispatched again, first in line.
+ *
+ * Never throws into the caller: every outcome, a killed worker included, is a ReconcileResult.
  */
 export class LambdaRunner {
-  private worker: Worker | undefined;
-  private readonly inFlight: Call[] = [];
+  readonly size: number;
+  private readonly workers: SandboxWorker[] = [];
+  private readonly waiting: Call[] = [];
+  private readonly waitingSlow: Call[] = [];
+  private readonly slowBodies = new Set<string>();
+  private readonly slowSlots: number;
+  private readonly slowMs: number;
+  private readonly events: WorkerEvents;
   private nextId = 0;
-  private watchdog: NodeJS.Timeout | undefined;
+  private started = 0;
 
-  constructor(private readonly limits: LambdaLimits = DEFAULT_LAMBDA_LIMITS) {}
+  constructor(
+    private readonly limits: LambdaLimits = DEFAULT_LAMBDA_LIMITS,
+    size: number = defaultWorkerCount(),
+  ) {
+    this.size = Math.max(1, Math.floor(size));
+    this.slowSlots = Math.max(1, Math.floor(this.size / 2));
+    this.slowMs = limits.timeoutMs * SLOW_SHARE;
+    this.events = {
+      finished: (call, result, runMs) => this.finished(call, result, runMs),
+      gone: (worker, unstarted) => this.gone(worker, unstarted),
+      free: () => this.pump(),
+    };
+  }
 
   reconcile(request: ReconcileRequest): Promise<ReconcileResult> {
     return new Promise<ReconcileResult>((resolve) => {
-      const call: Call = { id: this.nextId++, request: toWorkerRequest(request), resolve };
-      this.inFlight.push(call);
-      const worker = this.start();
-      worker.ref();
-      worker.postMessage({ id: call.id, request: call.request });
-      if (this.inFlight.length === 1) this.armWatchdog();
+      const slow = this.slowBodies.has(request.body);
+      const call: Call = { id: this.nextId++, request: toWorkerRequest(request), slow, resolve };
+      (slow ? this.waitingSlow : this.waiting).push(call);
+      this.pump();
     });
   }
 
+  stats(): PoolStats {
+    return { size: this.size, live: this.workers.length, started: this.started };
+  }
+
+  /** Stops every worker; calls not answered yet fail. The runner starts new workers if used again. */
   async close(): Promise<void> {
-    clearTimeout(this.watchdog);
-    const worker = this.worker;
-    this.worker = undefined;
-    for (const call of this.inFlight.splice(0)) call.resolve({ status: 'failed', code: 'LAMBDA_CRASHED', message: 'The lambda sandbox was shut down.', logs: [] });
-    if (worker) await worker.terminate();
+    const shutDown: ReconcileResult = { status: 'failed', code: 'LAMBDA_CRASHED', message: 'The lambda sandbox was shut down.', logs: [] };
+    const workers = this.workers.splice(0);
+    const calls = [...this.waiting.splice(0), ...this.waitingSlow.splice(0)];
+    for (const held of await Promise.all(workers.map((worker) => worker.terminate()))) calls.push(...held);
+    for (const call of calls) call.resolve(shutDown);
   }
 
-  private start(): Worker {
-    if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./lambda-worker.js', import.meta.url), { workerData: { limits: this.limits }, execArgv: [] });
-    worker.unref();
-    worker.on('message', (message: { id: number; result: WorkerResult }) => {
-      if (worker !== this.worker) return;
-      const head = this.inFlight[0];
-      if (!head || head.id !== message.id) return;
-      this.inFlight.shift();
-      clearTimeout(this.watchdog);
-      head.resolve(decode(message.result));
-      if (this.inFlight.length > 0) this.armWatchdog();
-      else worker.unref();
-    });
-    worker.on('error', (error: Error) => this.replaceWorker(worker, { status: 'failed', code: 'LAMBDA_CRASHED', message: `The lambda sandbox failed: ${error.message}`, logs: [] }));
-    worker.on('exit', () => this.replaceWorker(worker, { status: 'failed', code: 'LAMBDA_CRASHED', message: 'The lambda sandbox stopped.', logs: [] }));
-    this.worker = worker;
+  private finished(call: Call, result: ReconcileResult, runMs: number): void {
+    const slow = (result.status === 'failed' && result.code === 'LAMBDA_TIMEOUT') || runMs >= this.slowMs;
+    const body = call.request.body;
+    if (slow && !this.slowBodies.has(body)) {
+      this.slowBodies.add(body);
+      if (this.slowBodies.size > SLOW_BODIES) this.slowBodies.delete(this.slowBodies.values().next().value as string);
+    } else if (!slow) {
+      this.slowBodies.delete(body);
+    }
+    call.resolve(result);
+  }
+
+  /** A dead worker leaves the pool; the calls it had not started go first in line again. */
+  private gone(worker: SandboxWorker, unstarted: Call[]): void {
+    const index = this.workers.indexOf(worker);
+    if (index >= 0) this.workers.splice(index, 1);
+    this.waiting.unshift(...unstarted.filter((call) => !call.slow));
+    this.waitingSlow.unshift(...unstarted.filter((call) => call.slow));
+  }
+
+  /** Hands waiting calls to workers until no worker or no call is left. */
+  private pump(): void {
+    for (;;) {
+      const running = this.workers.filter((worker) => worker.slow).length;
+      if (this.waitingSlow.length > 0 && running < this.slowSlots) {
+        const worker = this.idleWorker(true);
+        if (worker) {
+          worker.draining = false;
+          worker.post(this.waitingSlow.shift()!);
+          continue;
+        }
+        this.drainOne(running);
+      } else if (this.waitingSlow.length === 0) {
+        for (const worker of this.workers) worker.draining = false;
+      }
+      if (this.waiting.length === 0) return;
+      const worker = this.idleWorker(false) ?? this.leastLoadedQuickWorker();
+      if (!worker) return;
+      worker.post(this.waiting.shift()!);
+    }
+  }
+
+  /** An idle worker (for a slow call, one being emptied for it first), else a new one if the pool has room. */
+  private idleWorker(forSlow: boolean): SandboxWorker | undefined {
+    const idle = this.workers.filter((worker) => worker.queue.length === 0 && (forSlow || !worker.draining));
+    const found = (forSlow ? idle.find((worker) => worker.draining) : undefined) ?? idle[0];
+    if (found || this.workers.length >= this.size) return found;
+    const worker = new SandboxWorker(this.limits, this.events);
+    this.workers.push(worker);
+    this.started += 1;
     return worker;
   }
 
-  /** The head of the line is running: it gets the deadline plus grace. */
-  private armWatchdog(): void {
-    clearTimeout(this.watchdog);
-    this.watchdog = setTimeout(() => {
-      const worker = this.worker;
-      if (!worker) return;
-      void worker.terminate();
-      this.replaceWorker(worker, { status: 'failed', code: 'LAMBDA_TIMEOUT', message: `The lambda did not finish within ${this.limits.timeoutMs} ms.`, logs: [] });
-    }, this.limits.timeoutMs + WATCHDOG_GRACE_MS);
+  private leastLoadedQuickWorker(): SandboxWorker | undefined {
+    let best: SandboxWorker | undefined;
+    for (const worker of this.workers) {
+      if (worker.slow || worker.draining || worker.queue.length >= PIPELINE_DEPTH) continue;
+      if (!best || worker.queue.length < best.queue.length) best = worker;
+    }
+    return best;
   }
 
-  /** Fails the running call with `result`; the calls behind it, not yet started, go to a new worker. */
-  private replaceWorker(worker: Worker, result: ReconcileResult): void {
-    if (worker !== this.worker) return;
-    clearTimeout(this.watchdog);
-    this.worker = undefined;
-    const [head, ...waiting] = this.inFlight.splice(0);
-    head?.resolve(result);
-    if (waiting.length === 0) return;
-    const fresh = this.start();
-    fresh.ref();
-    for (const call of waiting) {
-      this.inFlight.push(call);
-      fresh.postMessage({ id: call.id, request: call.request });
-    }
-    this.armWatchdog();
+  /**
+   * A slow call waits and no worker is idle: the least loaded quick worker takes no more quick
+   * calls until it is empty (else a steady stream of quick calls would keep slow ones out).
+   */
+  private drainOne(runningSlow: number): void {
+    const draining = this.workers.filter((worker) => worker.draining).length;
+    if (runningSlow + draining >= Math.min(this.slowSlots, this.waitingSlow.length + runningSlow)) return;
+    const candidates = this.workers.filter((worker) => !worker.slow && !worker.draining);
+    if (candidates.length > 0) candidates.sort((a, b) => a.queue.length - b.queue.length)[0].draining = true;
   }
 }

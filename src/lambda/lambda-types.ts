@@ -57,8 +57,18 @@ export type ReconcileResult =
   | { status: 'failed'; code: LambdaErrorCode; message: string; logs: LambdaLog[] };
 
 export interface LambdaLimits {
-  /** Wall-clock budget of one call. */
+  /**
+   * Budget of one call's own execution, from the moment the lambda's code starts inside the
+   * worker: the worker thread's CPU time where Linux reports it, else wall time. Time spent queued
+   * or while the worker starts does not count.
+   */
   timeoutMs: number;
+  /**
+   * Extra time the host gives a running call beyond `timeoutMs` before it terminates the worker
+   * (QuickJS cannot interrupt inside a native builtin). Counted in the worker thread's CPU time
+   * where Linux reports it, so a worker waiting for a core is not killed; in wall time elsewhere.
+   */
+  watchdogGraceMs: number;
   /** Cap on the worker's WebAssembly memory; it never shrinks, so this bounds it for good. */
   memoryCapBytes: number;
   /** QuickJS's own allocation limit (catches large single allocations early). */
@@ -69,12 +79,38 @@ export interface LambdaLimits {
   maxOutputBytes: number;
 }
 
+const MB = 1024 * 1024;
+
 export const DEFAULT_LAMBDA_LIMITS: Readonly<LambdaLimits> = Object.freeze({
   timeoutMs: 500,
-  memoryCapBytes: 64 * 1024 * 1024,
-  heapLimitBytes: 32 * 1024 * 1024,
+  watchdogGraceMs: 500,
+  memoryCapBytes: 64 * MB,
+  heapLimitBytes: 32 * MB,
   stackLimitBytes: 256 * 1024,
   maxLogEntries: 100,
   maxLogLength: 2000,
   maxOutputBytes: 1024 * 1024,
 });
+
+/**
+ * The limits for a time budget and a QuickJS heap size (MB): the WebAssembly memory is capped at
+ * twice the heap, as by default (32 MB heap, 64 MB cap), since QuickJS's own limit misses
+ * incremental growth and the module needs room of its own.
+ */
+export function lambdaLimits(options: { timeoutMs: number; memoryMb: number }): LambdaLimits {
+  return { ...DEFAULT_LAMBDA_LIMITS, timeoutMs: options.timeoutMs, heapLimitBytes: options.memoryMb * MB, memoryCapBytes: 2 * options.memoryMb * MB };
+}
+
+/** Host → worker: one call. */
+export interface WorkerCall {
+  id: number;
+  request: WorkerRequest;
+}
+
+/**
+ * Worker → host: `ready` once QuickJS is loaded (calls start from then on; `tid` names the thread
+ * for its CPU clock), then one `result`
+ * per call in the order posted. `retire` says the worker exits after this answer (its
+ * WebAssembly module can no longer be trusted) and takes no more calls.
+ */
+export type WorkerMessage = { type: 'ready'; tid?: number } | { type: 'result'; id: number; result: WorkerResult; retire?: boolean };

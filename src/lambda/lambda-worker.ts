@@ -6,6 +6,12 @@
  * arrays and strings (measured: 200 MB past a 16 MB limit), so growth of the WebAssembly memory
  * itself is refused past the cap: the allocation fails and QuickJS raises "out of memory".
  *
+ * Handles are disposed on every path, then the context; only then may the runtime be freed, as
+ * JS_FreeRuntime asserts `list_empty(&rt->gc_obj_list)` and aborts the module on a live object.
+ * Runtimes QuickJS may have leaked into are never freed: after out of memory, or after code with
+ * `import(` (a failing dynamic import leaks without Promise; measured). The worker drops the
+ * runtime and retires, and the host starts a fresh one; so does a worker whose module aborted.
+ *
  * The console and the context's `reject` / `requireOnboarding` are host functions, and the
  * builtins the call needs (JSON, Object.freeze) are taken before the lambda's code runs, so
  * top-level code that replaces `JSON` or `Object.freeze` cannot unfreeze the jwt or forge an
@@ -13,9 +19,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import variant from '@jitl/quickjs-wasmfile-release-sync';
-import { newQuickJSWASMModuleFromVariant, shouldInterruptAfterDeadline } from 'quickjs-emscripten-core';
+import { newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core';
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSSyncVariant } from 'quickjs-emscripten-core';
-import type { FreezeShape, LambdaLimits, LambdaLog, WorkerRequest, WorkerResult } from './lambda-types.js';
+import { ExecutionBudget } from './execution-budget.js';
+import { currentThreadId } from './thread-cpu.js';
+import type { FreezeShape, LambdaLimits, LambdaLog, WorkerCall, WorkerMessage, WorkerRequest, WorkerResult } from './lambda-types.js';
 
 const limits = (workerData as { limits: LambdaLimits }).limits;
 
@@ -57,27 +65,52 @@ function failureOf(error: unknown, logs: LambdaLog[]): Failure {
   return { status: 'failed', code: e.name === 'SyntaxError' ? 'LAMBDA_SYNTAX_ERROR' : 'LAMBDA_THREW', message, logs };
 }
 
+/** The module aborted (emscripten `Aborted(...)`): nothing in it can be trusted any more. */
+const isAbort = (error: unknown): boolean => error instanceof Error && (error.message.startsWith('Aborted(') || error.name === 'RuntimeError');
+
+const budget = new ExecutionBudget(limits.timeoutMs);
 let runtime: QuickJSRuntime | undefined;
 let runtimeCalls = 0;
+/** Set when this worker must answer and exit: its module is suspect. */
+let retire = false;
+/** The runtime ran code that may call `import(...)`, whose failure leaks: it must never be freed. */
+let tainted = false;
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
 
 function freshRuntime(): QuickJSRuntime {
   if (runtime && runtimeCalls < RUNTIME_CALLS) return runtime;
-  runtime?.dispose();
+  discardRuntime();
   runtime = QuickJS.newRuntime();
   runtime.setMemoryLimit(limits.heapLimitBytes);
   runtime.setMaxStackSize(limits.stackLimitBytes);
+  runtime.setInterruptHandler(budget.shouldInterrupt);
   runtimeCalls = 0;
+  tainted = false;
   return runtime;
 }
 
-/** After a timeout, an exhausted heap or a crash, the runtime is not reused. */
+/** Frees the runtime (its contexts are all disposed by then); if that aborts, the worker retires. */
 function discardRuntime(): void {
-  try {
-    runtime?.dispose();
-  } catch {
-    // A runtime that ran out of memory may fail to dispose cleanly; it is dropped either way.
-  }
+  const old = runtime;
   runtime = undefined;
+  try {
+    old?.dispose();
+  } catch {
+    retire = true;
+  }
+}
+
+/** Disposes what is alive, each on its own, so one failure leaves nothing else alive. */
+function disposeAll(handles: { alive: boolean; dispose(): void }[]): boolean {
+  let clean = true;
+  for (const handle of handles) {
+    try {
+      if (handle.alive) handle.dispose();
+    } catch {
+      clean = false;
+    }
+  }
+  return clean;
 }
 
 /** Thrown inside the call to leave it with a failure already described. */
@@ -96,16 +129,15 @@ function reconcile(request: WorkerRequest): WorkerResult {
   const logs: LambdaLog[] = [];
   const rt = freshRuntime();
   runtimeCalls += 1;
-  rt.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + limits.timeoutMs));
+  if (DYNAMIC_IMPORT.test(request.body)) tainted = true;
+  budget.stop();
   const vm = rt.newContext({ intrinsics: INTRINSICS });
   const handles: QuickJSHandle[] = [];
   const keep = (handle: QuickJSHandle) => (handles.push(handle), handle);
+  /** The thrown value, read while its handle is kept (dump may run lambda code, or fail). */
+  const thrown = (error: QuickJSHandle): unknown => vm.dump(keep(error));
   const unwrap = (result: ReturnType<QuickJSContext['evalCode']>): QuickJSHandle => {
-    if (result.error) {
-      const error = vm.dump(result.error);
-      result.error.dispose();
-      throw new CallFailed(failureOf(error, logs));
-    }
+    if (result.error) throw new CallFailed(failureOf(thrown(result.error), logs));
     return keep(result.value);
   };
   let healthy = false;
@@ -135,9 +167,11 @@ function reconcile(request: WorkerRequest): WorkerResult {
         result.error.dispose();
         return '[unprintable]';
       }
-      const printed = vm.typeof(result.value) === 'string' ? vm.getString(result.value) : String(vm.dump(result.value));
-      result.value.dispose();
-      return printed;
+      try {
+        return vm.typeof(result.value) === 'string' ? vm.getString(result.value) : String(vm.dump(result.value));
+      } finally {
+        if (result.value.alive) result.value.dispose();
+      }
     };
 
     const consoleObject = keep(vm.newObject());
@@ -169,8 +203,12 @@ function reconcile(request: WorkerRequest): WorkerResult {
       let missing: string[] = [];
       if (details !== undefined && vm.typeof(details) === 'object') {
         const listed = vm.getProp(details, 'missing');
-        const dumped: unknown = vm.typeof(listed) === 'object' ? vm.dump(listed) : undefined;
-        listed.dispose();
+        let dumped: unknown;
+        try {
+          dumped = vm.typeof(listed) === 'object' ? vm.dump(listed) : undefined;
+        } finally {
+          if (listed.alive) listed.dispose();
+        }
         if (Array.isArray(dumped)) missing = dumped.slice(0, 100).map((m) => String(m).slice(0, 200));
       }
       outcome = { status: 'onboarding', reason: reason === undefined ? '' : text(reason), missing };
@@ -179,7 +217,8 @@ function reconcile(request: WorkerRequest): WorkerResult {
     requireOnboarding.dispose();
     freeze(context);
 
-    // The lambda's code, then its function.
+    // The lambda's code, then its function: the budget counts from here.
+    budget.start();
     unwrap(vm.evalCode(request.body, 'lambda.js'));
     // `function reconcile` is a property of the global object; `const`/`let` need a lookup by name.
     const declared = keep(vm.getProp(vm.global, 'reconcile'));
@@ -194,12 +233,16 @@ function reconcile(request: WorkerRequest): WorkerResult {
     }
     const result = vm.callFunction(fn, vm.undefined, user, registration, jwt, context);
     if (result.error) {
-      const error = vm.dump(result.error);
-      result.error.dispose();
+      const error = thrown(result.error);
       // Throwing after reject or requireOnboarding is a way to leave; the outcome stands.
-      if (outcome.status === 'completed') return failureOf(error, logs);
+      if (outcome.status === 'completed') {
+        const failure = failureOf(error, logs);
+        healthy = failure.code !== 'LAMBDA_OUT_OF_MEMORY' && failure.code !== 'LAMBDA_TIMEOUT';
+        if (failure.code === 'LAMBDA_OUT_OF_MEMORY') retire = true;
+        return failure;
+      }
     } else {
-      result.value.dispose();
+      keep(result.value);
     }
     healthy = true;
     const final = outcome as Outcome;
@@ -220,20 +263,37 @@ function reconcile(request: WorkerRequest): WorkerResult {
   } catch (error) {
     if (error instanceof CallFailed) {
       healthy = error.failure.code !== 'LAMBDA_OUT_OF_MEMORY' && error.failure.code !== 'LAMBDA_TIMEOUT';
+      if (error.failure.code === 'LAMBDA_OUT_OF_MEMORY') retire = true;
       return error.failure;
     }
-    return failureOf(error, logs);
-  } finally {
-    try {
-      for (const handle of handles) if (handle.alive) handle.dispose();
-      vm.dispose();
-    } catch {
-      healthy = false;
+    if (isAbort(error)) {
+      retire = true;
+      return { status: 'failed', code: 'LAMBDA_CRASHED', message: 'The lambda sandbox failed.', logs };
     }
-    if (!healthy) discardRuntime();
+    const failure = failureOf(error, logs);
+    if (failure.code === 'LAMBDA_OUT_OF_MEMORY') retire = true;
+    return failure;
+  } finally {
+    budget.stop();
+    // Handles first, then the context: a runtime is only ever freed with no context left in it.
+    const clean = disposeAll(handles) && disposeAll([vm]);
+    const done = !healthy || runtimeCalls >= RUNTIME_CALLS;
+    if (!clean || retire || (tainted && done)) {
+      retire = true;
+      runtime = undefined;
+    } else if (done) {
+      discardRuntime();
+    }
   }
 }
 
-parentPort!.on('message', (message: { id: number; request: WorkerRequest }) => {
-  parentPort!.postMessage({ id: message.id, result: reconcile(message.request) });
+parentPort!.on('message', (message: WorkerCall) => {
+  const result = reconcile(message.request);
+  if (!retire) {
+    parentPort!.postMessage({ type: 'result', id: message.id, result } satisfies WorkerMessage);
+    return;
+  }
+  parentPort!.postMessage({ type: 'result', id: message.id, result, retire: true } satisfies WorkerMessage);
+  parentPort!.close();
 });
+parentPort!.postMessage({ type: 'ready', tid: currentThreadId() } satisfies WorkerMessage);

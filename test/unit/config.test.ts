@@ -20,6 +20,17 @@ describe('configuration', () => {
     assert.equal(config.publicUrl, 'https://id.example.org');
   });
 
+  it('has lambda limits: 500 ms, 32 MB, workers from the core count unless given', () => {
+    const config = resolveConfig({ env: {} });
+    assert.equal(config.lambdaTimeoutMs, 500);
+    assert.equal(config.lambdaMemoryMb, 32);
+    assert.equal(config.lambdaWorkers, undefined);
+    const set = resolveConfig({ env: { GATEHOUSE_LAMBDA_TIMEOUT_MS: '2000', GATEHOUSE_LAMBDA_MEMORY_MB: '64' }, argv: ['--lambda-workers', '4'] });
+    assert.deepEqual([set.lambdaTimeoutMs, set.lambdaMemoryMb, set.lambdaWorkers], [2000, 64, 4]);
+    assert.throws(() => resolveConfig({ env: {}, argv: ['--lambda-workers', '0'] }), /--lambda-workers: expected 1\.\.256/);
+    assert.throws(() => resolveConfig({ env: { GATEHOUSE_LAMBDA_TIMEOUT_MS: 'fast' } }), /GATEHOUSE_LAMBDA_TIMEOUT_MS: expected an integer/);
+  });
+
   it('names the offending option', () => {
     const cases: [Parameters<typeof resolveConfig>[0], RegExp][] = [
       [{ argv: ['--port', 'abc'] }, /--port: expected an integer/],

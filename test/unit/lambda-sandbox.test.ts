@@ -75,6 +75,9 @@ describe('reconcile lambda sandbox (QuickJS in a worker)', () => {
   });
 
   it('contains memory bombs (strings, arrays, objects, one huge buffer), and keeps working', async () => {
+    // A budget no bomb can reach on however loaded a machine: only memory may stop them.
+    const roomy = new LambdaRunner({ ...DEFAULT_LAMBDA_LIMITS, timeoutMs: 60_000, watchdogGraceMs: 60_000 });
+    after(() => roomy.close());
     const bombs = [
       'const a = []; while (true) { a.push("x".repeat(100000) + a.length); }',
       'const a = []; while (true) { a.push(new Array(10000).fill(1)); }',
@@ -82,10 +85,10 @@ describe('reconcile lambda sandbox (QuickJS in a worker)', () => {
       'const s = "x".repeat(200 * 1024 * 1024);',
     ];
     for (const bomb of bombs) {
-      const result = failed(await runner.reconcile(request(`function reconcile() { ${bomb} }`)));
+      const result = failed(await roomy.reconcile(request(`function reconcile() { ${bomb} }`)));
       assert.equal(result.code, 'LAMBDA_OUT_OF_MEMORY', bomb);
     }
-    assert.equal((await runner.reconcile(request('function reconcile(user) { user.ok = true; }'))).status, 'completed');
+    assert.equal((await roomy.reconcile(request('function reconcile(user) { user.ok = true; }'))).status, 'completed');
   });
 
   it('contains deep recursion', async () => {
@@ -95,7 +98,8 @@ describe('reconcile lambda sandbox (QuickJS in a worker)', () => {
   });
 
   it('pipelines calls: those queued behind a lambda that had to be killed run on a fresh worker', async () => {
-    const quick = new LambdaRunner({ ...DEFAULT_LAMBDA_LIMITS, timeoutMs: 5 });
+    // One worker, so the calls behind the stuck one are queued on it.
+    const quick = new LambdaRunner({ ...DEFAULT_LAMBDA_LIMITS, timeoutMs: 5 }, 1);
     try {
       const stuck = quick.reconcile(request('function reconcile() { const a = []; for (let i = 0; i < 300000; i++) a.push(String(Math.random())); a.sort(); a.sort(); a.sort(); }'));
       const behind = Array.from({ length: 5 }, (_, n) => quick.reconcile(request(`function reconcile(user) { user.n = ${n}; }`)));
