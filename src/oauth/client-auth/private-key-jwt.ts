@@ -49,6 +49,9 @@ export async function authenticateWithAssertion(ctx: OAuthContext, request: Endp
   const { iss, sub } = payload;
   if (typeof iss !== 'string' || typeof sub !== 'string' || iss === '') throw fail('iss or sub missing');
   if (iss !== sub) throw fail('iss differs from sub');
+  // RFC 6749 Appendix A.1: a client id is VSCHAR; anything else names no client, so it never
+  // reaches the store (PostgreSQL refuses NUL where SQLite would look it up).
+  if (!/^[\x20-\x7e]{1,255}$/.test(sub)) throw fail('sub is not a client id');
   const bodyClientId = params.get('client_id');
   if (bodyClientId !== undefined && bodyClientId !== sub) throw fail('client_id differs from the assertion subject');
 
