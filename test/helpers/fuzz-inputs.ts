@@ -65,6 +65,25 @@ export const parameterName = (known: readonly string[]): Arbitrary<string> =>
     { weight: 1, arbitrary: hostileText.map((text) => text.slice(0, 64)) },
   );
 
+/**
+ * A JSON body from parameters whose names may be paths (`user.email` → `{"user":{"email":…}}`),
+ * so nested fields of FusionAuth-shaped bodies get hostile values too. Prototype keys stay
+ * plain members (null-prototype objects).
+ */
+export function nest(values: Record<string, unknown>): Record<string, unknown> {
+  const root: Record<string, unknown> = Object.create(null);
+  for (const [name, value] of Object.entries(values)) {
+    const parts = name.split('.');
+    let at = root;
+    for (const part of parts.slice(0, -1)) {
+      const next = at[part];
+      at = (at[part] = next !== null && typeof next === 'object' && !Array.isArray(next) ? next : Object.create(null)) as Record<string, unknown>;
+    }
+    at[parts[parts.length - 1]] = value;
+  }
+  return root;
+}
+
 /** JSON values of the wrong type or shape for a parameter. */
 export const wrongType: Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(null, true, false, 0, -1, 1e308, [], {}, [''], { '': '' }),
@@ -74,10 +93,12 @@ export const wrongType: Arbitrary<unknown> = fc.oneof(
   hostileText,
 );
 
+const samplesOf = (known: readonly string[], samples: Record<string, string>) => Object.fromEntries(Object.entries(samples).filter(([name]) => known.includes(name)));
+
 /** JSON bodies: wrong types for known names, deep nesting, prototype keys, invalid syntax. */
 export const jsonBody = (known: readonly string[], samples: Record<string, string>): Arbitrary<string> =>
   fc.oneof(
-    fc.dictionary(parameterName(known), fc.oneof(wrongType, ...Object.values(samples).map((v) => fc.constant(v))), { maxKeys: 6 }).map((object) => JSON.stringify(object)),
+    fc.dictionary(parameterName(known), fc.oneof(wrongType, ...Object.values(samples).map((v) => fc.constant(v))), { maxKeys: 6 }).map((object) => JSON.stringify(nest({ ...samplesOf(known, samples), ...object }))),
     fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)),
     fc.integer({ min: 64, max: 30_000 }).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`),
     fc.integer({ min: 64, max: 10_000 }).map((depth) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`),

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { Arbitrary } from 'fast-check';
 import { sql } from 'kysely';
 import type { Store } from '../../src/store/store.js';
-import { brokenEscape, CRITICAL_VALUES, encode, encoding, hostileText, jsonBody, parameterName, percentEncode } from './fuzz-inputs.js';
+import { brokenEscape, CRITICAL_VALUES, encode, encoding, hostileText, jsonBody, nest, parameterName, percentEncode } from './fuzz-inputs.js';
 
 /**
  * A route-table driven fuzzer for a real server: each route gets requests with hostile
@@ -17,7 +17,7 @@ export interface FuzzRoute {
   url: string;
   /** How parameters are sent: a form body, a JSON body, or (none) the query string. */
   body: 'form' | 'json' | 'none';
-  /** The parameter names the route knows. */
+  /** The parameter names the route knows; for a JSON body a name may be a path (`user.email`). */
   parameters: readonly string[];
   /** Valid values (parameters and path parameters): mixed in so requests get past the first checks. */
   samples?: Record<string, string>;
@@ -71,6 +71,9 @@ const urlEncoded = (route: FuzzRoute, inUrl: boolean): Arbitrary<string> => {
   return fc.oneof({ weight: 3, arbitrary: oneReplaced }, { weight: 2, arbitrary: mixed });
 };
 
+/** fast-check prints a counterexample with this: the body as text, not as a byte list. */
+const readable = (request: FuzzRequest): FuzzRequest => Object.assign(request, { [fc.toStringMethod]: () => describeRequest(request) });
+
 const HOSTILE_AUTHORIZATION: Arbitrary<string> = fc.oneof(
   fc.tuple(hostileText, hostileText).map(([user, secret]) => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`),
   fc.tuple(hostileText, encoding, brokenEscape).map(([user, how, broken]) => `Basic ${Buffer.from(`${encode(user, how, broken, true)}:s`).toString('base64')}`),
@@ -93,15 +96,17 @@ export function fuzzRequests(route: FuzzRoute, bodyLimit: number): Arbitrary<Fuz
   const ownType = route.body === 'json' ? 'application/json' : 'application/x-www-form-urlencoded';
   const params = route.body === 'json' ? jsonBody(route.parameters, samples) : urlEncoded(route, !hasBody);
   const known = Object.entries(samples).filter(([name]) => route.parameters.includes(name));
-  const validText = route.body === 'json' ? JSON.stringify(Object.fromEntries(known)) : known.map(([n, v]) => `${percentEncode(n)}=${percentEncode(v)}`).join('&');
+  const validText = route.body === 'json' ? JSON.stringify(nest(Object.fromEntries(known))) : known.map(([n, v]) => `${percentEncode(n)}=${percentEncode(v)}`).join('&');
   type Shape = { path: string; query?: string; type?: string; body?: Buffer; authorization?: string };
   const request = (shape: Arbitrary<Shape>): Arbitrary<FuzzRequest> =>
-    shape.map(({ path, query, type, body, authorization }) => ({
-      method: route.method,
-      path: query ? `${path}?${query}` : path,
-      headers: { ...route.headers, ...(type ? { 'content-type': type } : {}), ...(authorization ? { authorization } : {}) },
-      ...(body ? { body } : {}),
-    }));
+    shape.map(({ path, query, type, body, authorization }) =>
+      readable({
+        method: route.method,
+        path: query ? `${path}?${query}` : path,
+        headers: { ...route.headers, ...(type ? { 'content-type': type } : {}), ...(authorization ? { authorization } : {}) },
+        ...(body ? { body } : {}),
+      }),
+    );
   const withParams = (text: string, type = ownType): Shape => (hasBody ? { path: validPath, type, body: Buffer.from(text) } : { path: validPath, query: text });
   const validShape = fc.constant(withParams(validText));
   const shapes: { weight: number; arbitrary: Arbitrary<Shape> }[] = [
@@ -132,11 +137,11 @@ export function criticalRequests(route: FuzzRoute): FuzzRequest[] {
   const known = Object.entries(samples).filter(([name]) => route.parameters.includes(name));
   const params = (bad?: string, value = ''): Record<string, string> => ({ ...Object.fromEntries(known), ...(bad ? { [bad]: value } : {}) });
   const build = (url: string, values: Record<string, string>, authorization?: string): FuzzRequest => {
-    const text = route.body === 'json' ? JSON.stringify(values) : Object.entries(values).map(([n, v]) => `${percentEncode(n)}=${percentEncode(v)}`).join('&');
+    const text = route.body === 'json' ? JSON.stringify(nest(values)) : Object.entries(values).map(([n, v]) => `${percentEncode(n)}=${percentEncode(v)}`).join('&');
     const headers = { ...route.headers, ...(authorization ? { authorization } : {}) };
-    if (!hasBody) return { method: route.method, path: text ? `${url}?${text}` : url, headers };
+    if (!hasBody) return readable({ method: route.method, path: text ? `${url}?${text}` : url, headers });
     const type = route.body === 'json' ? 'application/json' : 'application/x-www-form-urlencoded';
-    return { method: route.method, path: url, headers: { ...headers, 'content-type': type }, body: Buffer.from(text) };
+    return readable({ method: route.method, path: url, headers: { ...headers, 'content-type': type }, body: Buffer.from(text) });
   };
   return CRITICAL_VALUES.flatMap((value) => [
     ...route.parameters.map((name) => build(path(), params(name, value))),
