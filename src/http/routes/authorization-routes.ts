@@ -5,10 +5,13 @@ import { issuerOf } from '../../oauth/context.js';
 import { OAuthError } from '../../oauth/errors.js';
 import type { Tenant } from '../../store/records.js';
 import { parseFormBody } from '../form-body.js';
+import { AuthorizationQuery, BrokerCallbackParams, BrokerCallbackQuery, TenantParams as TenantParamsSchema } from '../schemas/oauth-schemas.js';
+import { oauthValidatorCompiler } from '../schemas/oauth-validator.js';
 import type { HttpServices } from '../services.js';
 
-type TenantParams = { Params: { tenant: string } };
-type CallbackParams = { Params: { tenant: string; providerId: string } };
+type Parameters = ReadonlyMap<string, string>;
+type TenantParams = { Params: { tenant: string }; Querystring: Parameters; Body: Parameters };
+type CallbackParams = { Params: { tenant: string; providerId: string }; Querystring: Parameters };
 
 /**
  * The query string with the form rules of RFC 6749 §3.1: each parameter at most once, valid URL
@@ -18,6 +21,11 @@ const queryParams = (request: FastifyRequest): Map<string, string> => {
   const url = request.raw.url ?? '';
   const at = url.indexOf('?');
   return parseFormBody(at === -1 ? '' : url.slice(at + 1));
+};
+
+/** Replaces Fastify's query object with those parameters before the schema checks them. */
+const strictQuery = async (request: FastifyRequest): Promise<void> => {
+  request.query = queryParams(request);
 };
 
 /** The browser-binding cookie of one login: only sent back to the callback path of its tenant. */
@@ -58,7 +66,7 @@ export function registerAuthorizationRoutes(app: FastifyInstance, services: Http
     }
   };
 
-  const authorize = async (request: FastifyRequest<TenantParams>, reply: FastifyReply, params: Map<string, string>) => {
+  const authorize = async (request: FastifyRequest<TenantParams>, reply: FastifyReply, params: Parameters) => {
     const tenant = await tenantOf(request.params.tenant);
     return answer(reply, tenant, async () => {
       const started = await services.authorizationBroker.start(tenant, params);
@@ -72,16 +80,16 @@ export function registerAuthorizationRoutes(app: FastifyInstance, services: Http
     });
   };
   // Each request stores a pending login: the token endpoint's rate limit, when set, applies here too.
-  const limited = { config: rateLimitConfig };
-  app.get<TenantParams>('/t/:tenant/oauth2/authorize', limited, (request, reply) => authorize(request, reply, queryParams(request)));
-  app.post<TenantParams>('/t/:tenant/oauth2/authorize', limited, (request, reply) => {
-    if (!(request.body instanceof Map)) throw new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded.');
-    return authorize(request, reply, request.body as Map<string, string>);
-  });
+  const limited = { config: rateLimitConfig, validatorCompiler: oauthValidatorCompiler };
+  const authorizeGet = { ...limited, preValidation: strictQuery, schema: { params: TenantParamsSchema, querystring: AuthorizationQuery } };
+  app.get<TenantParams>('/t/:tenant/oauth2/authorize', authorizeGet, (request, reply) => authorize(request, reply, request.query));
+  const authorizePost = { ...limited, schema: { params: TenantParamsSchema, body: AuthorizationQuery } };
+  app.post<TenantParams>('/t/:tenant/oauth2/authorize', authorizePost, (request, reply) => authorize(request, reply, request.body));
 
-  app.get<CallbackParams>('/t/:tenant/broker/:providerId/endpoint', limited, async (request, reply) => {
+  const callback = { ...limited, preValidation: strictQuery, schema: { params: BrokerCallbackParams, querystring: BrokerCallbackQuery } };
+  app.get<CallbackParams>('/t/:tenant/broker/:providerId/endpoint', callback, async (request, reply) => {
     const tenant = await tenantOf(request.params.tenant);
-    const params = queryParams(request);
+    const params = request.query;
     const state = params.get('state');
     const name = state ? `${BINDING_COOKIE}${bindingKeyOf(state)}` : undefined;
     const binding = name ? cookieValue(request, name) : undefined;

@@ -78,6 +78,9 @@ async function clientKeys(ctx: OAuthContext, request: EndpointRequest, token: Un
   const { iss, sub } = token.claims;
   if (typeof iss !== 'string' || typeof sub !== 'string' || iss === '') return jwtFailure('JWT_CLAIM_MISSING', 'iss or sub missing', { claim: 'sub' });
   if (iss !== sub) return jwtFailure('JWT_ISSUER_INVALID', 'iss differs from sub', { claim: 'iss' });
+  // RFC 6749 Appendix A.1: a client id is VSCHAR; anything else names no client, so it never
+  // reaches the store (PostgreSQL refuses NUL where SQLite would look it up).
+  if (!/^[\x20-\x7e]{1,255}$/.test(sub)) return jwtFailure('JWT_CLAIM_INVALID', 'sub is not a client id', { claim: 'sub' });
   const bodyClientId = request.params.get('client_id');
   if (bodyClientId !== undefined && bodyClientId !== sub) return jwtFailure('JWT_CLAIM_INVALID', 'client_id differs from the assertion subject', { claim: 'sub' });
 
