@@ -1,12 +1,12 @@
 import { Type } from 'typebox';
 import type { TSchema, TString } from 'typebox';
+import { SAFE_LINES_PATTERN, SAFE_TEXT_PATTERN, SafeString, SafeText } from './safe-string.js';
 
 /**
  * Building blocks of the `/api` schemas. A schema checks the shape of a request — types, lengths,
  * characters — so that nothing malformed reaches a service or the database; the services check
  * values (enums, ranges, references) and report every problem at once with their own codes.
- * one documented length limit per kind of field, and
- * strings that refuse control characters. The limits follow the database: names, emails and
+ * There is one documented length limit per kind of field, and strings refuse control characters. The limits follow the database: names, emails and
  * client ids are `varchar(191)` columns (`src/store/migrations.ts`), external user ids
  * `varchar(255)`; everything else is stored in JSON text but still bounded.
  */
@@ -33,19 +33,13 @@ export const LIMITS = {
   items: 100,
 } as const;
 
-/** No C0 control character (U+0000–U+001F) and no DEL: NUL breaks PostgreSQL text, the others logs and headers. */
-export const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f]*$';
+/** No control character, DEL or unpaired surrogate: NUL breaks PostgreSQL text, the others logs and headers. */
+export const NO_CONTROL_CHARACTERS = SAFE_TEXT_PATTERN;
 /** Multi-line text (code, PEM): tab, line feed and carriage return allowed, every other control character refused. */
-export const NO_CONTROL_CHARACTERS_BUT_LINES = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$';
+export const NO_CONTROL_CHARACTERS_BUT_LINES = SAFE_LINES_PATTERN;
 const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
-/** A single-line string of at most `maxLength` characters without control characters. */
-export const SafeString = (maxLength: number, options: { description?: string; minLength?: number } = {}): TString =>
-  Type.String({ maxLength, pattern: NO_CONTROL_CHARACTERS, ...options });
-
-/** Multi-line text (lambda code, PEM) of at most `maxLength` characters. */
-export const SafeText = (maxLength: number, options: { description?: string } = {}): TString =>
-  Type.String({ maxLength, pattern: NO_CONTROL_CHARACTERS_BUT_LINES, ...options });
+export { SafeString, SafeText };
 
 /** The id of a Gatehouse object in a body: a UUID. */
 export const Uuid = (description?: string): TString =>
