@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { compactVerify, CompactSign, importJWK } from 'jose';
-import { ALGORITHMS, keyFitsAlgorithm } from '../../src/keys/algorithms.js';
-import { parseCompactJws, signJwt, verifyJwsSignature } from '../../src/keys/jws.js';
+import { ALGORITHMS, keyFitsAlgorithm } from '../../src/jwt/algorithms.js';
+import { parseCompactJws, signJwt, verifyJwsSignature } from '../../src/jwt/jws.js';
 import type { SigningAlgorithm } from '../../src/store/records.js';
 
 function pairFor(alg: SigningAlgorithm) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { RemoteJwksCache, JwksFetchError } from '../../src/keys/remote-jwks-cache.js';
+import { RemoteJwksCache, JwksFetchError } from '../../src/jwt/remote-jwks-cache.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { clientKey, jwks } from '../helpers/client-keys.js';
 import { startDocumentServer } from '../helpers/jwks-server.js';
