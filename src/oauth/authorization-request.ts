@@ -1,7 +1,7 @@
 import type { Application, ExternalJwtIdentityProvider, Tenant } from '../store/records.js';
 import { fhirBaseOf } from '../smart/smart-urls.js';
+import { issuerUrl } from '../config/issuer-url.js';
 import type { OAuthContext } from './context.js';
-import { issuerOf } from './context.js';
 import { OAuthError } from './errors.js';
 import type { OAuthErrorCode } from './errors.js';
 import { grantUserScopes } from './scope.js';
@@ -122,4 +122,4 @@ export async function validateAuthorizationRequest(
 }
 
 /** Where the upstream provider sends the browser back (Keycloak's `/broker/{alias}/endpoint`). */
-export const brokerCallbackOf = (ctx: OAuthContext, tenant: Tenant, providerId: string): string => `${issuerOf(ctx.config, tenant)}/broker/${providerId}/endpoint`;
+export const brokerCallbackOf = (ctx: OAuthContext, tenant: Tenant, providerId: string): string => `${issuerUrl(ctx.config.publicUrl, tenant)}/broker/${providerId}/endpoint`;

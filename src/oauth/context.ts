@@ -1,4 +1,5 @@
 import type { GatehouseConfig } from '../config/options.js';
+import { issuerUrl, tokenEndpointUrl } from '../config/issuer-url.js';
 import type { ApplicationService } from '../admin/application-service.js';
 import type { TenantService } from '../admin/tenant-service.js';
 import type { KeyService } from '../keys/key-service.js';
@@ -37,5 +38,6 @@ export interface EndpointRequest {
   authorization: string | undefined;
 }
 
-export const issuerOf = (config: Readonly<GatehouseConfig>, tenant: Tenant): string => `${config.publicUrl}/t/${tenant.slug}`;
-export const tokenEndpointOf = (config: Readonly<GatehouseConfig>, tenant: Tenant): string => `${issuerOf(config, tenant)}/oauth2/token`;
+/** `config/issuer-url.ts` spelled with the config, for the OAuth modules. */
+export const issuerOf = (config: Readonly<GatehouseConfig>, tenant: Tenant): string => issuerUrl(config.publicUrl, tenant);
+export const tokenEndpointOf = (config: Readonly<GatehouseConfig>, tenant: Tenant): string => tokenEndpointUrl(config.publicUrl, tenant);
