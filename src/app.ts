@@ -92,7 +92,7 @@ export function buildServices(
     clientCredentialsPolicy: (tenant) => (tenant.smartConfiguration?.enabled ? smartPolicy : allowedScopesPolicy),
   };
   const eventLog = new EventLog(store, clock);
-  const userTokens = new UserTokenService(oauth);
+  const userTokens = new UserTokenService({ store, clock, keys, publicUrl: config.publicUrl });
   const reconcile = new ReconcileService({ store, configuration, clock, verifier: { store, keys, remoteJwks, clock }, lambdas: lambdaRunner, eventLog, tokens: userTokens });
   const grants = new GrantRegistry()
     .register(authorizationCodeGrant(userTokens))

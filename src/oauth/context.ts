@@ -7,6 +7,8 @@ import type { RemoteJwksCache } from '../jwt/remote-jwks-cache.js';
 import type { Clock } from '../lib/clock.js';
 import type { Application, Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import { signerOf } from '../tokens/access-token.js';
+import type { TokenSigner } from '../tokens/access-token.js';
 
 /**
  * What a client acting for itself gets (RFC 6749 §3.3, §4.4): which scopes, and the audience,
@@ -41,3 +43,7 @@ export interface EndpointRequest {
 /** `config/issuer-url.ts` spelled with the config, for the OAuth modules. */
 export const issuerOf = (config: Readonly<GatehouseConfig>, tenant: Tenant): string => issuerUrl(config.publicUrl, tenant);
 export const tokenEndpointOf = (config: Readonly<GatehouseConfig>, tenant: Tenant): string => tokenEndpointUrl(config.publicUrl, tenant);
+
+/** The tenant's issuer and active signing key, for the token signers of `tokens/`. */
+export const tokenSignerOf = (ctx: OAuthContext, tenant: Tenant): Promise<TokenSigner> =>
+  signerOf({ publicUrl: ctx.config.publicUrl, keys: ctx.keys, clock: ctx.clock }, tenant);

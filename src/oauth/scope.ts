@@ -1,7 +1,7 @@
 import type { Application } from '../store/records.js';
 import { OAuthError } from './errors.js';
 import type { ClientCredentialsPolicy } from './context.js';
-import { accessTokenLifetime } from '../tokens/token-issuer.js';
+import { accessTokenLifetime } from '../tokens/access-token.js';
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), separated by single spaces. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;

@@ -2,7 +2,7 @@ import type { Clock } from '../lib/clock.js';
 import { TtlCache } from '../lib/ttl-cache.js';
 import type { ClientCredentialsPolicy } from '../oauth/context.js';
 import { OAuthError } from '../oauth/errors.js';
-import { accessTokenLifetime } from '../tokens/token-issuer.js';
+import { accessTokenLifetime } from '../tokens/access-token.js';
 import type { Application, SmartRole, Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { deriveScopes } from './scope-derivation.js';

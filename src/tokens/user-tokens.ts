@@ -2,8 +2,9 @@ import { sha256 } from '../lib/hash.js';
 import { newId, randomSecret } from '../lib/ids.js';
 import type { Application, RefreshTokenRecord, Registration, Tenant, User } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import type { OAuthContext } from '../oauth/context.js';
-import { accessTokenLifetime, issueAccessToken } from './token-issuer.js';
+import type { Clock } from '../lib/clock.js';
+import { accessTokenLifetime, issueAccessToken, signerOf } from './access-token.js';
+import type { SignerSource } from './access-token.js';
 
 /** A user's email and username as OIDC Core §5.1 claims, in the access token and the ID token alike. */
 export const userIdentityClaims = (user: User): Record<string, unknown> => ({
@@ -53,6 +54,12 @@ export class RefreshTokenError extends Error {
 export const refreshTokensEnabled = (application: Application, registration: Registration | undefined): boolean =>
   application.loginConfiguration.generateRefreshTokens && registration !== undefined;
 
+/** What issuing user tokens takes: the store, the clock, the public URL (issuer) and the tenants' signing keys. */
+export interface UserTokenDependencies extends SignerSource {
+  store: Store;
+  clock: Clock;
+}
+
 /**
  * Tokens for a user: a JWT access token with FusionAuth's claim set and, when enabled, an opaque
  * refresh token stored by hash. Refresh tokens rotate on every use within a family whose
@@ -60,7 +67,7 @@ export const refreshTokensEnabled = (application: Application, registration: Reg
  * (OAuth 2.0 Security BCP, RFC 9700 §4.14.2).
  */
 export class UserTokenService {
-  constructor(private readonly ctx: OAuthContext) {}
+  constructor(private readonly ctx: UserTokenDependencies) {}
 
   /** Signs the tokens and stores the refresh token (if any) through `store`. */
   async issue(request: UserTokenRequest, store: Store = this.ctx.store, family?: Pick<RefreshTokenRecord, 'familyId' | 'startInstant' | 'expiresAt'>): Promise<UserTokens> {
@@ -86,7 +93,7 @@ export class UserTokenService {
       tid: tenant.id,
       ...(request.scope ? { scope: request.scope } : {}),
     };
-    const issued = await issueAccessToken(this.ctx, tenant, claims, accessTokenLifetime(tenant, application));
+    const issued = issueAccessToken(await signerOf(this.ctx, tenant), claims, accessTokenLifetime(tenant, application));
     const tokens: UserTokens = {
       token: issued.token,
       claims: issued.claims,

@@ -1,6 +1,7 @@
 import { OAuthError } from '../errors.js';
 import { parseScope } from '../scope.js';
-import { issueAccessToken } from '../../tokens/token-issuer.js';
+import { issueAccessToken } from '../../tokens/access-token.js';
+import { tokenSignerOf } from '../context.js';
 import type { Grant } from './grant.js';
 
 /**
@@ -18,9 +19,8 @@ export const clientCredentialsGrant: Grant = {
     const scopes = await policy.grantScopes(request.tenant, application, parseScope(request.params.get('scope')));
     const clientId = application.oauthConfiguration.clientId;
     const { audience, lifetimeSeconds } = policy.token(request.tenant, application);
-    const issued = await issueAccessToken(
-      ctx,
-      request.tenant,
+    const issued = issueAccessToken(
+      await tokenSignerOf(ctx, request.tenant),
       {
         sub: clientId,
         aud: audience,
