@@ -86,8 +86,7 @@ export function buildServices(
     clock,
     store,
     keys,
-    tenants,
-    applications,
+    configuration,
     remoteJwks,
     clientCredentialsPolicy: (tenant) => (tenant.smartConfiguration?.enabled ? smartPolicy : allowedScopesPolicy),
   };

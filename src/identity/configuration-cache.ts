@@ -1,6 +1,7 @@
 import type { Clock } from '../lib/clock.js';
 import { TtlCache } from '../lib/ttl-cache.js';
 import type { Application, ExternalJwtIdentityProvider, Lambda, Tenant } from '../store/records.js';
+import type { ApplicationWithSecret } from '../store/repositories/application-repository.js';
 import type { Store } from '../store/store.js';
 
 /** How long another node may serve a provider, application, tenant or lambda it read before a change. */
@@ -32,6 +33,11 @@ export class ConfigurationCache {
 
   application(id: string): Promise<Application | undefined> {
     return this.load(`a:${id}`, () => this.store.applications.findById(id));
+  }
+
+  /** An OAuth client of a tenant by `client_id`, with its secret's hash (the token endpoint's lookup). */
+  client(tenantId: string, clientId: string): Promise<ApplicationWithSecret | undefined> {
+    return this.load(`c:${tenantId}\u0000${clientId}`, () => this.store.applications.findByClientId(tenantId, clientId));
   }
 
   tenant(id: string): Promise<Tenant | undefined> {

@@ -1,7 +1,6 @@
 import type { GatehouseConfig } from '../config/options.js';
 import { issuerUrl, tokenEndpointUrl } from '../config/issuer-url.js';
-import type { ApplicationService } from '../admin/application-service.js';
-import type { TenantService } from '../admin/tenant-service.js';
+import type { ConfigurationCache } from '../identity/configuration-cache.js';
 import type { KeyService } from '../keys/key-service.js';
 import type { RemoteJwksCache } from '../jwt/remote-jwks-cache.js';
 import type { Clock } from '../lib/clock.js';
@@ -26,8 +25,8 @@ export interface OAuthContext {
   clock: Clock;
   store: Store;
   keys: KeyService;
-  tenants: TenantService;
-  applications: ApplicationService;
+  /** Clients and tenants as the login path reads them: cached per node, cleared by every write. */
+  configuration: ConfigurationCache;
   remoteJwks: RemoteJwksCache;
   clientCredentialsPolicy(tenant: Tenant): ClientCredentialsPolicy;
 }

@@ -9,6 +9,7 @@ import type { Application, SigningAlgorithm } from '../../store/records.js';
 import { issuerOf, tokenEndpointOf } from '../context.js';
 import type { EndpointRequest, OAuthContext } from '../context.js';
 import { invalidClient, invalidRequest } from '../errors.js';
+import { registeredClient } from '../clients.js';
 import { CLIENT_ASSERTION_TYPE } from './authenticated-client.js';
 import type { AuthenticatedClient } from './authenticated-client.js';
 
@@ -52,11 +53,8 @@ export async function authenticateWithAssertion(ctx: OAuthContext, request: Endp
   const bodyClientId = params.get('client_id');
   if (bodyClientId !== undefined && bodyClientId !== sub) throw fail('client_id differs from the assertion subject');
 
-  const record = await ctx.applications.findClient(tenant.id, sub);
-  if (!record || !record.application.active) throw fail(`unknown or inactive client ${sub}`);
-  const application = record.application;
+  const { application } = await registeredClient(ctx, tenant.id, sub, 'private_key_jwt');
   const oauth = application.oauthConfiguration;
-  if (oauth.clientAuthenticationMethod !== 'private_key_jwt') throw fail(`client ${sub} is registered for ${oauth.clientAuthenticationMethod}`);
 
   // SMART: `jku` is accepted only when it is the registered JWKS URL.
   if (header.jku !== undefined && (typeof header.jku !== 'string' || header.jku !== oauth.jwksUri)) throw fail('jku is not the registered JWKS URL');
