@@ -30,7 +30,6 @@ import { jwtBearerGrant } from './oauth/grants/jwt-bearer.js';
 import { refreshTokenGrant } from './oauth/grants/refresh-token.js';
 import { tokenExchangeGrant } from './oauth/grants/token-exchange.js';
 import { GrantRegistry } from './oauth/grants/grant.js';
-import { allowedScopesPolicy } from './oauth/scope.js';
 import { RoleService } from './admin/role-service.js';
 import { SmartClientPolicy } from './smart/smart-client-policy.js';
 import { openDatabase } from './store/database.js';
@@ -80,7 +79,7 @@ export function buildServices(
   const tenants = new TenantService(store, keys, clock, changed);
   const applications = new ApplicationService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp }, changed);
   const roles = new RoleService(store, clock);
-  const smartPolicy = new SmartClientPolicy(store, roles, clock, config.publicUrl);
+  const smartPolicy = new SmartClientPolicy(store, clock, config.publicUrl);
   const oauth: OAuthContext = {
     config,
     clock,
@@ -88,7 +87,7 @@ export function buildServices(
     keys,
     configuration,
     remoteJwks,
-    clientCredentialsPolicy: (tenant) => (tenant.smartConfiguration?.enabled ? smartPolicy : allowedScopesPolicy),
+    smart: smartPolicy,
   };
   const eventLog = new EventLog(store, clock);
   const userTokens = new UserTokenService({ store, clock, keys, publicUrl: config.publicUrl });

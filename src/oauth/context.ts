@@ -4,20 +4,11 @@ import type { ConfigurationCache } from '../identity/configuration-cache.js';
 import type { KeyService } from '../keys/key-service.js';
 import type { RemoteJwksCache } from '../jwt/remote-jwks-cache.js';
 import type { Clock } from '../lib/clock.js';
-import type { Application, Tenant } from '../store/records.js';
+import type { SmartClientPolicy } from '../smart/smart-client-policy.js';
+import type { Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { signerOf } from '../tokens/access-token.js';
 import type { TokenSigner } from '../tokens/access-token.js';
-
-/**
- * What a client acting for itself gets (RFC 6749 §3.3, §4.4): which scopes, and the audience,
- * lifetime and extra claims of its access token. SMART tenants plug in their own policy.
- */
-export interface ClientCredentialsPolicy {
-  /** Returns the granted scopes, or throws OAuthError('invalid_scope'). */
-  grantScopes(tenant: Tenant, application: Application, requested: string[] | undefined): Promise<string[]> | string[];
-  token(tenant: Tenant, application: Application): { audience: string; lifetimeSeconds: number };
-}
 
 /** Everything the OAuth core needs, injected (the clock too, so expiry tests are exact). */
 export interface OAuthContext {
@@ -28,7 +19,8 @@ export interface OAuthContext {
   /** Clients and tenants as the login path reads them: cached per node, cleared by every write. */
   configuration: ConfigurationCache;
   remoteJwks: RemoteJwksCache;
-  clientCredentialsPolicy(tenant: Tenant): ClientCredentialsPolicy;
+  /** The SMART rules that client credentials apply on SMART tenants. */
+  smart: SmartClientPolicy;
 }
 
 /** A request to one of a tenant's OAuth endpoints, already parsed by the HTTP layer. */
