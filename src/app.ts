@@ -11,6 +11,7 @@ import { ConfigurationCache } from './identity/configuration-cache.js';
 import { LinkService } from './admin/link-service.js';
 import { ReconcileService } from './login/reconcile-service.js';
 import { UserService } from './admin/user-service.js';
+import { RefreshTokens } from './tokens/refresh-tokens.js';
 import { UserTokenService } from './tokens/user-tokens.js';
 import { applyKickstart, loadKickstartFile } from './kickstart/kickstart.js';
 import type { KickstartSummary } from './kickstart/kickstart.js';
@@ -80,6 +81,7 @@ export function buildServices(
   const applications = new ApplicationService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp }, changed);
   const roles = new RoleService(store, clock);
   const smartPolicy = new SmartClientPolicy(store, clock, config.publicUrl);
+  const refreshTokens = new RefreshTokens({ store, clock });
   const oauth: OAuthContext = {
     config,
     clock,
@@ -87,10 +89,11 @@ export function buildServices(
     keys,
     configuration,
     remoteJwks,
+    refreshTokens,
     smart: smartPolicy,
   };
   const eventLog = new EventLog(store, clock);
-  const userTokens = new UserTokenService({ store, clock, keys, publicUrl: config.publicUrl });
+  const userTokens = new UserTokenService({ store, clock, keys, publicUrl: config.publicUrl, refreshTokens });
   const reconcile = new ReconcileService({ store, configuration, clock, verifier: { store, keys, remoteJwks, clock }, lambdas: lambdaRunner, eventLog, tokens: userTokens });
   const grants = new GrantRegistry()
     .register(authorizationCodeGrant(userTokens))

@@ -8,6 +8,7 @@ import type { SmartClientPolicy } from '../smart/smart-client-policy.js';
 import type { Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { signerOf } from '../tokens/access-token.js';
+import type { RefreshTokens } from '../tokens/refresh-tokens.js';
 import type { TokenSigner } from '../tokens/access-token.js';
 
 /** Everything the OAuth core needs, injected (the clock too, so expiry tests are exact). */
@@ -19,6 +20,7 @@ export interface OAuthContext {
   /** Clients and tenants as the login path reads them: cached per node, cleared by every write. */
   configuration: ConfigurationCache;
   remoteJwks: RemoteJwksCache;
+  refreshTokens: RefreshTokens;
   /** The SMART rules that client credentials apply on SMART tenants. */
   smart: SmartClientPolicy;
 }

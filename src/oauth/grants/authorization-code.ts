@@ -21,7 +21,7 @@ async function revokeIfReused(ctx: OAuthContext, codeHash: string, tenantId: str
   const grant = used.data as unknown as CodeGrant;
   if (!grant.issued) return;
   await ctx.store.revocations.revoke(tenantId, grant.issued.jti, grant.issued.exp * 1000);
-  if (grant.issued.refreshFamilyId) await ctx.store.refreshTokens.revokeFamily(grant.userId, grant.issued.refreshFamilyId);
+  if (grant.issued.refreshFamilyId) await ctx.refreshTokens.revokeFamily(grant.userId, grant.issued.refreshFamilyId);
 }
 
 /**
