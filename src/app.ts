@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { cacheLifetimesOf } from './config/cache-lifetimes.js';
 import type { GatehouseConfig } from './config/options.js';
 import { EventLog } from './events/event-log.js';
 import { createHttpServer } from './http/server.js';
@@ -74,13 +75,14 @@ export function buildServices(
   remoteJwks: RemoteJwksCache,
   lambdaRunner: LambdaRunner,
 ): HttpServices {
-  const keys = new KeyService(store, masterKey, clock);
-  const configuration = new ConfigurationCache(store, clock);
+  const lifetimes = cacheLifetimesOf(config);
+  const keys = new KeyService(store, masterKey, clock, lifetimes);
+  const configuration = new ConfigurationCache(store, clock, lifetimes.configurationMs);
   const changed = () => configuration.clear();
   const tenants = new TenantService(store, keys, clock, changed);
   const applications = new ApplicationService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp }, changed);
   const roles = new RoleService(store, clock);
-  const smartPolicy = new SmartClientPolicy(store, clock, config.publicUrl);
+  const smartPolicy = new SmartClientPolicy(store, clock, config.publicUrl, lifetimes.configurationMs);
   const refreshTokens = new RefreshTokens({ store, clock });
   const oauth: OAuthContext = {
     config,

@@ -1,8 +1,11 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
+import { DEFAULT_CACHE_LIFETIMES } from '../config/cache-lifetimes.js';
+import type { CacheLifetimes } from '../config/cache-lifetimes.js';
 import { ApiError, FieldErrors } from '../lib/api-error.js';
 import type { Clock } from '../lib/clock.js';
 import { isUuid, newId } from '../lib/ids.js';
+import { TtlCache } from '../lib/ttl-cache.js';
 import type { JsonObject, KeyType, SigningAlgorithm, StoredKey } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { jwkThumbprint } from '../jwt/jwk-thumbprint.js';
@@ -37,9 +40,6 @@ export interface ImportKeyRequest {
   type?: string;
 }
 
-const SIGNING_KEY_CACHE_MS = 30_000;
-/** A retired key leaves the JWKS at its publish-until instant; verification follows within this. */
-const PUBLISHED_KEYS_CACHE_MS = 5_000;
 const MASTER_KEY_CHECK = 'gatehouse-master-key-check';
 
 /**
@@ -47,16 +47,26 @@ const MASTER_KEY_CHECK = 'gatehouse-master-key-check';
  * encrypted at rest, each tenant's active signing key, rotation and the published JWKS.
  */
 export class KeyService {
-  private readonly signingKeyCache = new Map<string, { key: SigningKey; until: number }>();
-  private readonly publicKeyCache = new Map<string, KeyObject>();
-  private readonly thumbprintCache = new Map<string, string>();
-  private readonly publishedCache = new Map<string, { keys: StoredKey[]; until: number }>();
+  private readonly signingKeyCache: TtlCache<SigningKey>;
+  /** A retired key leaves the JWKS at its publish-until instant; verification follows within the lifetime. */
+  private readonly publishedCache: TtlCache<StoredKey[]>;
+  /** Derived from immutable keys: kept until the key is deleted (or the cache is full). */
+  private readonly publicKeyCache: TtlCache<KeyObject>;
+  private readonly thumbprintCache: TtlCache<string>;
+  private readonly signingKeyMs: number;
 
   constructor(
     private readonly store: Store,
     private readonly masterKey: MasterKey,
     private readonly clock: Clock,
-  ) {}
+    lifetimes: Pick<CacheLifetimes, 'signingKeyMs' | 'publishedKeysMs'> = DEFAULT_CACHE_LIFETIMES,
+  ) {
+    this.signingKeyMs = lifetimes.signingKeyMs;
+    this.signingKeyCache = new TtlCache(clock, lifetimes.signingKeyMs);
+    this.publishedCache = new TtlCache(clock, lifetimes.publishedKeysMs);
+    this.publicKeyCache = new TtlCache(clock, Infinity);
+    this.thumbprintCache = new TtlCache(clock, Infinity);
+  }
 
   /** Refuses to start when the database was created under another master key. */
   async checkMasterKey(): Promise<void> {
@@ -204,12 +214,8 @@ export class KeyService {
   /** RFC 7515 §4.1.7 `x5t` of a stored key's certificate (cached; keys are immutable). */
   thumbprintOf(key: StoredKey): string | undefined {
     if (!key.certificate) return undefined;
-    let cached = this.thumbprintCache.get(key.id);
-    if (!cached) {
-      cached = createHash('sha1').update(new X509Certificate(key.certificate).raw).digest('base64url');
-      this.thumbprintCache.set(key.id, cached);
-    }
-    return cached;
+    const certificate = key.certificate;
+    return this.thumbprintCache.getOrCompute(key.id, () => createHash('sha1').update(new X509Certificate(certificate).raw).digest('base64url'));
   }
 
   /**
@@ -218,25 +224,15 @@ export class KeyService {
    */
   async publishedKey(tenantId: string, kid: string, alg: string): Promise<StoredKey | undefined> {
     const find = (keys: StoredKey[]) => keys.find((k) => k.kid === kid && k.algorithm === alg);
-    const now = this.clock.now();
     const cached = this.publishedCache.get(tenantId);
-    if (cached && cached.until > now) {
-      const hit = find(cached.keys);
-      if (hit) return hit;
-    }
-    const keys = await this.publishedKeys(tenantId);
-    this.publishedCache.set(tenantId, { keys, until: now + PUBLISHED_KEYS_CACHE_MS });
-    return find(keys);
+    const hit = cached && find(cached.value);
+    if (hit) return hit;
+    return find(this.publishedCache.set(tenantId, await this.publishedKeys(tenantId)));
   }
 
   /** The public half of a stored key as a KeyObject (cached; keys are immutable). */
   publicKeyOf(key: StoredKey): KeyObject {
-    let cached = this.publicKeyCache.get(key.id);
-    if (!cached) {
-      cached = createPublicKey(key.publicKey!);
-      this.publicKeyCache.set(key.id, cached);
-    }
-    return cached;
+    return this.publicKeyCache.getOrCompute(key.id, () => createPublicKey(key.publicKey!));
   }
 
   /** Creates and activates a signing key for a new tenant, inside the caller's transaction. */
@@ -254,7 +250,7 @@ export class KeyService {
     const key = await this.store.transaction(async (store) => {
       const created = await this.generate({ name: `Signing key for ${tenantName} (${tenantId.slice(0, 8)}, ${this.clock.now()})`, algorithm: alg }, store);
       const now = this.clock.now();
-      await store.signingKeys.activate(tenantId, created.id, now, now + (maxTokenLifetimeSeconds + skewSeconds) * 1000 + SIGNING_KEY_CACHE_MS);
+      await store.signingKeys.activate(tenantId, created.id, now, now + (maxTokenLifetimeSeconds + skewSeconds) * 1000 + this.signingKeyMs);
       return created;
     });
     this.signingKeyCache.delete(tenantId);
@@ -263,9 +259,8 @@ export class KeyService {
 
   /** The tenant's active signing key; cached briefly so every token does not read the store. */
   async signingKey(tenantId: string): Promise<SigningKey> {
-    const now = this.clock.now();
     const cached = this.signingKeyCache.get(tenantId);
-    if (cached && cached.until > now) return cached.key;
+    if (cached) return cached.value;
     const active = await this.store.signingKeys.active(tenantId);
     if (!active) throw new Error(`tenant ${tenantId} has no active signing key`);
     const stored = await this.get(active.key_id);
@@ -277,8 +272,7 @@ export class KeyService {
       alg: stored.algorithm as SigningAlgorithm,
       privateKey: createPrivateKey(this.masterKey.decrypt(secrets.privateKey)),
     };
-    this.signingKeyCache.set(tenantId, { key, until: now + SIGNING_KEY_CACHE_MS });
-    return key;
+    return this.signingKeyCache.set(tenantId, key);
   }
 
   /** Keys the tenant's JWKS publishes: the active one and retired ones inside their window. */

@@ -1,5 +1,6 @@
 import type { Clock } from '../lib/clock.js';
 import { TtlCache } from '../lib/ttl-cache.js';
+import { DEFAULT_CACHE_LIFETIMES } from '../config/cache-lifetimes.js';
 import type { Application, SmartRole, Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { deriveScopes } from './scope-derivation.js';
@@ -9,7 +10,6 @@ import { fhirBaseOf } from './smart-urls.js';
 
 /** SMART Backend Services: "SHOULD NOT exceed" five minutes (`expires_in`); Koppeltaal issues 300 s. */
 export const SMART_MAX_TOKEN_LIFETIME = 300;
-const DEVICE_CACHE_MS = 2_000;
 
 /** What SMART grants a client: its scopes, or why nothing (the OAuth layer answers `invalid_scope`). */
 export type SmartScopeGrant = { scopes: string[] } | { refused: 'NO_ROLE_SCOPES' | 'NONE_GRANTED'; description: string };
@@ -32,9 +32,10 @@ export class SmartClientPolicy {
     private readonly store: Store,
     clock: Clock,
     private readonly publicUrl: string,
+    ttlMs: number = DEFAULT_CACHE_LIFETIMES.configurationMs,
   ) {
-    this.devices = new TtlCache(clock, DEVICE_CACHE_MS);
-    this.derived = new TtlCache(clock, DEVICE_CACHE_MS);
+    this.devices = new TtlCache(clock, ttlMs);
+    this.derived = new TtlCache(clock, ttlMs);
   }
 
   async grantScopes(tenant: Tenant, application: Application, requested: string[] | undefined): Promise<SmartScopeGrant> {
