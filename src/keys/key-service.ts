@@ -1,15 +1,16 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
-import type { JsonWebKey, KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { DEFAULT_CACHE_LIFETIMES } from '../config/cache-lifetimes.js';
 import type { CacheLifetimes } from '../config/cache-lifetimes.js';
 import { ApiError, FieldErrors } from '../lib/api-error.js';
 import type { Clock } from '../lib/clock.js';
 import { isUuid, newId } from '../lib/ids.js';
 import { TtlCache } from '../lib/ttl-cache.js';
-import type { JsonObject, KeyType, SigningAlgorithm, StoredKey } from '../store/records.js';
+import type { JsonObject, SigningAlgorithm, StoredKey } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { jwkThumbprint } from '../jwt/jwk-thumbprint.js';
 import { ALGORITHMS, isSigningAlgorithm, keyFitsAlgorithm, MIN_RSA_BITS } from '../jwt/algorithms.js';
+import { generatePair, keyTypeOf, parseKeyMaterial } from './key-material.js';
 import type { MasterKey } from './master-key.js';
 
 export interface SigningKey {
@@ -136,40 +137,7 @@ export class KeyService {
     errors.throwIfAny();
 
     const now = this.clock.now();
-    let publicKey: KeyObject | undefined;
-    let certificateInformation: JsonObject | undefined;
-    let expirationInstant: number | undefined;
-    let privatePem: string | null = null;
-    try {
-      if (request.certificate) {
-        const certificate = new X509Certificate(request.certificate);
-        expirationInstant = Date.parse(certificate.validTo);
-        if (expirationInstant <= now) errors.add('key.certificate', 'expired', 'The certificate has expired.');
-        publicKey = certificate.publicKey;
-        certificateInformation = {
-          issuer: certificate.issuer,
-          subject: certificate.subject,
-          serialNumber: certificate.serialNumber,
-          sha1Fingerprint: certificate.fingerprint,
-          sha256Fingerprint: certificate.fingerprint256,
-          validFrom: Date.parse(certificate.validFrom),
-          validTo: expirationInstant,
-        };
-      } else if (request.jwk) {
-        publicKey = createPublicKey({ key: request.jwk as JsonWebKey, format: 'jwk' });
-      } else if (request.publicKey) {
-        publicKey = createPublicKey(request.publicKey);
-      }
-      if (request.privateKey) {
-        const privateKey = createPrivateKey(request.privateKey);
-        const derived = createPublicKey(privateKey);
-        if (publicKey && !publicKeysEqual(publicKey, derived)) errors.add('key.privateKey', 'mismatch', 'The private key does not belong to the public key.');
-        publicKey ??= derived;
-        privatePem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-      }
-    } catch (error) {
-      errors.add('key.publicKey', 'invalid', `The key could not be parsed: ${(error as Error).message}`);
-    }
+    const { publicKey, certificateInformation, expirationInstant, privatePem } = parseKeyMaterial(request, now, errors);
     errors.throwIfAny();
     if (!publicKey || publicKey.type !== 'public') throw new ApiError(400, { 'key.publicKey': [{ code: '[invalid]key.publicKey', message: 'Only asymmetric keys can be imported.' }] });
 
@@ -303,27 +271,4 @@ export class KeyService {
     errors.throwIfAny();
     await store.keys.insertWithSecrets(key, secrets);
   }
-}
-
-function generatePair(alg: SigningAlgorithm, length: number): { publicKey: KeyObject; privateKey: KeyObject } {
-  const spec = ALGORITHMS[alg];
-  if (spec.kty === 'RSA') return generateKeyPairSync('rsa', { modulusLength: length });
-  if (spec.kty === 'EC') return generateKeyPairSync('ec', { namedCurve: spec.curves![0] });
-  return generateKeyPairSync('ed25519');
-}
-
-function keyTypeOf(key: KeyObject): KeyType {
-  switch (key.asymmetricKeyType) {
-    case 'ec':
-      return 'EC';
-    case 'rsa':
-    case 'rsa-pss':
-      return 'RSA';
-    default:
-      return 'OKP';
-  }
-}
-
-function publicKeysEqual(a: KeyObject, b: KeyObject): boolean {
-  return a.export({ format: 'der', type: 'spki' }).equals(b.export({ format: 'der', type: 'spki' }));
 }
