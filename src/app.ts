@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { cacheLifetimesOf } from './config/cache-lifetimes.js';
 import type { GatehouseConfig } from './config/options.js';
 import { EventLog } from './events/event-log.js';
 import { createHttpServer } from './http/server.js';
@@ -11,6 +12,7 @@ import { ConfigurationCache } from './identity/configuration-cache.js';
 import { LinkService } from './admin/link-service.js';
 import { ReconcileService } from './login/reconcile-service.js';
 import { UserService } from './admin/user-service.js';
+import { RefreshTokens } from './tokens/refresh-tokens.js';
 import { UserTokenService } from './tokens/user-tokens.js';
 import { applyKickstart, loadKickstartFile } from './kickstart/kickstart.js';
 import type { KickstartSummary } from './kickstart/kickstart.js';
@@ -33,7 +35,6 @@ import { jwtBearerGrant } from './oauth/grants/jwt-bearer.js';
 import { refreshTokenGrant } from './oauth/grants/refresh-token.js';
 import { tokenExchangeGrant } from './oauth/grants/token-exchange.js';
 import { GrantRegistry } from './oauth/grants/grant.js';
-import { allowedScopesPolicy } from './oauth/scope.js';
 import { RoleService } from './admin/role-service.js';
 import { SmartClientPolicy } from './smart/smart-client-policy.js';
 import { openDatabase } from './store/database.js';
@@ -87,25 +88,27 @@ export function buildServices(
   remoteJwks: RemoteJwksCache,
   lambdaRunner: LambdaRunner,
 ): HttpServices {
-  const keys = new KeyService(store, masterKey, clock);
-  const configuration = new ConfigurationCache(store, clock);
+  const lifetimes = cacheLifetimesOf(config);
+  const keys = new KeyService(store, masterKey, clock, lifetimes);
+  const configuration = new ConfigurationCache(store, clock, lifetimes.configurationMs);
   const changed = () => configuration.clear();
   const tenants = new TenantService(store, keys, clock, changed);
   const applications = new ApplicationService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp, addresses: addressPolicyOf(config) }, changed);
   const roles = new RoleService(store, clock);
-  const smartPolicy = new SmartClientPolicy(store, roles, clock, config.publicUrl);
+  const smartPolicy = new SmartClientPolicy(store, clock, config.publicUrl, lifetimes.configurationMs);
+  const refreshTokens = new RefreshTokens({ store, clock });
   const oauth: OAuthContext = {
     config,
     clock,
     store,
     keys,
-    tenants,
-    applications,
+    configuration,
     remoteJwks,
-    clientCredentialsPolicy: (tenant) => (tenant.smartConfiguration?.enabled ? smartPolicy : allowedScopesPolicy),
+    refreshTokens,
+    smart: smartPolicy,
   };
   const eventLog = new EventLog(store, clock);
-  const userTokens = new UserTokenService(oauth);
+  const userTokens = new UserTokenService({ store, clock, keys, publicUrl: config.publicUrl, refreshTokens });
   const reconcile = new ReconcileService({ store, configuration, clock, verifier: { store, keys, remoteJwks, ownKeys: new OwnSigningKeys(store, clock), clock }, lambdas: lambdaRunner, eventLog, tokens: userTokens });
   const grants = new GrantRegistry()
     .register(authorizationCodeGrant(userTokens))

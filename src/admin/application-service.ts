@@ -3,7 +3,6 @@ import { isPlainObject } from '../lib/base64url.js';
 import { outboundUrlProblem } from '../lib/bounded-fetch.js';
 import type { AddressPolicy } from '../lib/address-policy.js';
 import type { Clock } from '../lib/clock.js';
-import { TtlCache } from '../lib/ttl-cache.js';
 import { sha256 } from '../lib/hash.js';
 import { isUuid, newId, randomSecret } from '../lib/ids.js';
 import { importJwkSet } from '../jwt/jwk-set.js';
@@ -22,7 +21,6 @@ export const KNOWN_GRANT_TYPES = [
 
 const AUTH_METHODS: readonly ClientAuthenticationMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
 const MIN_CLIENT_SECRET_LENGTH = 32;
-const CLIENT_CACHE_MS = 2_000;
 
 export interface ApplicationResult {
   application: Application;
@@ -53,24 +51,15 @@ export interface ApplicationInput {
   data?: JsonObject;
 }
 
-export interface ClientRecord {
-  application: Application;
-  clientSecretHash: string | null;
-}
-
 /** Applications (FusionAuth `/api/application`); each is an OAuth client of its tenant. */
 export class ApplicationService {
-  private readonly clientCache: TtlCache<ClientRecord | undefined>;
-
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly options: { allowHttpJwksUri: boolean; addresses: AddressPolicy },
     /** Called after every write (clears the login path's configuration cache). */
     private readonly onChange: () => void = () => undefined,
-  ) {
-    this.clientCache = new TtlCache(clock, CLIENT_CACHE_MS);
-  }
+  ) {}
 
   list(tenantId: string): Promise<Application[]> {
     return this.store.applications.listByTenant(tenantId);
@@ -82,12 +71,6 @@ export class ApplicationService {
     return application;
   }
 
-  /** The token endpoint's client lookup; cached for two seconds per node. */
-  findClient(tenantId: string, clientId: string): Promise<ClientRecord | undefined> {
-    return this.clientCache.getOrLoad(`${tenantId}\u0000${clientId}`, async () =>
-      clientId.length > 191 ? undefined : this.store.applications.findByClientId(tenantId, clientId),
-    );
-  }
 
   async create(tenantId: string, input: ApplicationInput, id?: string): Promise<ApplicationResult> {
     const application = this.build(tenantId, fieldsOf(input), id ?? optionalString(input.id) ?? newId());
@@ -97,7 +80,6 @@ export class ApplicationService {
       await store.applications.insert(application);
       await store.applications.setClientSecretHash(application.id, secret.value ? sha256(secret.value) : null);
     });
-    this.clientCache.clear();
     this.onChange();
     return { application, ...(secret.value ? { clientSecret: secret.value } : {}) };
   }
@@ -113,7 +95,6 @@ export class ApplicationService {
       await store.applications.update(application);
       if (secret.value !== undefined || secret.clear) await store.applications.setClientSecretHash(id, secret.value ? sha256(secret.value) : null);
     });
-    this.clientCache.clear();
     this.onChange();
     return { application, ...(secret.value ? { clientSecret: secret.value } : {}) };
   }
@@ -121,7 +102,6 @@ export class ApplicationService {
   async delete(tenantId: string, id: string): Promise<void> {
     await this.get(tenantId, id);
     await this.store.applications.delete(id);
-    this.clientCache.clear();
     this.onChange();
   }
 

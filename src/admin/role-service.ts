@@ -1,7 +1,6 @@
 import { ApiError, FieldErrors } from '../lib/api-error.js';
 import { isPlainObject } from '../lib/base64url.js';
 import type { Clock } from '../lib/clock.js';
-import { TtlCache } from '../lib/ttl-cache.js';
 import { isUuid, newId } from '../lib/ids.js';
 import { fieldsOf, optionalString } from './input-values.js';
 import type { CrudOperation, JsonObject, PermissionOrigin, SmartPermission, SmartRole } from '../store/records.js';
@@ -17,21 +16,16 @@ export interface RoleInput {
 const OPERATIONS: readonly CrudOperation[] = ['create', 'read', 'update', 'delete'];
 const ORIGINS: readonly PermissionOrigin[] = ['all', 'own', 'granted'];
 const RESOURCE_TYPE = /^(\*|[A-Z][A-Za-z]{0,63})$/;
-const ROLE_CACHE_MS = 2_000;
 
 /**
  * Roles of a SMART tenant (a Koppeltaal domain): permissions per resource type with an origin
  * rule (Koppeltaal `role`/`permission`/`permission_service_grant`). Admin API: `/api/smart/role`.
  */
 export class RoleService {
-  private readonly cache: TtlCache<SmartRole | undefined>;
-
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-  ) {
-    this.cache = new TtlCache(clock, ROLE_CACHE_MS);
-  }
+  ) {}
 
   list(tenantId: string): Promise<SmartRole[]> {
     return this.store.smartRoles.listByTenant(tenantId);
@@ -43,17 +37,11 @@ export class RoleService {
     return role;
   }
 
-  /** The token endpoint's lookup; cached for two seconds per node (changes apply at the next token). */
-  async findForToken(tenantId: string, id: string): Promise<SmartRole | undefined> {
-    const role = await this.cache.getOrLoad(id, () => this.store.smartRoles.findById(id));
-    return role?.tenantId === tenantId ? role : undefined;
-  }
 
   async create(tenantId: string, input: RoleInput, id?: string): Promise<SmartRole> {
     const role = this.build(tenantId, fieldsOf(input), id ?? optionalString(input.id) ?? newId());
     await this.validate(role, true);
     await this.store.smartRoles.insert(role);
-    this.cache.clear();
     return role;
   }
 
@@ -63,7 +51,6 @@ export class RoleService {
     const role = this.build(tenantId, fieldsOf(input), id, existing);
     await this.validate(role, false);
     await this.store.smartRoles.update(role);
-    this.cache.clear();
     return role;
   }
 
@@ -72,7 +59,6 @@ export class RoleService {
     const users = (await this.store.applications.listByTenant(tenantId)).filter((a) => a.smartConfiguration?.roleId === id);
     if (users.length > 0) throw ApiError.general(400, '[RoleInUse]', `The role is assigned to ${users.length} application(s).`);
     await this.store.smartRoles.delete(id);
-    this.cache.clear();
   }
 
   private build(tenantId: string, input: JsonObject, id: string, existing?: SmartRole): SmartRole {

@@ -1,4 +1,5 @@
 import { ApiError, FieldErrors } from '../lib/api-error.js';
+import { DEFAULT_CACHE_LIFETIMES } from '../config/cache-lifetimes.js';
 import type { Clock } from '../lib/clock.js';
 import { TtlCache } from '../lib/ttl-cache.js';
 import { isPlainObject } from '../lib/base64url.js';
@@ -10,7 +11,6 @@ import type { Store } from '../store/store.js';
 import { fieldsOf, optionalObject, optionalString } from './input-values.js';
 
 const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62})$/;
-const TENANT_CACHE_MS = 5_000;
 
 /** What a tenant is created or replaced from (FusionAuth's tenant object; unknown fields are ignored). */
 export interface TenantInput {
@@ -35,7 +35,7 @@ export class TenantService {
     /** Called after every write (clears the login path's configuration cache). */
     private readonly onChange: () => void = () => undefined,
   ) {
-    this.bySlugCache = new TtlCache(clock, TENANT_CACHE_MS);
+    this.bySlugCache = new TtlCache(clock, DEFAULT_CACHE_LIFETIMES.tenantMs);
   }
 
   list(): Promise<Tenant[]> {

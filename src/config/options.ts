@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { DEFAULT_CACHE_LIFETIMES } from './cache-lifetimes.js';
 
 /**
  * Every option Gatehouse understands, with its flag, environment variable, default and meaning.
@@ -30,6 +31,8 @@ export interface GatehouseConfig {
   jwksMaxTtlSeconds: number;
   jwksRefetchCooldownSeconds: number;
   jwksCacheEntries: number;
+  configurationCacheMs: number;
+  signingKeyCacheMs: number;
   rateLimitTokenPerMinute: number;
   tlsCert: string | undefined;
   tlsKey: string | undefined;
@@ -151,6 +154,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   option({ key: 'jwksMaxTtlSeconds', flag: '--jwks-max-ttl', env: 'GATEHOUSE_JWKS_MAX_TTL', default: 3600, parse: integer(0, 86400), doc: 'Cap on a remote JWKS\'s Cache-Control max-age.' }),
   option({ key: 'jwksRefetchCooldownSeconds', flag: '--jwks-refetch-cooldown', env: 'GATEHOUSE_JWKS_REFETCH_COOLDOWN', default: 10, parse: integer(0, 3600), doc: 'Least time between two re-reads of a JWKS for an unknown `kid`.' }),
   option({ key: 'jwksCacheEntries', flag: '--jwks-cache-entries', env: 'GATEHOUSE_JWKS_CACHE_ENTRIES', default: 1000, parse: integer(1, 1000000), doc: 'How many remote JWKS documents are cached at once.' }),
+  option({ key: 'configurationCacheMs', flag: '--configuration-cache', env: 'GATEHOUSE_CONFIGURATION_CACHE_MS', default: DEFAULT_CACHE_LIFETIMES.configurationMs, parse: integer(0, 60000), doc: 'How long a node serves the clients, applications, identity providers, lambdas and SMART scopes it has read: another node\'s change shows within this. 0 reads the database every time.' }),
+  option({ key: 'signingKeyCacheMs', flag: '--signing-key-cache', env: 'GATEHOUSE_SIGNING_KEY_CACHE_MS', default: DEFAULT_CACHE_LIFETIMES.signingKeyMs, parse: integer(0, 300000), doc: 'How long a node keeps a tenant\'s active signing key; after a rotation the old key stays published this much longer.' }),
   option({ key: 'rateLimitTokenPerMinute', flag: '--rate-limit-token', env: 'GATEHOUSE_RATE_LIMIT_TOKEN', default: 0, parse: integer(0, 100000000), doc: 'Requests per client IP per minute to the token endpoint, and separately to each authorization-flow endpoint; 0 turns rate limiting off.' }),
   option({ key: 'tlsCert', flag: '--tls-cert', env: 'GATEHOUSE_TLS_CERT', default: undefined, parse: optionalText, doc: 'PEM certificate file; with `--tls-key`, serve HTTPS (TLS 1.2 minimum).' }),
   option({ key: 'tlsKey', flag: '--tls-key', env: 'GATEHOUSE_TLS_KEY', default: undefined, parse: optionalText, doc: 'PEM private key file for `--tls-cert`.' }),

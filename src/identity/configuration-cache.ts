@@ -1,14 +1,13 @@
+import { DEFAULT_CACHE_LIFETIMES } from '../config/cache-lifetimes.js';
 import type { Clock } from '../lib/clock.js';
 import { TtlCache } from '../lib/ttl-cache.js';
 import type { Application, ExternalJwtIdentityProvider, Lambda, Tenant } from '../store/records.js';
+import type { ApplicationWithSecret } from '../store/repositories/application-repository.js';
 import type { Store } from '../store/store.js';
 
-/** How long another node may serve a provider, application, tenant or lambda it read before a change. */
-const CONFIGURATION_CACHE_MS = 2_000;
-
 /**
- * The configuration every login reads — provider, application, tenant, lambda — cached per node
- * for two seconds (as clients and roles are). The services that write these objects clear it, so
+ * The configuration every login reads — provider, application, client, tenant, lambda — cached
+ * per node for `ttlMs` (`config/cache-lifetimes.ts`). The services that write these objects clear it, so
  * this node sees its own changes at once; other nodes within the TTL.
  */
 export class ConfigurationCache {
@@ -17,8 +16,9 @@ export class ConfigurationCache {
   constructor(
     private readonly store: Store,
     clock: Clock,
+    ttlMs: number = DEFAULT_CACHE_LIFETIMES.configurationMs,
   ) {
-    this.cache = new TtlCache(clock, CONFIGURATION_CACHE_MS);
+    this.cache = new TtlCache(clock, ttlMs);
   }
 
   provider(id: string): Promise<ExternalJwtIdentityProvider | undefined> {
@@ -32,6 +32,11 @@ export class ConfigurationCache {
 
   application(id: string): Promise<Application | undefined> {
     return this.load(`a:${id}`, () => this.store.applications.findById(id));
+  }
+
+  /** An OAuth client of a tenant by `client_id`, with its secret's hash (the token endpoint's lookup). */
+  client(tenantId: string, clientId: string): Promise<ApplicationWithSecret | undefined> {
+    return this.load(`c:${tenantId}\u0000${clientId}`, () => this.store.applications.findByClientId(tenantId, clientId));
   }
 
   tenant(id: string): Promise<Tenant | undefined> {

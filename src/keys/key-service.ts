@@ -1,12 +1,16 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
-import type { JsonWebKey, KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { DEFAULT_CACHE_LIFETIMES } from '../config/cache-lifetimes.js';
+import type { CacheLifetimes } from '../config/cache-lifetimes.js';
 import { ApiError, FieldErrors } from '../lib/api-error.js';
 import type { Clock } from '../lib/clock.js';
 import { isUuid, newId } from '../lib/ids.js';
-import type { JsonObject, KeyType, SigningAlgorithm, StoredKey } from '../store/records.js';
+import { TtlCache } from '../lib/ttl-cache.js';
+import type { JsonObject, SigningAlgorithm, StoredKey } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { jwkThumbprint } from '../jwt/jwk-thumbprint.js';
 import { ALGORITHMS, isSigningAlgorithm, keyFitsAlgorithm, MIN_RSA_BITS } from '../jwt/algorithms.js';
+import { generatePair, keyTypeOf, parseKeyMaterial } from './key-material.js';
 import type { MasterKey } from './master-key.js';
 
 export interface SigningKey {
@@ -43,9 +47,6 @@ const tenantKeyName = (tenantName: string, tenantId: string, now: number): strin
   return `Signing key for ${tenantName}`.slice(0, 191 - suffix.length) + suffix;
 };
 
-const SIGNING_KEY_CACHE_MS = 30_000;
-/** A retired key leaves the JWKS at its publish-until instant; verification follows within this. */
-const PUBLISHED_KEYS_CACHE_MS = 5_000;
 const MASTER_KEY_CHECK = 'gatehouse-master-key-check';
 
 /**
@@ -53,16 +54,26 @@ const MASTER_KEY_CHECK = 'gatehouse-master-key-check';
  * encrypted at rest, each tenant's active signing key, rotation and the published JWKS.
  */
 export class KeyService {
-  private readonly signingKeyCache = new Map<string, { key: SigningKey; until: number }>();
-  private readonly publicKeyCache = new Map<string, KeyObject>();
-  private readonly thumbprintCache = new Map<string, string>();
-  private readonly publishedCache = new Map<string, { keys: StoredKey[]; until: number }>();
+  private readonly signingKeyCache: TtlCache<SigningKey>;
+  /** A retired key leaves the JWKS at its publish-until instant; verification follows within the lifetime. */
+  private readonly publishedCache: TtlCache<StoredKey[]>;
+  /** Derived from immutable keys: kept until the key is deleted (or the cache is full). */
+  private readonly publicKeyCache: TtlCache<KeyObject>;
+  private readonly thumbprintCache: TtlCache<string>;
+  private readonly signingKeyMs: number;
 
   constructor(
     private readonly store: Store,
     private readonly masterKey: MasterKey,
     private readonly clock: Clock,
-  ) {}
+    lifetimes: Pick<CacheLifetimes, 'signingKeyMs' | 'publishedKeysMs'> = DEFAULT_CACHE_LIFETIMES,
+  ) {
+    this.signingKeyMs = lifetimes.signingKeyMs;
+    this.signingKeyCache = new TtlCache(clock, lifetimes.signingKeyMs);
+    this.publishedCache = new TtlCache(clock, lifetimes.publishedKeysMs);
+    this.publicKeyCache = new TtlCache(clock, Infinity);
+    this.thumbprintCache = new TtlCache(clock, Infinity);
+  }
 
   /** Refuses to start when the database was created under another master key. */
   async checkMasterKey(): Promise<void> {
@@ -132,40 +143,7 @@ export class KeyService {
     errors.throwIfAny();
 
     const now = this.clock.now();
-    let publicKey: KeyObject | undefined;
-    let certificateInformation: JsonObject | undefined;
-    let expirationInstant: number | undefined;
-    let privatePem: string | null = null;
-    try {
-      if (request.certificate) {
-        const certificate = new X509Certificate(request.certificate);
-        expirationInstant = Date.parse(certificate.validTo);
-        if (expirationInstant <= now) errors.add('key.certificate', 'expired', 'The certificate has expired.');
-        publicKey = certificate.publicKey;
-        certificateInformation = {
-          issuer: certificate.issuer,
-          subject: certificate.subject,
-          serialNumber: certificate.serialNumber,
-          sha1Fingerprint: certificate.fingerprint,
-          sha256Fingerprint: certificate.fingerprint256,
-          validFrom: Date.parse(certificate.validFrom),
-          validTo: expirationInstant,
-        };
-      } else if (request.jwk) {
-        publicKey = createPublicKey({ key: request.jwk as JsonWebKey, format: 'jwk' });
-      } else if (request.publicKey) {
-        publicKey = createPublicKey(request.publicKey);
-      }
-      if (request.privateKey) {
-        const privateKey = createPrivateKey(request.privateKey);
-        const derived = createPublicKey(privateKey);
-        if (publicKey && !publicKeysEqual(publicKey, derived)) errors.add('key.privateKey', 'mismatch', 'The private key does not belong to the public key.');
-        publicKey ??= derived;
-        privatePem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-      }
-    } catch (error) {
-      errors.add('key.publicKey', 'invalid', `The key could not be parsed: ${(error as Error).message}`);
-    }
+    const { publicKey, certificateInformation, expirationInstant, privatePem } = parseKeyMaterial(request, now, errors);
     errors.throwIfAny();
     if (!publicKey || publicKey.type !== 'public') throw ApiError.field(400, 'key.publicKey', 'invalid', 'Only asymmetric keys can be imported.');
 
@@ -210,12 +188,8 @@ export class KeyService {
   /** RFC 7515 §4.1.7 `x5t` of a stored key's certificate (cached; keys are immutable). */
   thumbprintOf(key: StoredKey): string | undefined {
     if (!key.certificate) return undefined;
-    let cached = this.thumbprintCache.get(key.id);
-    if (!cached) {
-      cached = createHash('sha1').update(new X509Certificate(key.certificate).raw).digest('base64url');
-      this.thumbprintCache.set(key.id, cached);
-    }
-    return cached;
+    const certificate = key.certificate;
+    return this.thumbprintCache.getOrCompute(key.id, () => createHash('sha1').update(new X509Certificate(certificate).raw).digest('base64url'));
   }
 
   /**
@@ -224,25 +198,15 @@ export class KeyService {
    */
   async publishedKey(tenantId: string, kid: string, alg: string): Promise<StoredKey | undefined> {
     const find = (keys: StoredKey[]) => keys.find((k) => k.kid === kid && k.algorithm === alg);
-    const now = this.clock.now();
     const cached = this.publishedCache.get(tenantId);
-    if (cached && cached.until > now) {
-      const hit = find(cached.keys);
-      if (hit) return hit;
-    }
-    const keys = await this.publishedKeys(tenantId);
-    this.publishedCache.set(tenantId, { keys, until: now + PUBLISHED_KEYS_CACHE_MS });
-    return find(keys);
+    const hit = cached && find(cached.value);
+    if (hit) return hit;
+    return find(this.publishedCache.set(tenantId, await this.publishedKeys(tenantId)));
   }
 
   /** The public half of a stored key as a KeyObject (cached; keys are immutable). */
   publicKeyOf(key: StoredKey): KeyObject {
-    let cached = this.publicKeyCache.get(key.id);
-    if (!cached) {
-      cached = createPublicKey(key.publicKey!);
-      this.publicKeyCache.set(key.id, cached);
-    }
-    return cached;
+    return this.publicKeyCache.getOrCompute(key.id, () => createPublicKey(key.publicKey!));
   }
 
   /** Creates and activates a signing key for a new tenant, inside the caller's transaction. */
@@ -260,7 +224,7 @@ export class KeyService {
     const key = await this.store.transaction(async (store) => {
       const created = await this.generate({ name: tenantKeyName(tenantName, tenantId, this.clock.now()), algorithm: alg }, store);
       const now = this.clock.now();
-      await store.signingKeys.activate(tenantId, created.id, now, now + (maxTokenLifetimeSeconds + skewSeconds) * 1000 + SIGNING_KEY_CACHE_MS);
+      await store.signingKeys.activate(tenantId, created.id, now, now + (maxTokenLifetimeSeconds + skewSeconds) * 1000 + this.signingKeyMs);
       return created;
     });
     this.signingKeyCache.delete(tenantId);
@@ -269,9 +233,8 @@ export class KeyService {
 
   /** The tenant's active signing key; cached briefly so every token does not read the store. */
   async signingKey(tenantId: string): Promise<SigningKey> {
-    const now = this.clock.now();
     const cached = this.signingKeyCache.get(tenantId);
-    if (cached && cached.until > now) return cached.key;
+    if (cached) return cached.value;
     const active = await this.store.signingKeys.active(tenantId);
     if (!active) throw new Error(`tenant ${tenantId} has no active signing key`);
     const stored = await this.get(active.key_id);
@@ -283,8 +246,7 @@ export class KeyService {
       alg: stored.algorithm as SigningAlgorithm,
       privateKey: createPrivateKey(this.masterKey.decrypt(secrets.privateKey)),
     };
-    this.signingKeyCache.set(tenantId, { key, until: now + SIGNING_KEY_CACHE_MS });
-    return key;
+    return this.signingKeyCache.set(tenantId, key);
   }
 
   /** Keys the tenant's JWKS publishes: the active one and retired ones inside their window. */
@@ -315,27 +277,4 @@ export class KeyService {
     errors.throwIfAny();
     await store.keys.insertWithSecrets(key, secrets);
   }
-}
-
-function generatePair(alg: SigningAlgorithm, length: number): { publicKey: KeyObject; privateKey: KeyObject } {
-  const spec = ALGORITHMS[alg];
-  if (spec.kty === 'RSA') return generateKeyPairSync('rsa', { modulusLength: length });
-  if (spec.kty === 'EC') return generateKeyPairSync('ec', { namedCurve: spec.curves![0] });
-  return generateKeyPairSync('ed25519');
-}
-
-function keyTypeOf(key: KeyObject): KeyType {
-  switch (key.asymmetricKeyType) {
-    case 'ec':
-      return 'EC';
-    case 'rsa':
-    case 'rsa-pss':
-      return 'RSA';
-    default:
-      return 'OKP';
-  }
-}
-
-function publicKeysEqual(a: KeyObject, b: KeyObject): boolean {
-  return a.export({ format: 'der', type: 'spki' }).equals(b.export({ format: 'der', type: 'spki' }));
 }

@@ -3,7 +3,8 @@ import type { Clock } from './clock.js';
 /**
  * A small per-node cache for hot-path lookups (tenant by slug, client by id, role, derived
  * scopes): entries live `ttlMs`, the whole cache is dropped when it reaches `maxEntries`, and
- * writers clear it. Other nodes see a change within `ttlMs`.
+ * writers clear it. Other nodes see a change within `ttlMs`. A `ttlMs` of Infinity keeps derived
+ * values of immutable objects (still bounded by `maxEntries`); 0 caches nothing.
  */
 export class TtlCache<V> {
   private readonly entries = new Map<string, { value: V; until: number }>();
@@ -26,10 +27,20 @@ export class TtlCache<V> {
     return value;
   }
 
+  /** Returns the cached value, or computes, caches and returns it (for synchronous derivations). */
+  getOrCompute(key: string, compute: () => V): V {
+    const hit = this.get(key);
+    return hit ? hit.value : this.set(key, compute());
+  }
+
   /** Returns the cached value, or loads, caches and returns it. */
   async getOrLoad(key: string, load: () => Promise<V>): Promise<V> {
     const hit = this.get(key);
     return hit ? hit.value : this.set(key, await load());
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
   }
 
   clear(): void {

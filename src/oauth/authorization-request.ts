@@ -1,7 +1,8 @@
 import type { Application, ExternalJwtIdentityProvider, Tenant } from '../store/records.js';
 import { fhirBaseOf } from '../smart/smart-urls.js';
+import { issuerUrl } from '../config/issuer-url.js';
+import { findActiveClient } from './clients.js';
 import type { OAuthContext } from './context.js';
-import { issuerOf } from './context.js';
 import { OAuthError } from './errors.js';
 import type { OAuthErrorCode } from './errors.js';
 import { grantUserScopes } from './scope.js';
@@ -67,8 +68,8 @@ export async function validateAuthorizationRequest(
 ): Promise<ValidAuthorizationRequest> {
   const clientId = params.get('client_id');
   if (!clientId) throw new OAuthError('invalid_request', 'client_id is missing.');
-  const application = (await ctx.applications.findClient(tenant.id, clientId))?.application;
-  if (!application || !application.active) throw new OAuthError('invalid_request', 'Unknown client_id.', `client ${clientId.slice(0, 100)}`);
+  const application = (await findActiveClient(ctx, tenant.id, clientId))?.application;
+  if (!application) throw new OAuthError('invalid_request', 'Unknown client_id.', `client ${clientId.slice(0, 100)}`);
   const redirectUri = params.get('redirect_uri');
   if (!redirectUri) throw new OAuthError('invalid_request', 'redirect_uri is missing.');
   // RFC 6749 §3.1.2.3 with the exact match of RFC 9700 §2.1: no prefixes, no patterns.
@@ -122,4 +123,4 @@ export async function validateAuthorizationRequest(
 }
 
 /** Where the upstream provider sends the browser back (Keycloak's `/broker/{alias}/endpoint`). */
-export const brokerCallbackOf = (ctx: OAuthContext, tenant: Tenant, providerId: string): string => `${issuerOf(ctx.config, tenant)}/broker/${providerId}/endpoint`;
+export const brokerCallbackOf = (ctx: OAuthContext, tenant: Tenant, providerId: string): string => `${issuerUrl(ctx.config.publicUrl, tenant)}/broker/${providerId}/endpoint`;

@@ -1,21 +1,15 @@
 import type { GatehouseConfig } from '../config/options.js';
-import type { ApplicationService } from '../admin/application-service.js';
-import type { TenantService } from '../admin/tenant-service.js';
+import { issuerUrl, tokenEndpointUrl } from '../config/issuer-url.js';
+import type { ConfigurationCache } from '../identity/configuration-cache.js';
 import type { KeyService } from '../keys/key-service.js';
 import type { RemoteJwksCache } from '../jwt/remote-jwks-cache.js';
 import type { Clock } from '../lib/clock.js';
-import type { Application, Tenant } from '../store/records.js';
+import type { SmartClientPolicy } from '../smart/smart-client-policy.js';
+import type { Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';
-
-/**
- * What a client acting for itself gets (RFC 6749 §3.3, §4.4): which scopes, and the audience,
- * lifetime and extra claims of its access token. SMART tenants plug in their own policy.
- */
-export interface ClientCredentialsPolicy {
-  /** Returns the granted scopes, or throws OAuthError('invalid_scope'). */
-  grantScopes(tenant: Tenant, application: Application, requested: string[] | undefined): Promise<string[]> | string[];
-  token(tenant: Tenant, application: Application): { audience: string; lifetimeSeconds: number };
-}
+import { signerOf } from '../tokens/access-token.js';
+import type { RefreshTokens } from '../tokens/refresh-tokens.js';
+import type { TokenSigner } from '../tokens/access-token.js';
 
 /** Everything the OAuth core needs, injected (the clock too, so expiry tests are exact). */
 export interface OAuthContext {
@@ -23,10 +17,12 @@ export interface OAuthContext {
   clock: Clock;
   store: Store;
   keys: KeyService;
-  tenants: TenantService;
-  applications: ApplicationService;
+  /** Clients and tenants as the login path reads them: cached per node, cleared by every write. */
+  configuration: ConfigurationCache;
   remoteJwks: RemoteJwksCache;
-  clientCredentialsPolicy(tenant: Tenant): ClientCredentialsPolicy;
+  refreshTokens: RefreshTokens;
+  /** The SMART rules that client credentials apply on SMART tenants. */
+  smart: SmartClientPolicy;
 }
 
 /** A request to one of a tenant's OAuth endpoints, already parsed by the HTTP layer. */
@@ -37,5 +33,10 @@ export interface EndpointRequest {
   authorization: string | undefined;
 }
 
-export const issuerOf = (config: Readonly<GatehouseConfig>, tenant: Tenant): string => `${config.publicUrl}/t/${tenant.slug}`;
-export const tokenEndpointOf = (config: Readonly<GatehouseConfig>, tenant: Tenant): string => `${issuerOf(config, tenant)}/oauth2/token`;
+/** `config/issuer-url.ts` spelled with the config, for the OAuth modules. */
+export const issuerOf = (config: Readonly<GatehouseConfig>, tenant: Tenant): string => issuerUrl(config.publicUrl, tenant);
+export const tokenEndpointOf = (config: Readonly<GatehouseConfig>, tenant: Tenant): string => tokenEndpointUrl(config.publicUrl, tenant);
+
+/** The tenant's issuer and active signing key, for the token signers of `tokens/`. */
+export const tokenSignerOf = (ctx: OAuthContext, tenant: Tenant): Promise<TokenSigner> =>
+  signerOf({ publicUrl: ctx.config.publicUrl, keys: ctx.keys, clock: ctx.clock }, tenant);

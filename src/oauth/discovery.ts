@@ -1,6 +1,6 @@
 import { ASYMMETRIC_ALGORITHMS } from '../jwt/algorithms.js';
 import type { Tenant } from '../store/records.js';
-import { issuerOf } from './context.js';
+import { issuerUrl } from '../config/issuer-url.js';
 import type { OAuthContext } from './context.js';
 
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
@@ -11,7 +11,7 @@ const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_
  * its responses (RFC 9207).
  */
 export function authorizationServerMetadata(ctx: OAuthContext, tenant: Tenant, grantTypes: string[]): Record<string, unknown> {
-  const issuer = issuerOf(ctx.config, tenant);
+  const issuer = issuerUrl(ctx.config.publicUrl, tenant);
   return {
     issuer,
     authorization_endpoint: `${issuer}/oauth2/authorize`,

@@ -1,4 +1,3 @@
-import { sha256 } from '../lib/hash.js';
 import { verifyOwnAccessToken } from '../tokens/access-token-verifier.js';
 import { authenticateClient } from './client-auth/authenticate-client.js';
 import type { EndpointRequest, OAuthContext } from './context.js';
@@ -16,10 +15,9 @@ export async function handleRevocation(ctx: OAuthContext, request: EndpointReque
   if (!token) throw invalidRequest('token is missing.');
   const { application } = client;
   if (!token.includes('.')) {
-    const record = await ctx.store.refreshTokens.findByHash(sha256(token));
-    if (!record || record.tenantId !== request.tenant.id) return;
-    if (record.applicationId !== application.id) throw new OAuthError('unauthorized_client', 'The token was not issued to this client.');
-    await ctx.store.refreshTokens.revokeFamily(record.userId, record.familyId);
+    // §2.2: an unknown token (or another tenant's) is answered like a revoked one.
+    const outcome = await ctx.refreshTokens.revoke(token, { tenantId: request.tenant.id, applicationId: application.id });
+    if (outcome === 'WRONG_CLIENT') throw new OAuthError('unauthorized_client', 'The token was not issued to this client.');
     return;
   }
   const claims = await verifyOwnAccessToken(ctx, request.tenant, token);

@@ -1,7 +1,5 @@
 import type { Application } from '../store/records.js';
 import { OAuthError } from './errors.js';
-import type { ClientCredentialsPolicy } from './context.js';
-import { accessTokenLifetime } from '../tokens/token-issuer.js';
 
 /** RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), separated by single spaces. */
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
@@ -14,27 +12,6 @@ export function parseScope(raw: string | undefined): string[] | undefined {
   if (!tokens.every((t) => SCOPE_TOKEN.test(t))) throw new OAuthError('invalid_scope', 'The scope parameter is malformed (RFC 6749 §3.3).');
   return [...new Set(tokens)];
 }
-
-/**
- * The default policy: an application may be granted the scopes listed in
- * `oauthConfiguration.allowedScopes`. No `scope` requested: all of them. A request for anything
- * else is refused whole rather than silently narrowed, so a client learns of its mistake.
- */
-export const allowedScopesPolicy: ClientCredentialsPolicy = {
-  grantScopes(_tenant, application, requested) {
-    const allowed = application.oauthConfiguration.allowedScopes ?? [];
-    if (requested === undefined || requested.length === 0) return allowed;
-    const refused = requested.filter((s) => !allowed.includes(s));
-    if (refused.length > 0) throw new OAuthError('invalid_scope', `Scope not allowed for this client: ${refused.join(' ')}`);
-    return requested;
-  },
-  token(tenant, application) {
-    return {
-      audience: application.oauthConfiguration.accessTokenAudience ?? application.oauthConfiguration.clientId,
-      lifetimeSeconds: accessTokenLifetime(tenant, application),
-    };
-  },
-};
 
 /** Scopes a user token may carry besides the application's `allowedScopes`. */
 const USER_SCOPES = ['openid', 'profile', 'email', 'offline_access'];

@@ -1,19 +1,18 @@
 import type { Clock } from '../lib/clock.js';
 import { TtlCache } from '../lib/ttl-cache.js';
-import type { ClientCredentialsPolicy } from '../oauth/context.js';
-import { OAuthError } from '../oauth/errors.js';
-import { accessTokenLifetime } from '../tokens/token-issuer.js';
+import { DEFAULT_CACHE_LIFETIMES } from '../config/cache-lifetimes.js';
 import type { Application, SmartRole, Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { deriveScopes } from './scope-derivation.js';
 import { formatResourceScope, intersectScopes, parseResourceScope } from './scope-grammar.js';
 import type { ResourceScope } from './scope-grammar.js';
-import type { RoleService } from '../admin/role-service.js';
 import { fhirBaseOf } from './smart-urls.js';
 
 /** SMART Backend Services: "SHOULD NOT exceed" five minutes (`expires_in`); Koppeltaal issues 300 s. */
 export const SMART_MAX_TOKEN_LIFETIME = 300;
-const DEVICE_CACHE_MS = 2_000;
+
+/** What SMART grants a client: its scopes, or why nothing (the OAuth layer answers `invalid_scope`). */
+export type SmartScopeGrant = { scopes: string[] } | { refused: 'NO_ROLE_SCOPES' | 'NONE_GRANTED'; description: string };
 
 /** The application's FHIR Device id: configured, else its client id (TOP-KT-005c). */
 export const deviceIdOf = (application: Application): string => application.smartConfiguration?.deviceId ?? application.oauthConfiguration.clientId;
@@ -23,26 +22,26 @@ export const deviceIdOf = (application: Application): string => application.smar
  * application's role, written as the Koppeltaal reference does. A request for `*`, an empty
  * or absent `scope` gets every role scope; v2 (`system/Patient.rs`) and v1 (`system/*.read`)
  * requests get their intersection with the role (SMART: "within pre-authorized scopes").
- * Nothing grantable is `invalid_scope`: the granted `scope` is never empty.
+ * Nothing grantable is a refusal: the granted `scope` is never empty.
  */
-export class SmartClientPolicy implements ClientCredentialsPolicy {
+export class SmartClientPolicy {
   private readonly devices: TtlCache<string | undefined>;
   private readonly derived: TtlCache<string[]>;
 
   constructor(
     private readonly store: Store,
-    private readonly roles: RoleService,
-    private readonly clock: Clock,
+    clock: Clock,
     private readonly publicUrl: string,
+    ttlMs: number = DEFAULT_CACHE_LIFETIMES.configurationMs,
   ) {
-    this.devices = new TtlCache(clock, DEVICE_CACHE_MS);
-    this.derived = new TtlCache(clock, DEVICE_CACHE_MS);
+    this.devices = new TtlCache(clock, ttlMs);
+    this.derived = new TtlCache(clock, ttlMs);
   }
 
-  async grantScopes(tenant: Tenant, application: Application, requested: string[] | undefined): Promise<string[]> {
+  async grantScopes(tenant: Tenant, application: Application, requested: string[] | undefined): Promise<SmartScopeGrant> {
     const roleScopes = await this.roleScopes(tenant, application);
-    if (roleScopes.length === 0) throw new OAuthError('invalid_scope', 'This client has no role with permissions in this domain.');
-    if (requested === undefined || requested.length === 0 || (requested.length === 1 && requested[0] === '*')) return roleScopes;
+    if (roleScopes.length === 0) return { refused: 'NO_ROLE_SCOPES', description: 'This client has no role with permissions in this domain.' };
+    if (requested === undefined || requested.length === 0 || (requested.length === 1 && requested[0] === '*')) return { scopes: roleScopes };
     const granted = roleScopes.map(parseResourceScope).filter((s): s is ResourceScope => s !== undefined);
     const result: string[] = [];
     for (const token of requested) {
@@ -54,25 +53,28 @@ export class SmartClientPolicy implements ClientCredentialsPolicy {
       }
     }
     const unique = [...new Set(result)];
-    if (unique.length === 0) throw new OAuthError('invalid_scope', 'None of the requested scopes is granted to this client.');
-    return unique;
+    if (unique.length === 0) return { refused: 'NONE_GRANTED', description: 'None of the requested scopes is granted to this client.' };
+    return { scopes: unique };
   }
 
-  token(tenant: Tenant, application: Application): { audience: string; lifetimeSeconds: number } {
+  /** The token's audience (the FHIR server) and its lifetime: the configured one, at most five minutes. */
+  token(tenant: Tenant, configuredLifetimeSeconds: number): { audience: string; lifetimeSeconds: number } {
     return {
       audience: tenant.smartConfiguration?.accessTokenAudience ?? fhirBaseOf(this.publicUrl, tenant),
-      lifetimeSeconds: Math.min(accessTokenLifetime(tenant, application), SMART_MAX_TOKEN_LIFETIME),
+      lifetimeSeconds: Math.min(configuredLifetimeSeconds, SMART_MAX_TOKEN_LIFETIME),
     };
   }
 
   /**
    * The role's scopes for this application, in the Koppeltaal reference format. Kept per version
-   * of the application and of the role (the role lookup is the role cache, cleared on every role
-   * write), so a role change applies to the next token; granted devices follow within two seconds.
+   * of the application and of the role (the role is read from the store for every token, one
+   * indexed read), so a role change applies to the next token; granted devices follow within
+   * the device cache's lifetime.
    */
   async roleScopes(tenant: Tenant, application: Application): Promise<string[]> {
     const roleId = application.smartConfiguration?.roleId;
-    const role = roleId ? await this.roles.findForToken(tenant.id, roleId) : undefined;
+    const stored = roleId ? await this.store.smartRoles.findById(roleId) : undefined;
+    const role = stored?.tenantId === tenant.id ? stored : undefined;
     if (!role) return [];
     const key = `${application.id}\u0000${application.lastUpdateInstant}\u0000${role.id}\u0000${role.lastUpdateInstant}`;
     return this.derived.getOrLoad(key, () => this.deriveRoleScopes(tenant, application, role));

@@ -1,6 +1,7 @@
 import { ASYMMETRIC_ALGORITHMS } from '../jwt/algorithms.js';
 import type { Tenant } from '../store/records.js';
-import { fhirBaseOf, issuerFor } from './smart-urls.js';
+import { issuerUrl } from '../config/issuer-url.js';
+import { fhirBaseOf } from './smart-urls.js';
 
 /**
  * SMART App Launch v2 `.well-known/smart-configuration` for a SMART tenant (Koppeltaal
@@ -10,7 +11,7 @@ import { fhirBaseOf, issuerFor } from './smart-urls.js';
  * brokered to an upstream OpenID provider. No EHR launch (`launch` context) and no `fhirUser`.
  */
 export function smartConfiguration(publicUrl: string, tenant: Tenant, grantTypes: string[]): Record<string, unknown> {
-  const issuer = issuerFor(publicUrl, tenant);
+  const issuer = issuerUrl(publicUrl, tenant);
   return {
     issuer,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
@@ -30,7 +31,7 @@ export function smartConfiguration(publicUrl: string, tenant: Tenant, grantTypes
 
 /** A minimal FHIR R4 CapabilityStatement naming the OAuth endpoints (SMART `oauth-uris`). */
 export function capabilityStatement(publicUrl: string, tenant: Tenant): Record<string, unknown> {
-  const issuer = issuerFor(publicUrl, tenant);
+  const issuer = issuerUrl(publicUrl, tenant);
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',

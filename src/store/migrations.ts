@@ -241,6 +241,15 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('authorization_transactions_expires_at').on('authorization_transactions').column('expires_at').execute();
     },
   },
+  '0008-refresh-token-family-revocation': {
+    async up(db: Kysely<unknown>) {
+      // A family's revocation is kept apart from each token's status: a rotated token stays
+      // `rotated` (presenting it again is reuse, RFC 9700 §4.14.2), and the family's root row
+      // carries the flag that a rotation checks under lock before it stores a successor.
+      await db.schema.alterTable('refresh_tokens').addColumn('family_revoked', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await sql`update refresh_tokens set family_revoked = 1 where status = 'revoked'`.execute(db);
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -302,6 +302,8 @@ export interface RefreshTokenRecord {
   userId: string;
   applicationId: string;
   status: 'active' | 'rotated' | 'revoked';
+  /** Set once the token's family is revoked (a rotated token keeps its status, to recognise reuse). */
+  familyRevoked?: true;
   /** When the family started (the original login); kept across rotations. */
   startInstant: number;
   authTime: number;

@@ -156,6 +156,8 @@ export interface RefreshTokenRow {
   user_id: string;
   application_id: string;
   status: 'active' | 'rotated' | 'revoked';
+  /** 1 once the token's family is revoked (on the family's root row: the lock rotation takes). */
+  family_revoked: Generated<number>;
   data: string;
   insert_instant: number;
   expires_at: number;

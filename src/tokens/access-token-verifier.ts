@@ -3,12 +3,13 @@ import type { Clock } from '../lib/clock.js';
 import { ASYMMETRIC_ALGORITHMS } from '../jwt/algorithms.js';
 import { jwtFailure } from '../jwt/jwt-failure.js';
 import { verifyJwt } from '../jwt/verify-jwt.js';
+import { issuerUrl } from '../config/issuer-url.js';
 import type { KeyService } from '../keys/key-service.js';
 import type { Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
-/** What the verifier needs of the OAuth context (which satisfies it as it is). */
-export interface AccessTokenVerifierContext {
+/** What verifying the tenant's own tokens takes: its published keys, the issuer's URL, the clock and skew, the revocations. */
+export interface OwnTokenVerification {
   config: Readonly<Pick<GatehouseConfig, 'publicUrl' | 'clockSkewSeconds'>>;
   clock: Clock;
   keys: Pick<KeyService, 'publishedKey' | 'publicKeyOf'>;
@@ -22,7 +23,7 @@ export interface AccessTokenVerifierContext {
  * RFC 7662 §2.2 `active` is false from `exp` on); `nbf` allows the configured skew between nodes.
  * Returns the claims, or undefined for anything else (RFC 7662 §2.2: such tokens are simply inactive).
  */
-export async function verifyOwnAccessToken(ctx: AccessTokenVerifierContext, tenant: Tenant, token: string): Promise<Record<string, unknown> | undefined> {
+export async function verifyOwnAccessToken(ctx: OwnTokenVerification, tenant: Tenant, token: string): Promise<Record<string, unknown> | undefined> {
   const verified = await verifyJwt(token, {
     algorithms: ASYMMETRIC_ALGORITHMS,
     kid: 'required',
@@ -37,8 +38,7 @@ export async function verifyOwnAccessToken(ctx: AccessTokenVerifierContext, tena
     clock: ctx.clock,
     clockToleranceSeconds: ctx.config.clockSkewSeconds,
     expToleranceSeconds: 0,
-    // The tenant's issuer, `{publicUrl}/t/{tenant}` (as `issuerOf` in oauth/context.ts).
-    issuer: `${ctx.config.publicUrl}/t/${tenant.slug}`,
+    issuer: issuerUrl(ctx.config.publicUrl, tenant),
     requiredClaims: ['jti'],
   });
   if (!verified.ok) return undefined;

@@ -1,18 +1,16 @@
-import type { Application, Tenant, User } from '../store/records.js';
-import type { OAuthContext } from '../oauth/context.js';
-import { accessTokenLifetime, issueAccessToken } from './token-issuer.js';
-import type { IssuedToken } from './token-issuer.js';
+import type { Application, User } from '../store/records.js';
+import { issueAccessToken } from './access-token.js';
+import type { IssuedToken, TokenSigner } from './access-token.js';
 import { userIdentityClaims } from './user-tokens.js';
 
 /**
  * An OpenID Connect ID token (OIDC Core §2) for a user, audience the client: returned by token
  * exchange when `openid` is requested, as the mobile examples expect from Keycloak, and by the
- * authorization code grant.
+ * authorization code grant. It lives as long as the access token issued with it.
  */
-export function issueIdToken(ctx: OAuthContext, tenant: Tenant, application: Application, user: User, authTime: number, nonce?: string): Promise<IssuedToken> {
+export function issueIdToken(signer: TokenSigner, application: Application, user: User, authTime: number, lifetimeSeconds: number, nonce?: string): IssuedToken {
   return issueAccessToken(
-    ctx,
-    tenant,
+    signer,
     {
       sub: user.id,
       aud: application.oauthConfiguration.clientId,
@@ -26,6 +24,6 @@ export function issueIdToken(ctx: OAuthContext, tenant: Tenant, application: App
       ...(user.fullName ? { name: user.fullName } : {}),
       ...(user.birthDate ? { birthdate: user.birthDate } : {}),
     },
-    accessTokenLifetime(tenant, application),
+    lifetimeSeconds,
   );
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { cacheLifetimesOf } from '../../src/config/cache-lifetimes.js';
 import { ConfigError, resolveConfig } from '../../src/config/options.js';
 
 describe('configuration', () => {
@@ -10,6 +11,8 @@ describe('configuration', () => {
     assert.equal(config.databaseUrl, undefined);
     assert.equal(config.publicUrl, 'http://localhost:9011');
     assert.equal(config.rateLimitTokenPerMinute, 0);
+    assert.deepEqual(cacheLifetimesOf(config), { configurationMs: 2000, tenantMs: 5000, signingKeyMs: 30000, publishedKeysMs: 5000 });
+    assert.equal(cacheLifetimesOf(resolveConfig({ env: { GATEHOUSE_CONFIGURATION_CACHE_MS: '0' } })).configurationMs, 0);
     assert.ok(Object.isFrozen(config));
   });
 
@@ -44,6 +47,8 @@ describe('configuration', () => {
       [{ argv: ['--tls-cert', 'a.pem'] }, /--tls-cert and --tls-key go together/],
       [{ env: { GATEHOUSE_FETCH_ALLOW_HTTP: 'maybe' } }, /GATEHOUSE_FETCH_ALLOW_HTTP/],
       [{ argv: ['--client-assertion-max-lifetime', '600'] }, /--client-assertion-max-lifetime/],
+      [{ argv: ['--configuration-cache', '60001'] }, /--configuration-cache: expected 0\.\.60000/],
+      [{ env: { GATEHOUSE_SIGNING_KEY_CACHE_MS: '-1' } }, /GATEHOUSE_SIGNING_KEY_CACHE_MS/],
     ];
     for (const [input, message] of cases) {
       assert.throws(() => resolveConfig({ env: {}, ...input }), (error: unknown) => error instanceof ConfigError && message.test(error.message), JSON.stringify(input));

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ApiError } from '../../lib/api-error.js';
-import { sha256 } from '../../lib/hash.js';
 import { isUuid } from '../../lib/ids.js';
 import { resolveApiTenant } from '../api-auth.js';
 import { TenantHeaders } from '../schemas/common.js';
@@ -15,19 +14,18 @@ import type { HttpServices } from '../services.js';
 export function registerRefreshTokenRoutes(fastify: FastifyInstance, services: HttpServices): void {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const { store } = services;
+  const { refreshTokens } = services.userTokens;
   app.delete('/api/jwt/refresh', { schema: { headers: TenantHeaders, querystring: RevokeRefreshQuery } }, async (request, reply) => {
     const tenantId = await resolveApiTenant(request, services);
     const { userId, applicationId, token } = request.query;
     if (typeof token === 'string' && token !== '') {
-      const record = await store.refreshTokens.findByHash(sha256(token));
-      if (!record || record.tenantId !== tenantId) throw ApiError.notFound();
-      await store.refreshTokens.revokeFamily(record.userId, record.familyId);
+      if ((await refreshTokens.revoke(token, { tenantId })) === 'NOT_FOUND') throw ApiError.notFound();
       return reply.status(200).send();
     }
     if (!isUuid(userId)) throw ApiError.general(400, '[MissingQuery]', 'Give userId (and optionally applicationId), or token.');
     const user = await store.users.findById(userId);
     if (!user || user.tenantId !== tenantId) throw ApiError.notFound();
-    await store.refreshTokens.revokeByUser(userId, isUuid(applicationId) ? applicationId : undefined);
+    await refreshTokens.revokeByUser(userId, isUuid(applicationId) ? applicationId : undefined);
     return reply.status(200).send();
   });
 }

@@ -1,5 +1,6 @@
 import { safeEqual, sha256 } from '../../lib/hash.js';
 import type { ClientAuthenticationMethod } from '../../store/records.js';
+import { registeredClient } from '../clients.js';
 import type { EndpointRequest, OAuthContext } from '../context.js';
 import { invalidClient, invalidRequest } from '../errors.js';
 import type { AuthenticatedClient } from './authenticated-client.js';
@@ -35,11 +36,7 @@ export async function authenticateWithSecret(ctx: OAuthContext, request: Endpoin
     secret = request.params.get('client_secret') ?? '';
     if (!clientId) throw invalidClient('client_secret_post needs client_id.');
   }
-  const record = await ctx.applications.findClient(request.tenant.id, clientId);
-  if (!record || !record.application.active) throw invalidClient('Client authentication failed.', `unknown or inactive client ${clientId}`);
-  if (record.application.oauthConfiguration.clientAuthenticationMethod !== method) {
-    throw invalidClient('Client authentication failed.', `client ${clientId} is registered for ${record.application.oauthConfiguration.clientAuthenticationMethod}, used ${method}`);
-  }
+  const record = await registeredClient(ctx, request.tenant.id, clientId, method);
   if (!record.clientSecretHash || !safeEqual(sha256(secret), record.clientSecretHash)) {
     throw invalidClient('Client authentication failed.', `wrong secret for client ${clientId}`);
   }

@@ -1,3 +1,4 @@
+import { registeredClient } from '../clients.js';
 import type { EndpointRequest, OAuthContext } from '../context.js';
 import { invalidClient } from '../errors.js';
 import type { AuthenticatedClient } from './authenticated-client.js';
@@ -6,10 +7,6 @@ import type { AuthenticatedClient } from './authenticated-client.js';
 export async function authenticatePublicClient(ctx: OAuthContext, request: EndpointRequest): Promise<AuthenticatedClient> {
   const clientId = request.params.get('client_id');
   if (!clientId) throw invalidClient('Client authentication is required.');
-  const record = await ctx.applications.findClient(request.tenant.id, clientId);
-  if (!record || !record.application.active) throw invalidClient('Client authentication failed.', `unknown or inactive client ${clientId}`);
-  if (record.application.oauthConfiguration.clientAuthenticationMethod !== 'none') {
-    throw invalidClient('Client authentication failed.', `client ${clientId} must authenticate with ${record.application.oauthConfiguration.clientAuthenticationMethod}`);
-  }
+  const record = await registeredClient(ctx, request.tenant.id, clientId, 'none');
   return { application: record.application, method: 'none' };
 }

@@ -8,6 +8,7 @@ import type { Application } from '../../store/records.js';
 import { issuerOf, tokenEndpointOf } from '../context.js';
 import type { EndpointRequest, OAuthContext } from '../context.js';
 import { invalidClient, invalidRequest } from '../errors.js';
+import { findActiveClient } from '../clients.js';
 import { CLIENT_ASSERTION_TYPE } from './authenticated-client.js';
 import type { AuthenticatedClient } from './authenticated-client.js';
 
@@ -84,8 +85,8 @@ async function clientKeys(ctx: OAuthContext, request: EndpointRequest, token: Un
   const bodyClientId = request.params.get('client_id');
   if (bodyClientId !== undefined && bodyClientId !== sub) return jwtFailure('JWT_CLAIM_INVALID', 'client_id differs from the assertion subject', { claim: 'sub' });
 
-  const record = await ctx.applications.findClient(request.tenant.id, sub);
-  if (!record || !record.application.active) return jwtFailure('JWKS_NO_MATCHING_KEY', `unknown or inactive client ${sub}`);
+  const record = await findActiveClient(ctx, request.tenant.id, sub);
+  if (!record) return jwtFailure('JWKS_NO_MATCHING_KEY', `unknown or inactive client ${sub}`);
   const application = record.application;
   const oauth = application.oauthConfiguration;
   if (oauth.clientAuthenticationMethod !== 'private_key_jwt') return jwtFailure('JWKS_NO_MATCHING_KEY', `client ${sub} is registered for ${oauth.clientAuthenticationMethod}`);

@@ -1,8 +1,10 @@
 import { sha256 } from '../../lib/hash.js';
 import type { JsonObject } from '../../store/records.js';
 import type { CodeGrant } from '../authorization-broker.js';
+import { tokenSignerOf } from '../context.js';
 import type { OAuthContext } from '../context.js';
 import { OAuthError } from '../errors.js';
+import { accessTokenLifetime } from '../../tokens/access-token.js';
 import { issueIdToken } from '../../tokens/id-token.js';
 import { verifierMatches } from '../pkce.js';
 import { refreshTokensEnabled } from '../../tokens/user-tokens.js';
@@ -19,7 +21,7 @@ async function revokeIfReused(ctx: OAuthContext, codeHash: string, tenantId: str
   const grant = used.data as unknown as CodeGrant;
   if (!grant.issued) return;
   await ctx.store.revocations.revoke(tenantId, grant.issued.jti, grant.issued.exp * 1000);
-  if (grant.issued.refreshFamilyId) await ctx.store.refreshTokens.revokeFamily(grant.userId, grant.issued.refreshFamilyId);
+  if (grant.issued.refreshFamilyId) await ctx.refreshTokens.revokeFamily(grant.userId, grant.issued.refreshFamilyId);
 }
 
 /**
@@ -65,7 +67,7 @@ export function authorizationCodeGrant(userTokens: UserTokenService): Grant {
         ...grant,
         issued: { jti: tokens.claims.jti as string, exp: tokens.claims.exp as number, ...(tokens.refreshTokenId ? { refreshFamilyId: tokens.refreshTokenId } : {}) },
       } as unknown as JsonObject);
-      const idToken = grant.scopes?.includes('openid') ? await issueIdToken(ctx, tenant, application, user, grant.authTime, grant.nonce) : undefined;
+      const idToken = grant.scopes?.includes('openid') ? issueIdToken(await tokenSignerOf(ctx, tenant), application, user, grant.authTime, accessTokenLifetime(tenant, application), grant.nonce) : undefined;
       return {
         access_token: tokens.token,
         token_type: 'Bearer',

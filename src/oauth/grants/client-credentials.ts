@@ -1,6 +1,8 @@
 import { OAuthError } from '../errors.js';
 import { parseScope } from '../scope.js';
-import { issueAccessToken } from '../../tokens/token-issuer.js';
+import { issueAccessToken } from '../../tokens/access-token.js';
+import { clientCredentialsPolicyOf } from '../client-credentials-policy.js';
+import { tokenSignerOf } from '../context.js';
 import type { Grant } from './grant.js';
 
 /**
@@ -14,13 +16,12 @@ export const clientCredentialsGrant: Grant = {
     // §4.4: only confidential clients.
     if (client.method === 'none') throw new OAuthError('unauthorized_client', 'Public clients cannot use client_credentials.');
     const { application } = client;
-    const policy = ctx.clientCredentialsPolicy(request.tenant);
+    const policy = clientCredentialsPolicyOf(ctx, request.tenant);
     const scopes = await policy.grantScopes(request.tenant, application, parseScope(request.params.get('scope')));
     const clientId = application.oauthConfiguration.clientId;
     const { audience, lifetimeSeconds } = policy.token(request.tenant, application);
-    const issued = await issueAccessToken(
-      ctx,
-      request.tenant,
+    const issued = issueAccessToken(
+      await tokenSignerOf(ctx, request.tenant),
       {
         sub: clientId,
         aud: audience,

@@ -1,5 +1,7 @@
 import type { ReconcileService } from '../../login/reconcile-service.js';
+import { accessTokenLifetime } from '../../tokens/access-token.js';
 import { issueIdToken } from '../../tokens/id-token.js';
+import { tokenSignerOf } from '../context.js';
 import { OAuthError } from '../errors.js';
 import { grantUserScopes } from '../scope.js';
 import type { Grant } from './grant.js';
@@ -58,7 +60,7 @@ export function tokenExchangeGrant(reconcile: ReconcileService): Grant {
         if (!tokens.refreshToken) throw new OAuthError('invalid_request', 'This application issues no refresh tokens for this user.');
         return { access_token: tokens.refreshToken, issued_token_type: requestedType, token_type: 'N_A', ...scope };
       }
-      const idToken = () => issueIdToken(ctx, tenant, application, outcome.user, tokens.claims.auth_time as number);
+      const idToken = async () => issueIdToken(await tokenSignerOf(ctx, tenant), application, outcome.user, tokens.claims.auth_time as number, accessTokenLifetime(tenant, application));
       if (requestedType === `${TYPE}id_token`) {
         const issued = await idToken();
         return { access_token: issued.token, issued_token_type: requestedType, token_type: 'N_A', expires_in: issued.expiresIn, ...scope };

@@ -1,11 +1,12 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { RefreshTokenRecord } from '../records.js';
 import type { Database, RefreshTokenRow } from '../schema.js';
 import { PreparedQuery } from '../prepared-query.js';
 
 const COLUMNS = ['token_hash', 'id', 'family_id', 'tenant_id', 'user_id', 'application_id', 'status', 'data', 'insert_instant', 'expires_at'] as const;
 const INSERT = new PreparedQuery((db, p) =>
-  db.insertInto('refresh_tokens').values(Object.fromEntries(COLUMNS.map((c) => [c, p(c)])) as unknown as RefreshTokenRow),
+  db.insertInto('refresh_tokens').values(Object.fromEntries(COLUMNS.map((c) => [c, p(c)])) as unknown as Insertable<RefreshTokenRow>),
 );
 
 const toRecord = (row: Selectable<RefreshTokenRow>): RefreshTokenRecord => ({
@@ -16,11 +17,20 @@ const toRecord = (row: Selectable<RefreshTokenRow>): RefreshTokenRecord => ({
   userId: row.user_id,
   applicationId: row.application_id,
   status: row.status,
+  ...(row.family_revoked ? { familyRevoked: true } : {}),
   insertInstant: Number(row.insert_instant),
   expiresAt: Number(row.expires_at),
 });
 
-/** Refresh tokens by hash. Rotation is a conditional update, so only one of two racing uses wins. */
+/** An active token becomes revoked; a rotated one stays rotated, so presenting it again is still recognised as reuse. */
+const REVOKED_STATUS = sql<RefreshTokenRow['status']>`case when status = 'active' then 'revoked' else status end`;
+
+/**
+ * Refresh tokens by hash. Rotation is a conditional update, so only one of two racing uses wins.
+ * A family's first token (its root, `id = family_id`) carries the family's revocation: rotation
+ * locks it before storing a successor and revocation writes it first, so on PostgreSQL a
+ * revocation either waits for a rotation in flight (and then sees its successor) or makes it fail.
+ */
 export class RefreshTokenRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -51,23 +61,48 @@ export class RefreshTokenRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  /** A family belongs to one user: found through the user index (a family index would cost every login a page). */
-  async revokeFamily(userId: string, familyId: string): Promise<number> {
+  /**
+   * Inside a rotation's transaction: locks the family's root row and tells whether the family
+   * is still live (false: revoked, or its root is gone). Lock order is always token, then root.
+   */
+  async lockLiveFamily(userId: string, familyId: string): Promise<boolean> {
     const result = await this.db
       .updateTable('refresh_tokens')
-      .set({ status: 'revoked' })
+      .set((eb) => ({ family_revoked: eb.ref('family_revoked') }))
       .where('user_id', '=', userId)
-      .where('family_id', '=', familyId)
-      .where('status', '!=', 'revoked')
+      .where('id', '=', familyId)
+      .where('family_revoked', '=', 0)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    return Number(result.numUpdatedRows) === 1;
   }
 
-  /** Revokes every refresh token of a user (optionally of one application); returns how many. */
+  /**
+   * Revokes a family: the root first (waiting for a rotation that holds it), then every other
+   * token, in a second statement that sees a successor that rotation committed. Not to be called
+   * inside a transaction that holds one of the family's rows. A family belongs to one user: found
+   * through the user index (a family index would cost every login a page).
+   */
+  async revokeFamily(userId: string, familyId: string): Promise<number> {
+    const revoke = () => this.db.updateTable('refresh_tokens').set({ family_revoked: 1, status: REVOKED_STATUS }).where('user_id', '=', userId);
+    const root = await revoke().where('id', '=', familyId).where('family_revoked', '=', 0).executeTakeFirst();
+    const rest = await revoke()
+      .where('family_id', '=', familyId)
+      .where((eb) => eb.or([eb('family_revoked', '=', 0), eb('status', '=', 'active')]))
+      .executeTakeFirst();
+    return Number(root.numUpdatedRows) + Number(rest.numUpdatedRows);
+  }
+
+  /** Revokes every refresh token family of a user (optionally of one application), roots first as `revokeFamily`; returns how many tokens. */
   async revokeByUser(userId: string, applicationId?: string): Promise<number> {
-    let query = this.db.updateTable('refresh_tokens').set({ status: 'revoked' }).where('user_id', '=', userId).where('status', '!=', 'revoked');
-    if (applicationId) query = query.where('application_id', '=', applicationId);
-    return Number((await query.executeTakeFirst()).numUpdatedRows);
+    const revoke = () => {
+      const query = this.db.updateTable('refresh_tokens').set({ family_revoked: 1, status: REVOKED_STATUS }).where('user_id', '=', userId);
+      return applicationId ? query.where('application_id', '=', applicationId) : query;
+    };
+    const roots = await revoke().whereRef('id', '=', 'family_id').where('family_revoked', '=', 0).executeTakeFirst();
+    const rest = await revoke()
+      .where((eb) => eb.or([eb('family_revoked', '=', 0), eb('status', '=', 'active')]))
+      .executeTakeFirst();
+    return Number(roots.numUpdatedRows) + Number(rest.numUpdatedRows);
   }
 
   async purge(now: number): Promise<number> {

@@ -1,0 +1,46 @@
+import { newId } from '../lib/ids.js';
+import { nowSeconds } from '../lib/clock.js';
+import type { Clock } from '../lib/clock.js';
+import { issuerUrl } from '../config/issuer-url.js';
+import { signJwt } from '../jwt/jws.js';
+import type { SigningKey } from '../keys/key-service.js';
+import type { Application, Tenant } from '../store/records.js';
+
+export interface IssuedToken {
+  token: string;
+  claims: Record<string, unknown>;
+  expiresIn: number;
+}
+
+/** What signing a token of one tenant takes, as data: its issuer, its active key, the clock. */
+export interface TokenSigner {
+  issuer: string;
+  key: Pick<SigningKey, 'kid' | 'alg' | 'privateKey'>;
+  clock: Clock;
+}
+
+/** Where the signer of a tenant comes from: the public URL (the issuer) and the tenant's active key. */
+export interface SignerSource {
+  publicUrl: string;
+  keys: { signingKey(tenantId: string): Promise<SigningKey> };
+  clock: Clock;
+}
+
+export async function signerOf(source: SignerSource, tenant: Tenant): Promise<TokenSigner> {
+  return { issuer: issuerUrl(source.publicUrl, tenant), key: await source.keys.signingKey(tenant.id), clock: source.clock };
+}
+
+/** Access token lifetime: the application's, else the tenant's (FusionAuth `jwtConfiguration`). */
+export const accessTokenLifetime = (tenant: Tenant, application: Application): number =>
+  application.jwtConfiguration.timeToLiveInSeconds ?? tenant.jwtConfiguration.timeToLiveInSeconds;
+
+/**
+ * Signs a JWT access token (RFC 9068 §2.2 registered claims) with the signer's key. `iss`, `iat`,
+ * `nbf`, `exp` and `jti` are set here; the caller supplies the subject-specific ones.
+ */
+export function issueAccessToken(signer: TokenSigner, claims: Record<string, unknown>, lifetimeSeconds: number): IssuedToken {
+  const { key } = signer;
+  const now = nowSeconds(signer.clock);
+  const full = { iss: signer.issuer, ...claims, iat: now, nbf: now, exp: now + lifetimeSeconds, jti: newId() };
+  return { token: signJwt({ typ: 'JWT', kid: key.kid }, full, key.alg, key.privateKey), claims: full, expiresIn: lifetimeSeconds };
+}

@@ -1,0 +1,151 @@
+import type { Clock } from '../lib/clock.js';
+import { sha256 } from '../lib/hash.js';
+import { newId, randomSecret } from '../lib/ids.js';
+import type { RefreshTokenRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+
+export type RefreshErrorCode = 'SCOPE_NOT_GRANTED' | 'NOT_FOUND' | 'EXPIRED' | 'REUSED' | 'REVOKED' | 'WRONG_CLIENT' | 'USER_INACTIVE' | 'NOT_REGISTERED';
+
+export class RefreshTokenError extends Error {
+  constructor(
+    readonly code: RefreshErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RefreshTokenError';
+  }
+}
+
+/** What a successor keeps of its family: the family, its start and its fixed expiry. */
+export type RefreshFamily = Pick<RefreshTokenRecord, 'familyId' | 'startInstant' | 'expiresAt'>;
+
+/** A refresh token drawn but not yet stored: the secret for the client, the record for the store. */
+export interface DrawnRefreshToken {
+  token: string;
+  record: RefreshTokenRecord;
+}
+
+/**
+ * Who presents or revokes a token. The token endpoint and RFC 7009 revocation name the
+ * authenticated client (RFC 6749 §10.4: a token is bound to its client); the `/api` endpoints
+ * name the tenant of the API key.
+ */
+export interface RefreshTokenHolder {
+  tenantId?: string;
+  applicationId?: string;
+}
+
+/** A presented token that passed every check: its hash (the store key) and record. */
+export interface PresentedRefreshToken {
+  hash: string;
+  record: RefreshTokenRecord;
+}
+
+/**
+ * Refresh tokens, the one place of their rules: opaque secrets stored by hash, rotated on every
+ * use within a family whose expiry is fixed at the first login; presenting a rotated token again
+ * is reuse and revokes the whole family (OAuth 2.0 Security BCP, RFC 9700 §4.14.2), including a
+ * successor a racing rotation stores at the same moment (see the repository's family lock).
+ */
+export class RefreshTokens {
+  constructor(private readonly deps: { store: Store; clock: Clock }) {}
+
+  /** A new token: of `family` when rotating, else the root of a new family living `lifetimeMinutes`. */
+  draw(
+    owner: Pick<RefreshTokenRecord, 'tenantId' | 'userId' | 'applicationId' | 'authTime' | 'scope'>,
+    lifetimeMinutes: number,
+    family?: RefreshFamily,
+  ): DrawnRefreshToken {
+    const now = this.deps.clock.now();
+    const id = newId();
+    const record: RefreshTokenRecord = {
+      id,
+      familyId: family?.familyId ?? id,
+      tenantId: owner.tenantId,
+      userId: owner.userId,
+      applicationId: owner.applicationId,
+      status: 'active',
+      startInstant: family?.startInstant ?? now,
+      authTime: owner.authTime,
+      ...(owner.scope ? { scope: owner.scope } : {}),
+      insertInstant: now,
+      expiresAt: family?.expiresAt ?? now + lifetimeMinutes * 60_000,
+    };
+    return { token: randomSecret(32), record };
+  }
+
+  /** Stores a new family's root token through `store` (a caller's transaction, or the root store). */
+  insert(store: Store, drawn: DrawnRefreshToken): Promise<void> {
+    return store.refreshTokens.insert(sha256(drawn.token), drawn.record);
+  }
+
+  /**
+   * The checks before a rotation (RFC 6749 §6): known, the holder's, unexpired, not revoked, the
+   * same scope (narrowing is not supported). A token used before is reuse: its family is revoked.
+   */
+  async present(token: string, holder: RefreshTokenHolder, scope?: string): Promise<PresentedRefreshToken> {
+    const hash = sha256(token);
+    const record = await this.deps.store.refreshTokens.findByHash(hash);
+    if (!record || (holder.tenantId !== undefined && record.tenantId !== holder.tenantId)) throw new RefreshTokenError('NOT_FOUND', 'The refresh token is not valid.');
+    if (holder.applicationId !== undefined && record.applicationId !== holder.applicationId) throw new RefreshTokenError('WRONG_CLIENT', 'The refresh token was issued to another client.');
+    if (record.expiresAt <= this.deps.clock.now()) throw new RefreshTokenError('EXPIRED', 'The refresh token has expired.');
+    if (record.status === 'rotated') throw await this.reused(record);
+    if (record.status === 'revoked' || record.familyRevoked) throw new RefreshTokenError('REVOKED', 'The refresh token has been revoked.');
+    if (scope !== undefined && scope !== (record.scope ?? '')) throw new RefreshTokenError('SCOPE_NOT_GRANTED', 'A refresh keeps the scope of the original grant.');
+    return { hash, record };
+  }
+
+  /**
+   * Rotates: in one transaction the presented token is taken (a conditional update: exactly one
+   * of racing uses wins), the family's root is locked and checked live, and the successor is
+   * stored. A loser finds the token taken: that is reuse, and it revokes the family once the
+   * winner's transaction (and so its successor) is committed.
+   */
+  async rotate(presented: PresentedRefreshToken, successor: DrawnRefreshToken): Promise<void> {
+    const { record } = presented;
+    const outcome = await this.deps.store.transaction(async (tx): Promise<'ROTATED' | 'TAKEN' | 'REVOKED'> => {
+      if (!(await tx.refreshTokens.markRotated(presented.hash))) return 'TAKEN';
+      if (!(await tx.refreshTokens.lockLiveFamily(record.userId, record.familyId))) throw new FamilyRevoked();
+      await tx.refreshTokens.insert(sha256(successor.token), successor.record);
+      return 'ROTATED';
+    }).catch((error: unknown) => {
+      if (error instanceof FamilyRevoked) return 'REVOKED' as const;
+      throw error;
+    });
+    if (outcome === 'ROTATED') return;
+    if (outcome === 'REVOKED') throw new RefreshTokenError('REVOKED', 'The refresh token has been revoked.');
+    const now = await this.deps.store.refreshTokens.findByHash(presented.hash);
+    if (now?.status === 'rotated') throw await this.reused(record);
+    throw new RefreshTokenError('REVOKED', 'The refresh token has been revoked.');
+  }
+
+  /**
+   * Revokes the family of `token` (RFC 7009 §2.1: "and other tokens based on the same
+   * authorization grant"). Tells the caller what it found, so each endpoint answers its own way.
+   */
+  async revoke(token: string, holder: RefreshTokenHolder): Promise<'REVOKED' | 'NOT_FOUND' | 'WRONG_CLIENT'> {
+    const record = await this.deps.store.refreshTokens.findByHash(sha256(token));
+    if (!record || (holder.tenantId !== undefined && record.tenantId !== holder.tenantId)) return 'NOT_FOUND';
+    if (holder.applicationId !== undefined && record.applicationId !== holder.applicationId) return 'WRONG_CLIENT';
+    await this.revokeFamily(record.userId, record.familyId);
+    return 'REVOKED';
+  }
+
+  /** Revokes one family (e.g. RFC 6749 §4.1.2: the tokens of an authorization code used twice). */
+  revokeFamily(userId: string, familyId: string): Promise<number> {
+    return this.deps.store.refreshTokens.revokeFamily(userId, familyId);
+  }
+
+  /** Revokes every family of a user, optionally of one application (FusionAuth: log out everywhere). */
+  revokeByUser(userId: string, applicationId?: string): Promise<number> {
+    return this.deps.store.refreshTokens.revokeByUser(userId, applicationId);
+  }
+
+  private async reused(record: RefreshTokenRecord): Promise<RefreshTokenError> {
+    await this.revokeFamily(record.userId, record.familyId);
+    return new RefreshTokenError('REUSED', 'The refresh token was used before; its family is revoked.');
+  }
+}
+
+/** Rolls a rotation back when its family was revoked under it. */
+class FamilyRevoked extends Error {}
