@@ -8,9 +8,10 @@ import { NO_CONTROL_CHARACTERS, NO_CONTROL_CHARACTERS_BUT_LINES } from './schema
  * declared is refused, not turned into "1"), nothing removed (an undeclared field is either
  * accepted as FusionAuth clients send it, or refused where a schema says so — never dropped
  * silently), no defaults filled in (defaults are the services' business), and every error of a
- * request reported at once, as FusionAuth's field errors are.
+ * request reported at once, as FusionAuth's field errors are. Union types (`["integer", "string"]`)
+ * are allowed for the FusionAuth fields that take either.
  */
-export const AJV_OPTIONS = { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: true } as const;
+export const AJV_OPTIONS = { coerceTypes: false, removeAdditional: false, useDefaults: false, allErrors: true, allowUnionTypes: true } as const;
 
 /** Where a schema failure is (Fastify's `SchemaErrorDataVar`, not exported by its index). */
 type SchemaErrorDataVar = 'body' | 'headers' | 'params' | 'querystring';

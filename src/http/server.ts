@@ -6,6 +6,7 @@ import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { registerApiAuth } from './api-auth.js';
+import { recordRoutes } from './route-table.js';
 import { AJV_OPTIONS, registerApiValidation } from './api-validation.js';
 import { errorHandler, notFoundHandler } from './error-replies.js';
 import { parseFormBody } from './form-body.js';
@@ -89,6 +90,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
         : createHttpServerNode(wrap(handler as RequestListener)),
   }) as unknown as FastifyInstance;
 
+  recordRoutes(app);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     try {
       done(null, parseFormBody(body as string));
