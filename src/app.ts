@@ -5,22 +5,16 @@ import type { GatehouseConfig } from './config/options.js';
 import { EventLog } from './events/event-log.js';
 import { createHttpServer } from './http/server.js';
 import type { HttpServices } from './http/services.js';
-import { ApiKeyService } from './admin/api-key-service.js';
-import { ApplicationService } from './admin/application-service.js';
-import { TenantService } from './admin/tenant-service.js';
+import { adminServices } from './admin/admin-services.js';
+import type { AdminDependencies } from './admin/admin-services.js';
 import { ConfigurationCache } from './identity/configuration-cache.js';
-import { LinkService } from './admin/link-service.js';
 import { ReconcileService } from './login/reconcile-service.js';
-import { UserService } from './admin/user-service.js';
 import { RefreshTokens } from './tokens/refresh-tokens.js';
 import { UserTokenService } from './tokens/user-tokens.js';
 import { applyKickstart, loadKickstartFile } from './kickstart/kickstart.js';
 import type { KickstartSummary } from './kickstart/kickstart.js';
-import { IdentityProviderService } from './admin/identity-provider-service.js';
-import { KeyService } from './keys/key-service.js';
 import { OwnSigningKeys } from './keys/own-signing-keys.js';
 import { LambdaRunner } from './lambda/lambda-runner.js';
-import { LambdaService } from './admin/lambda-service.js';
 import { lambdaLimits } from './lambda/lambda-types.js';
 import { MasterKey } from './keys/master-key.js';
 import { AuthorizationBroker } from './oauth/authorization-broker.js';
@@ -35,7 +29,6 @@ import { jwtBearerGrant } from './oauth/grants/jwt-bearer.js';
 import { refreshTokenGrant } from './oauth/grants/refresh-token.js';
 import { tokenExchangeGrant } from './oauth/grants/token-exchange.js';
 import { GrantRegistry } from './oauth/grants/grant.js';
-import { RoleService } from './admin/role-service.js';
 import { SmartClientPolicy } from './smart/smart-client-policy.js';
 import { openDatabase } from './store/database.js';
 import type { JsonObject } from './store/records.js';
@@ -79,22 +72,11 @@ function addressPolicyOf(config: Readonly<GatehouseConfig>): AddressPolicy {
   return { allowPrivate: config.fetchAllowPrivate, allowCidrs: config.fetchAllowCidrs };
 }
 
-/** Builds the service graph over one store (the root store, or a transaction for kickstart). */
-export function buildServices(
-  config: Readonly<GatehouseConfig>,
-  store: Store,
-  clock: Clock,
-  masterKey: MasterKey,
-  remoteJwks: RemoteJwksCache,
-  lambdaRunner: LambdaRunner,
-): HttpServices {
-  const lifetimes = cacheLifetimesOf(config);
-  const keys = new KeyService(store, masterKey, clock, lifetimes);
-  const configuration = new ConfigurationCache(store, clock, lifetimes.configurationMs);
-  const changed = () => configuration.clear();
-  const tenants = new TenantService(store, keys, clock, changed);
-  const applications = new ApplicationService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp, addresses: addressPolicyOf(config) }, changed);
-  const roles = new RoleService(store, clock);
+/** Builds the service graph, once, over the root store. */
+export function buildServices(store: Store, remoteJwks: RemoteJwksCache, configuration: ConfigurationCache, deps: AdminDependencies): HttpServices {
+  const { config, clock, masterKey, lambdaRunner, lifetimes } = deps;
+  const admin = adminServices(store, deps);
+  const { keys } = admin;
   const smartPolicy = new SmartClientPolicy(store, clock, config.publicUrl, lifetimes.configurationMs);
   const refreshTokens = new RefreshTokens({ store, clock });
   const oauth: OAuthContext = {
@@ -122,18 +104,10 @@ export function buildServices(
     oauth,
     grants,
     authorizationBroker: new AuthorizationBroker({ ctx: oauth, reconcile, eventLog, decryptSecret: (s) => masterKey.decrypt(s) }),
-    tenants,
-    applications,
-    users: new UserService(store, clock),
-    apiKeys: new ApiKeyService(store, clock),
-    keys,
-    roles,
+    ...admin,
     smartPolicy,
     eventLog,
-    lambdas: new LambdaService(store, lambdaRunner, clock, changed),
-    identityProviders: new IdentityProviderService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp, addresses: addressPolicyOf(config), encryptSecret: (s) => masterKey.encrypt(s) }, changed),
     reconcile,
-    links: new LinkService(store, clock),
     userTokens,
     configuration,
   };
@@ -162,16 +136,19 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     });
     // Sandbox workers start on the first lambda calls, not at start-up.
     const lambdaRunner = new LambdaRunner(lambdaLimits({ timeoutMs: config.lambdaTimeoutMs, memoryMb: config.lambdaMemoryMb }), config.lambdaWorkers);
-    const services = buildServices(config, store, clock, masterKey, remoteJwks, lambdaRunner);
+    const lifetimes = cacheLifetimesOf(config);
+    const configuration = new ConfigurationCache(store, clock, lifetimes.configurationMs);
+    const adminDeps: AdminDependencies = { config, clock, masterKey, lambdaRunner, lifetimes, addresses: addressPolicyOf(config), onChange: () => configuration.clear() };
+    const services = buildServices(store, remoteJwks, configuration, adminDeps);
     await services.keys.checkMasterKey();
     await services.tenants.ensureDefaultTenant();
     // Services bound to the root store must not run inside a transaction: on SQLite's single
-    // connection they would wait for it forever. Kickstart gets services bound to its transaction.
+    // connection they would wait for it forever. Kickstart's unit of work is the admin services
+    // bound to its transaction.
     const kickstartDocument = (document: JsonObject) =>
       store.transaction(async (tx) => {
-        const txServices = buildServices(config, tx, clock, masterKey, remoteJwks, lambdaRunner);
-        const summary = await applyKickstart(txServices, document, process.env);
-        await txServices.eventLog.write(
+        const summary = await applyKickstart({ store: tx, ...adminServices(tx, adminDeps) }, document, process.env);
+        await new EventLog(tx, clock).write(
           'Information',
           `Kickstart applied: ${summary.created.length} created, ${summary.updated.length} updated, ${summary.unchanged.length} unchanged.`,
         );
