@@ -52,8 +52,9 @@ function takeOption(argv: string[], name: string): string | undefined {
 }
 
 function configReference(): string {
-  const rows = OPTIONS.map((o) => `| \`${o.flag}\` | \`${o.env}\` | ${o.default === undefined || String(o.default) === '' ? '—' : `\`${String(o.default)}\``} | ${o.doc} |`);
-  return ['| flag | environment | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+  const rows = OPTIONS.map((o) => `| ${o.key === 'configFile' ? '—' : `\`${o.key}\``} | \`${o.flag}\` | \`${o.env}\` | ${o.default === undefined || String(o.default) === '' ? '—' : `\`${String(o.default)}\``} | ${o.doc} |`);
+  const precedence = 'A flag wins over its environment variable, which wins over the `--config` file (its keys are the names of the first column), which wins over the default.';
+  return [precedence, '', '| name (`--config` file) | flag | environment | default | meaning |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
 async function start(config: Readonly<GatehouseConfig>): Promise<void> {

@@ -126,6 +126,15 @@ describe('gatehouse CLI', () => {
     const env = spawnSync(process.execPath, [CLI, 'start'], { env: { ...baseEnv(), GATEHOUSE_RATE_LIMIT_TOKEN: '-1' }, encoding: 'utf8' });
     assert.equal(env.status, 2);
     assert.match(env.stderr, /GATEHOUSE_RATE_LIMIT_TOKEN/);
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
+    try {
+      writeFileSync(join(dir, 'gatehouse.yaml'), 'port: 9011\nlogLevell: info\n');
+      const file = spawnSync(process.execPath, [CLI, 'start', '--config', join(dir, 'gatehouse.yaml')], { env: baseEnv(), encoding: 'utf8' });
+      assert.equal(file.status, 2);
+      assert.match(file.stderr, /gatehouse\.yaml: unknown option "logLevell"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     const command = spawnSync(process.execPath, [CLI, 'launch'], { env: baseEnv(), encoding: 'utf8' });
     assert.equal(command.status, 2);
     assert.match(command.stderr, /unknown command launch/);
@@ -186,6 +195,14 @@ describe('gatehouse CLI', () => {
       assert.equal(missing.status, 2);
       const help = spawnSync(process.execPath, [CLI, 'help', 'config'], { encoding: 'utf8' });
       assert.match(help.stdout, /\| `--port` \| `GATEHOUSE_PORT` \| `9011` \|/);
+      assert.match(help.stdout, /\| — \| `--config` \| `GATEHOUSE_CONFIG` \|/);
+      assert.match(help.stdout, /\| `dataDir` \| `--data-dir` \|/);
+      // Options from a --config file: the data dir and log level the migrate above used.
+      const config = join(dir, 'gatehouse.json');
+      writeFileSync(config, JSON.stringify({ dataDir: dir, logLevel: 'warn' }));
+      const fromFile = spawnSync(process.execPath, [CLI, 'keys', 'rotate', '--tenant', 'cli', '--config', config], { env: baseEnv(), encoding: 'utf8' });
+      assert.equal(fromFile.status, 0, fromFile.stderr);
+      assert.match(fromFile.stdout, /tenant cli: new signing key/, 'the tenant lives in the data dir the file names');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
