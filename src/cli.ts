@@ -3,6 +3,8 @@ import { performance } from 'node:perf_hooks';
 import { createGatehouse } from './app.js';
 import { ConfigError, OPTIONS, resolveConfig } from './config/options.js';
 import type { GatehouseConfig } from './config/options.js';
+import { writeFileSync } from 'node:fs';
+import { exportKickstart, renderExport } from './kickstart/export.js';
 import { KickstartError, loadKickstartFile } from './kickstart/kickstart.js';
 
 const USAGE = `Usage: gatehouse <command> [options]
@@ -11,6 +13,9 @@ Commands:
   start                 run the server (migrates and applies --kickstart first)
   migrate               apply database migrations and exit
   kickstart FILE        apply a kickstart file and exit
+  export [--tenant SLUG] [--users] [FILE]
+                        write the configuration as a kickstart file (YAML; JSON for *.json;
+                        stdout without FILE); secrets become variables to fill
   keys rotate [--tenant SLUG]
                         give a tenant (default: "default") a new signing key; the old one stays
                         in the JWKS until every token it signed has expired
@@ -19,6 +24,21 @@ Commands:
 Options (each also an environment variable; see "gatehouse help config"):
 ${OPTIONS.map((o) => `  ${o.flag.padEnd(34)} ${o.env}`).join('\n')}
 `;
+
+/** Takes a command-specific `--name` switch out of argv. */
+function takeSwitch(argv: string[], name: string): boolean {
+  const index = argv.indexOf(name);
+  if (index >= 0) argv.splice(index, 1);
+  return index >= 0;
+}
+
+/** Takes the first argument that is neither an option nor an option's value out of argv. */
+function takePositional(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i += argv[i].includes('=') ? 1 : 2) {
+    if (!argv[i].startsWith('-')) return argv.splice(i, 1)[0];
+  }
+  return undefined;
+}
 
 /** Takes a command-specific `--name value` out of argv. */
 function takeOption(argv: string[], name: string): string | undefined {
@@ -32,8 +52,9 @@ function takeOption(argv: string[], name: string): string | undefined {
 }
 
 function configReference(): string {
-  const rows = OPTIONS.map((o) => `| \`${o.flag}\` | \`${o.env}\` | ${o.default === undefined || String(o.default) === '' ? '—' : `\`${String(o.default)}\``} | ${o.doc} |`);
-  return ['| flag | environment | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+  const rows = OPTIONS.map((o) => `| ${o.key === 'configFile' ? '—' : `\`${o.key}\``} | \`${o.flag}\` | \`${o.env}\` | ${o.default === undefined || String(o.default) === '' ? '—' : `\`${String(o.default)}\``} | ${o.doc} |`);
+  const precedence = 'A flag wins over its environment variable, which wins over the `--config` file (its keys are the names of the first column), which wins over the default.';
+  return [precedence, '', '| name (`--config` file) | flag | environment | default | meaning |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
 async function start(config: Readonly<GatehouseConfig>): Promise<void> {
@@ -86,6 +107,21 @@ async function main(argv: string[]): Promise<number> {
       try {
         const summary = await gatehouse.applyKickstart(document);
         console.log(JSON.stringify(summary, null, 2));
+      } finally {
+        await gatehouse.close();
+      }
+      return 0;
+    }
+    case 'export': {
+      const tenantSlug = takeOption(argv, '--tenant');
+      const users = takeSwitch(argv, '--users');
+      const file = takePositional(argv);
+      // Reads only: a kickstart file named in the environment is not applied.
+      const gatehouse = await createGatehouse({ config: resolveConfig({ argv, env: process.env, overrides: { logLevel: 'warn', kickstart: undefined } }) });
+      try {
+        const text = renderExport(await exportKickstart(gatehouse.services.store, { tenantSlug, users }), file && /\.json$/i.test(file) ? 'json' : 'yaml');
+        if (file) writeFileSync(file, text, { mode: 0o600 });
+        else process.stdout.write(text);
       } finally {
         await gatehouse.close();
       }

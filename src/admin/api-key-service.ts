@@ -21,6 +21,8 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const MIN_KEY_LENGTH = 32;
 /** The id of the superuser key generated at first start (when no key is configured). */
 export const GENERATED_API_KEY_ID = '00000000-0000-4000-8000-000000000002';
+/** The description of the key ensured from `GATEHOUSE_BOOTSTRAP_API_KEY`. */
+export const BOOTSTRAP_KEY_DESCRIPTION = 'Bootstrap key (GATEHOUSE_BOOTSTRAP_API_KEY)';
 
 /** API keys (FusionAuth `/api/api-key`), stored as SHA-256 hashes; the key is shown once. */
 export class ApiKeyService {
@@ -102,7 +104,7 @@ export class ApiKeyService {
   async bootstrap(configured: string | undefined): Promise<string | undefined> {
     if (configured) {
       if (configured.length < MIN_KEY_LENGTH) throw new Error(`GATEHOUSE_BOOTSTRAP_API_KEY has fewer than ${MIN_KEY_LENGTH} characters`);
-      const apiKey = this.build({ metaData: { attributes: { description: 'Bootstrap key (GATEHOUSE_BOOTSTRAP_API_KEY)' } } }, newId());
+      const apiKey = this.build({ metaData: { attributes: { description: BOOTSTRAP_KEY_DESCRIPTION } } }, newId());
       // Idempotent when nodes start at once: the key's hash is unique.
       if (await this.store.apiKeys.insertWithHashIfAbsent(apiKey, sha256(configured))) return undefined;
       const existing = await this.store.apiKeys.findByHash(sha256(configured));

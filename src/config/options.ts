@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { DEFAULT_CACHE_LIFETIMES } from './cache-lifetimes.js';
+import { optionText, readConfigFile } from './config-file.js';
 
 /**
  * Every option Gatehouse understands, with its flag, environment variable, default and meaning.
@@ -9,6 +10,8 @@ import { DEFAULT_CACHE_LIFETIMES } from './cache-lifetimes.js';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface GatehouseConfig {
+  /** The YAML or JSON file the other options were read from, if any (`--config`). */
+  configFile: string | undefined;
   port: number;
   host: string;
   dataDir: string;
@@ -132,6 +135,7 @@ function option<K extends keyof GatehouseConfig>(spec: OptionSpec<K>): OptionSpe
 }
 
 export const OPTIONS: readonly OptionSpec[] = [
+  option({ key: 'configFile', flag: '--config', env: 'GATEHOUSE_CONFIG', default: undefined, parse: optionalText, doc: 'YAML or JSON file of options by name (`port: 9011`, `dataDir: /var/lib/gatehouse`); flags and environment win over it.' }),
   option({ key: 'port', flag: '--port', env: 'GATEHOUSE_PORT', default: 9011, parse: integer(0, 65535), doc: 'TCP port to listen on (0 picks a free one).' }),
   option({ key: 'host', flag: '--host', env: 'GATEHOUSE_HOST', default: '127.0.0.1', parse: text, doc: 'Interface to bind; `0.0.0.0` for all.' }),
   option({ key: 'dataDir', flag: '--data-dir', env: 'GATEHOUSE_DATA_DIR', default: './data', parse: text, doc: 'Holds the SQLite database and the generated master key.' }),
@@ -172,18 +176,17 @@ export function defaultConfig(): GatehouseConfig {
 }
 
 /**
- * Resolves the final config: defaults < environment < flags < overrides (from code), then validates
- * cross-field rules and freezes the result. Throws ConfigError naming the offending option.
+ * Resolves the final config: defaults < config file (`--config`) < environment < flags <
+ * overrides (from code), then validates cross-field rules and freezes the result. Throws
+ * ConfigError naming the offending option.
  */
 export function resolveConfig(
   input: { argv?: readonly string[]; env?: NodeJS.ProcessEnv; overrides?: Partial<GatehouseConfig> } = {},
 ): Readonly<GatehouseConfig> {
   const config = defaultConfig() as unknown as Record<string, unknown>;
   const env = input.env ?? {};
-  for (const spec of OPTIONS) {
-    const raw = env[spec.env];
-    if (raw !== undefined) config[spec.key] = parseNamed(spec, raw, spec.env);
-  }
+  const fromEnv: [OptionSpec, string, string][] = OPTIONS.filter((spec) => env[spec.env] !== undefined).map((spec) => [spec, env[spec.env]!, spec.env]);
+  const fromFlags: [OptionSpec, string, string][] = [];
   const argv = input.argv ?? [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -192,8 +195,12 @@ export function resolveConfig(
     if (!spec) throw new ConfigError(`unknown option ${flag}`);
     const raw = inline ?? argv[++i];
     if (raw === undefined) throw new ConfigError(`option ${flag} needs a value`);
-    config[spec.key] = parseNamed(spec, raw, flag);
+    fromFlags.push([spec, raw, flag]);
   }
+  const configFile = [...fromFlags, ...fromEnv].find(([spec]) => spec.key === 'configFile');
+  const file = configFile ? (parseNamed(configFile[0], configFile[1], configFile[2]) as string | undefined) : undefined;
+  const fromFile = file ? optionsOfFile(file) : [];
+  for (const [spec, raw, name] of [...fromFile, ...fromEnv, ...fromFlags]) config[spec.key] = parseNamed(spec, raw, name);
   Object.assign(config, input.overrides ?? {});
   const result = config as unknown as GatehouseConfig;
   if (!result.publicUrl) result.publicUrl = `http://localhost:${result.port}`;
@@ -202,6 +209,27 @@ export function resolveConfig(
     throw new ConfigError('--jwks-default-ttl must not exceed --jwks-max-ttl');
   }
   return Object.freeze(result);
+}
+
+/** A config file's options, each with its spec and text; an unknown key or a value of no option's form is refused. */
+function optionsOfFile(file: string): [OptionSpec, string, string][] {
+  let document: Record<string, unknown>;
+  try {
+    document = readConfigFile(file);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  return Object.entries(document).map(([key, value]): [OptionSpec, string, string] => {
+    const spec = OPTIONS.find((o) => o.key === key);
+    if (spec?.key === 'configFile') throw new ConfigError(`${file}: configFile: a config file cannot name another`);
+    if (!spec) {
+      const byFlag = OPTIONS.find((o) => o.flag === `--${key}`);
+      throw new ConfigError(`${file}: unknown option "${key}"${byFlag ? ` (the file names options as ${byFlag.key}, not by flag)` : ''}`);
+    }
+    const raw = optionText(value);
+    if (raw === undefined) throw new ConfigError(`${file}: ${key}: expected a string, number, boolean or list of strings`);
+    return [spec, raw, `${file}: ${key}`];
+  });
 }
 
 function parseNamed(spec: OptionSpec, raw: string, name: string): unknown {

@@ -199,9 +199,14 @@ async function at<T>(path: string, step: () => Promise<T>): Promise<T> {
   }
 }
 
-function substitute(value: unknown, variables: JsonObject, env: NodeJS.ProcessEnv, path: string): unknown {
+/**
+ * Resolves `${name}`, `${env.NAME}` and `${env.NAME:-fallback}` in every string of `value`;
+ * `$${…}` stands for the literal text `${…}` (an export writes lambda bodies that way).
+ */
+export function substitute(value: unknown, variables: JsonObject, env: NodeJS.ProcessEnv, path: string): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Za-z0-9_.]+)(?::-([^}]*))?\}/g, (_, name: string, fallback: string | undefined) => {
+    return value.replace(/\$(\$)?\{([A-Za-z0-9_.]+)(?::-([^}]*))?\}/g, (match: string, escaped: string | undefined, name: string, fallback: string | undefined) => {
+      if (escaped) return match.slice(1);
       if (name.startsWith('env.')) {
         const fromEnv = env[name.slice(4)] ?? fallback;
         if (fromEnv === undefined) throw new KickstartError(`${path}: environment variable ${name.slice(4)} is not set`);

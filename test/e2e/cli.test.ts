@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -126,9 +126,55 @@ describe('gatehouse CLI', () => {
     const env = spawnSync(process.execPath, [CLI, 'start'], { env: { ...baseEnv(), GATEHOUSE_RATE_LIMIT_TOKEN: '-1' }, encoding: 'utf8' });
     assert.equal(env.status, 2);
     assert.match(env.stderr, /GATEHOUSE_RATE_LIMIT_TOKEN/);
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
+    try {
+      writeFileSync(join(dir, 'gatehouse.yaml'), 'port: 9011\nlogLevell: info\n');
+      const file = spawnSync(process.execPath, [CLI, 'start', '--config', join(dir, 'gatehouse.yaml')], { env: baseEnv(), encoding: 'utf8' });
+      assert.equal(file.status, 2);
+      assert.match(file.stderr, /gatehouse\.yaml: unknown option "logLevell"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     const command = spawnSync(process.execPath, [CLI, 'launch'], { env: baseEnv(), encoding: 'utf8' });
     assert.equal(command.status, 2);
     assert.match(command.stderr, /unknown command launch/);
+  });
+
+  it('export writes YAML to stdout or JSON to a .json FILE, and kickstart applies it to an empty data dir', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
+    const copy = mkdtempSync(join(tmpdir(), 'gatehouse-cli-'));
+    try {
+      const env: NodeJS.ProcessEnv = { ...baseEnv(), GATEHOUSE_BOOTSTRAP_API_KEY: 'cli-export-bootstrap-key-0123456789abcdefghij' };
+      const run = (data: string, ...args: string[]) => spawnSync(process.execPath, [CLI, ...args, '--data-dir', data], { env, encoding: 'utf8' });
+      const file = join(dir, 'k.json');
+      writeFileSync(file, JSON.stringify({ tenants: [{ id: '6d2c1a10-0000-4000-8000-0000000000ab', name: 'Export tenant', slug: 'exp', applications: [{ id: '6d2c1a10-0000-4000-8000-0000000000ac', name: 'Job', oauthConfiguration: { clientId: 'job', enabledGrants: ['client_credentials'] } }] }] }));
+      assert.equal(run(dir, 'kickstart', file).status, 0);
+      const yamlExport = run(dir, 'export', '--tenant', 'exp');
+      assert.equal(yamlExport.status, 0, yamlExport.stderr);
+      assert.match(yamlExport.stdout, /^# Gatehouse configuration/);
+      assert.match(yamlExport.stdout, /clientSecret: \$\{APP_JOB_CLIENT_SECRET\}/);
+      assert.doesNotMatch(yamlExport.stdout, /slug: default/);
+      const out = join(dir, 'export.json');
+      assert.equal(run(dir, 'export', out).status, 0);
+      const exported = JSON.parse(readFileSync(out, 'utf8'));
+      assert.deepEqual(exported.tenants.map((t: { slug: string }) => t.slug), ['default', 'exp']);
+      assert.deepEqual(Object.keys(exported.variables).sort(), ['APP_JOB_CLIENT_SECRET']);
+      const refused = run(copy, 'kickstart', out);
+      assert.equal(refused.status, 2);
+      assert.match(refused.stderr, /environment variable APP_JOB_CLIENT_SECRET is not set/);
+      env.APP_JOB_CLIENT_SECRET = 'a-client-secret-of-at-least-32-characters';
+      const applied = run(copy, 'kickstart', out);
+      assert.equal(applied.status, 0, applied.stderr);
+      const again = run(copy, 'export', join(copy, 'again.json'));
+      assert.equal(again.status, 0, again.stderr);
+      assert.deepEqual(JSON.parse(readFileSync(join(copy, 'again.json'), 'utf8')), exported);
+      const unknown = run(dir, 'export', '--tenant', 'nope');
+      assert.equal(unknown.status, 2);
+      assert.match(unknown.stderr, /no tenant with slug nope/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('migrate, kickstart FILE, keys rotate and help config work against a data dir', () => {
@@ -149,6 +195,14 @@ describe('gatehouse CLI', () => {
       assert.equal(missing.status, 2);
       const help = spawnSync(process.execPath, [CLI, 'help', 'config'], { encoding: 'utf8' });
       assert.match(help.stdout, /\| `--port` \| `GATEHOUSE_PORT` \| `9011` \|/);
+      assert.match(help.stdout, /\| — \| `--config` \| `GATEHOUSE_CONFIG` \|/);
+      assert.match(help.stdout, /\| `dataDir` \| `--data-dir` \|/);
+      // Options from a --config file: the data dir and log level the migrate above used.
+      const config = join(dir, 'gatehouse.json');
+      writeFileSync(config, JSON.stringify({ dataDir: dir, logLevel: 'warn' }));
+      const fromFile = spawnSync(process.execPath, [CLI, 'keys', 'rotate', '--tenant', 'cli', '--config', config], { env: baseEnv(), encoding: 'utf8' });
+      assert.equal(fromFile.status, 0, fromFile.stderr);
+      assert.match(fromFile.stdout, /tenant cli: new signing key/, 'the tenant lives in the data dir the file names');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { cacheLifetimesOf } from '../../src/config/cache-lifetimes.js';
 import { ConfigError, resolveConfig } from '../../src/config/options.js';
@@ -70,5 +73,60 @@ describe('configuration', () => {
       assert.throws(() => resolveConfig({ env: { GATEHOUSE_FETCH_ALLOW_CIDRS: bad } }), (error: unknown) => error instanceof ConfigError && /GATEHOUSE_FETCH_ALLOW_CIDRS: .*not one/.test(error.message), bad);
     }
     assert.throws(() => resolveConfig({ env: {}, argv: ['--fetch-allow-private', 'maybe'] }), /--fetch-allow-private/);
+  });
+
+  it('reads a --config file (YAML or JSON) below environment and flags, with the same parsers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-config-'));
+    try {
+      const yaml = join(dir, 'gatehouse.yaml');
+      writeFileSync(yaml, 'port: 8100\nhost: 0.0.0.0\ndataDir: /var/lib/gatehouse\nfetchAllowPrivate: true\nfetchAllowCidrs: [10.1.0.0/16, 127.0.0.0/8]\nbodyLimitBytes: 131072\nkickstart: null\n');
+      const fromFile = resolveConfig({ env: {}, argv: ['--config', yaml] });
+      assert.equal(fromFile.configFile, yaml);
+      assert.equal(fromFile.port, 8100);
+      assert.equal(fromFile.host, '0.0.0.0');
+      assert.equal(fromFile.dataDir, '/var/lib/gatehouse');
+      assert.equal(fromFile.fetchAllowPrivate, true);
+      assert.deepEqual(fromFile.fetchAllowCidrs, ['10.1.0.0/16', '127.0.0.0/8']);
+      assert.equal(fromFile.bodyLimitBytes, 131072);
+      assert.equal(fromFile.kickstart, undefined);
+      assert.equal(fromFile.publicUrl, 'http://localhost:8100');
+      assert.ok(Object.isFrozen(fromFile));
+      // flag > environment > file > default
+      const layered = resolveConfig({ env: { GATEHOUSE_CONFIG: yaml, GATEHOUSE_PORT: '8200', GATEHOUSE_HOST: '::1' }, argv: ['--port', '8300'] });
+      assert.deepEqual([layered.port, layered.host, layered.dataDir, layered.logLevel], [8300, '::1', '/var/lib/gatehouse', 'info']);
+      const json = join(dir, 'gatehouse.json');
+      writeFileSync(json, JSON.stringify({ port: 8400, logLevel: 'warn' }));
+      const fromJson = resolveConfig({ env: { GATEHOUSE_CONFIG: yaml }, argv: [`--config=${json}`] });
+      assert.deepEqual([fromJson.port, fromJson.logLevel, fromJson.dataDir], [8400, 'warn', './data'], 'the flag names the file, not the environment');
+      writeFileSync(join(dir, 'empty.yaml'), '');
+      assert.equal(resolveConfig({ env: {}, argv: ['--config', join(dir, 'empty.yaml')] }).port, 9011);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a config file with an unknown key, a bad value or bad syntax, naming it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-config-'));
+    try {
+      const cases: [string, string, RegExp][] = [
+        ['unknown.yaml', 'port: 8100\nprot: 1\n', /unknown\.yaml: unknown option "prot"/],
+        ['flag-name.yaml', 'data-dir: /tmp\n', /unknown option "data-dir" \(the file names options as dataDir, not by flag\)/],
+        ['bad-value.yaml', 'port: nine\n', /bad-value\.yaml: port: expected an integer/],
+        ['range.json', '{"clockSkewSeconds": 900}', /range\.json: clockSkewSeconds: expected 0\.\.300/],
+        ['cidr.yaml', 'fetchAllowCidrs: [nope]\n', /fetchAllowCidrs: expected a comma-separated list of CIDRs/],
+        ['object.yaml', 'host: { a: 1 }\n', /host: expected a string, number, boolean or list of strings/],
+        ['nested.yaml', 'configFile: other.yaml\n', /configFile: a config file cannot name another/],
+        ['list.yaml', '- port\n', /must hold an object of options/],
+        ['broken.json', '{"port": ', /broken\.json is not valid JSON/],
+        ['broken.yaml', 'port: [1\n', /broken\.yaml is not valid YAML/],
+      ];
+      for (const [name, text, message] of cases) {
+        writeFileSync(join(dir, name), text);
+        assert.throws(() => resolveConfig({ env: {}, argv: ['--config', join(dir, name)] }), (error: unknown) => error instanceof ConfigError && message.test(error.message), name);
+      }
+      assert.throws(() => resolveConfig({ env: { GATEHOUSE_CONFIG: join(dir, 'missing.yaml') } }), (error: unknown) => error instanceof ConfigError && /cannot read config file .*missing\.yaml/.test(error.message));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

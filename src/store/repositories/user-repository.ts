@@ -44,4 +44,8 @@ export class UserRepository extends DocumentRepository<User, 'users'> {
   findByUsername(tenantId: string, username: string): Promise<User | undefined> {
     return this.findOneBy({ tenant_id: tenantId, username });
   }
+  /** A tenant's users, oldest first (`gatehouse export --users`). */
+  listByTenant(tenantId: string, limit = 1_000_000): Promise<User[]> {
+    return this.findManyBy({ tenant_id: tenantId }, limit);
+  }
 }
