@@ -19,6 +19,7 @@ export type ExternalJwtErrorCode =
   | 'JWKS_UNAVAILABLE'
   | 'BAD_SIGNATURE'
   | 'EXPIRED'
+  | 'LIFETIME_TOO_LONG'
   | 'NOT_YET_VALID'
   | 'WRONG_ISSUER'
   | 'WRONG_AUDIENCE'
@@ -52,7 +53,7 @@ export interface VerifierDeps {
  * `aud`, skew and age checks), through `verifyJwt` with the provider's policy. Every step is
  * recorded for the provider test endpoint and the debug event log; the result carries a stable code.
  */
-export async function verifyExternalJwt(provider: ExternalJwtIdentityProvider, token: string, deps: VerifierDeps): Promise<VerificationResult> {
+export async function verifyExternalJwt(provider: ExternalJwtIdentityProvider, token: string, deps: VerifierDeps, options: { maxLifetimeSeconds?: number } = {}): Promise<VerificationResult> {
   const verified = await verifyJwt(token, {
     // `none`, HMAC and anything not allowed for this provider are refused before any key is read.
     algorithms: provider.allowedAlgorithms.filter(isSigningAlgorithm),
@@ -63,6 +64,8 @@ export async function verifyExternalJwt(provider: ExternalJwtIdentityProvider, t
     issuer: provider.issuer,
     audience: provider.audiences.length > 0 ? provider.audiences : undefined,
     maxAgeSeconds: provider.maximumTokenAgeSeconds,
+    // RFC 7523 §3 item 4 (JWT bearer): the caller may cap how far ahead `exp` is.
+    ...(options.maxLifetimeSeconds !== undefined ? { maxLifetimeSeconds: options.maxLifetimeSeconds } : {}),
   });
   const stages = ['Decode', 'Algorithm', 'Key', 'Signature', 'Expiry'];
   if (provider.issuer !== undefined) stages.push('Issuer');
@@ -145,7 +148,7 @@ const EXTERNAL_CODES: Record<JwtFailureCode, { code: ExternalJwtErrorCode; title
   JWT_CLAIM_MISSING: { code: 'EXPIRED', title: 'Expiry' },
   JWT_CLAIM_INVALID: { code: 'EXPIRED', title: 'Expiry' },
   JWT_EXPIRED: { code: 'EXPIRED', title: 'Expiry' },
-  JWT_LIFETIME_TOO_LONG: { code: 'EXPIRED', title: 'Expiry' },
+  JWT_LIFETIME_TOO_LONG: { code: 'LIFETIME_TOO_LONG', title: 'Expiry' },
   JWT_NOT_YET_VALID: { code: 'NOT_YET_VALID', title: 'Expiry' },
   JWT_ISSUED_IN_FUTURE: { code: 'NOT_YET_VALID', title: 'Expiry' },
   JWT_ISSUER_INVALID: { code: 'WRONG_ISSUER', title: 'Issuer' },

@@ -28,6 +28,8 @@ export interface ReconcileRequest {
   scope?: string;
   /** RFC 7523 JWT bearer: `aud` must name Gatehouse instead of the provider's audiences. */
   audiences?: string[];
+  /** RFC 7523 §3 item 4: how far ahead `exp` may be (JWT bearer). */
+  maxLifetimeSeconds?: number;
   /** Issue no refresh token even where the application generates them (JWT bearer). */
   noRefreshToken?: boolean;
   /** Runs on the verified claims before anything else (JWT bearer: consume the jti). */

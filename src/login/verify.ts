@@ -21,10 +21,11 @@ export async function verifyIdentity(
   encodedJWT: unknown,
   audiences: string[] | undefined,
   steps: TraceStep[],
+  maxLifetimeSeconds?: number,
 ): Promise<PendingIdentity> {
   if (typeof encodedJWT !== 'string' || encodedJWT === '') throw new ReconcileError('InvalidJWT', 'Give the external JWT as encodedJWT (or data.token).', { reason: 'MALFORMED' });
   const checked = audiences ? { ...provider, audiences } : provider;
-  const verified = await verifyExternalJwt(checked, encodedJWT, verifier);
+  const verified = await verifyExternalJwt(checked, encodedJWT, verifier, maxLifetimeSeconds === undefined ? {} : { maxLifetimeSeconds });
   steps.push(...verified.steps);
   if (!verified.ok) {
     const code = verified.code === 'MISSING_UNIQUE_ID' ? 'MissingUniqueId' : verified.code === 'DOMAIN_NOT_MANAGED' ? 'DomainNotManaged' : 'InvalidJWT';

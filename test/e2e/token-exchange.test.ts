@@ -190,6 +190,7 @@ for (const kind of selectedKinds()) {
       assert.equal(foreign.body.reason, 'WRONG_AUDIENCE');
       const longLived = await bearer(await assertion({ exp: Math.floor(Date.now() / 1000) + 3600 }));
       assert.equal(longLived.body.error, 'invalid_grant');
+      assert.equal(longLived.body.reason, 'LIFETIME_TOO_LONG');
       const noJti = await bearer(await assertion({ jti: undefined }));
       assert.equal(noJti.body.error, 'invalid_grant');
     });
