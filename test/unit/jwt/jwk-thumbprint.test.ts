@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { calculateJwkThumbprint } from 'jose';
 import type { JWK } from 'jose';
-import { jwkThumbprint } from '../../src/jwt/jwk-thumbprint.js';
+import { jwkThumbprint } from '../../../src/jwt/jwk-thumbprint.js';
 
 describe('RFC 7638 JWK thumbprint', () => {
   it('matches jose for EC, RSA and OKP keys', async () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { LambdaRunner } from '../../src/lambda/lambda-runner.js';
-import { DEFAULT_LAMBDA_LIMITS } from '../../src/lambda/lambda-types.js';
-import type { ReconcileRequest, ReconcileResult } from '../../src/lambda/lambda-types.js';
+import { LambdaRunner } from '../../../src/lambda/lambda-runner.js';
+import { DEFAULT_LAMBDA_LIMITS } from '../../../src/lambda/lambda-types.js';
+import type { ReconcileRequest, ReconcileResult } from '../../../src/lambda/lambda-types.js';
 
 const MIMOTO_JWT = {
   iss: 'https://mimoto-test.pie.azuma-health.tech/',

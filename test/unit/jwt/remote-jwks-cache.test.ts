@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { RemoteJwksCache, JwksFetchError } from '../../src/jwt/remote-jwks-cache.js';
-import { ManualClock } from '../../src/lib/clock.js';
-import { clientKey, jwks } from '../helpers/client-keys.js';
-import { startDocumentServer } from '../helpers/jwks-server.js';
-import type { DocumentServer } from '../helpers/jwks-server.js';
+import { RemoteJwksCache, JwksFetchError } from '../../../src/jwt/remote-jwks-cache.js';
+import { ManualClock } from '../../../src/lib/clock.js';
+import { clientKey, jwks } from '../../helpers/client-keys.js';
+import { startDocumentServer } from '../../helpers/jwks-server.js';
+import type { DocumentServer } from '../../helpers/jwks-server.js';
 
 describe('remote JWKS cache', () => {
   let documents: DocumentServer;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LambdaRunner } from '../../src/lambda/lambda-runner.js';
-import { DEFAULT_LAMBDA_LIMITS } from '../../src/lambda/lambda-types.js';
-import type { ReconcileRequest } from '../../src/lambda/lambda-types.js';
+import { LambdaRunner } from '../../../src/lambda/lambda-runner.js';
+import { DEFAULT_LAMBDA_LIMITS } from '../../../src/lambda/lambda-types.js';
+import type { ReconcileRequest } from '../../../src/lambda/lambda-types.js';
 
 /**
  * Regression: QuickJS printed `Aborted(Assertion failed: list_empty(&rt->gc_obj_list))` when a

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { cacheLifetimesOf } from '../../src/config/cache-lifetimes.js';
-import { ConfigError, resolveConfig } from '../../src/config/options.js';
+import { cacheLifetimesOf } from '../../../src/config/cache-lifetimes.js';
+import { ConfigError, resolveConfig } from '../../../src/config/options.js';
 
 describe('configuration', () => {
   it('has documented defaults and derives the public URL from the port', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deriveScopes } from '../../src/smart/scope-derivation.js';
-import { formatResourceScope, intersectScopes, parseResourceScope } from '../../src/smart/scope-grammar.js';
-import type { SmartPermission, SmartRole } from '../../src/store/records.js';
+import { deriveScopes } from '../../../src/smart/scope-derivation.js';
+import { formatResourceScope, intersectScopes, parseResourceScope } from '../../../src/smart/scope-grammar.js';
+import type { SmartPermission, SmartRole } from '../../../src/store/records.js';
 
 const role = (permissions: Partial<SmartPermission>[]): SmartRole => ({
   id: 'r',

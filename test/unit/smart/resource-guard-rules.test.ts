@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createResourceGuard } from '../../src/smart/resource-guard.js';
-import type { Principal } from '../../src/smart/resource-guard.js';
-import { parseResourceScope } from '../../src/smart/scope-grammar.js';
-import type { ResourceScope } from '../../src/smart/scope-grammar.js';
+import { createResourceGuard } from '../../../src/smart/resource-guard.js';
+import type { Principal } from '../../../src/smart/resource-guard.js';
+import { parseResourceScope } from '../../../src/smart/scope-grammar.js';
+import type { ResourceScope } from '../../../src/smart/scope-grammar.js';
 
 const guard = createResourceGuard({ issuer: 'https://gatehouse.example/t/kt', audience: 'fhir-server', domainAdminClientIds: ['domain-admin'] });
 const principal = (scope: string, clientId = 'module-a'): Principal => ({

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { compactVerify, CompactSign, importJWK } from 'jose';
-import { ALGORITHMS, keyFitsAlgorithm } from '../../src/jwt/algorithms.js';
-import { parseCompactJws, signJwt, verifyJwsSignature } from '../../src/jwt/jws.js';
-import type { SigningAlgorithm } from '../../src/store/records.js';
+import { ALGORITHMS, keyFitsAlgorithm } from '../../../src/jwt/algorithms.js';
+import { parseCompactJws, signJwt, verifyJwsSignature } from '../../../src/jwt/jws.js';
+import type { SigningAlgorithm } from '../../../src/store/records.js';
 
 function pairFor(alg: SigningAlgorithm) {
   const spec = ALGORITHMS[alg];

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LambdaRunner } from '../../src/lambda/lambda-runner.js';
-import { DEFAULT_LAMBDA_LIMITS } from '../../src/lambda/lambda-types.js';
-import type { ReconcileRequest, ReconcileResult } from '../../src/lambda/lambda-types.js';
+import { LambdaRunner } from '../../../src/lambda/lambda-runner.js';
+import { DEFAULT_LAMBDA_LIMITS } from '../../../src/lambda/lambda-types.js';
+import type { ReconcileRequest, ReconcileResult } from '../../../src/lambda/lambda-types.js';
 
 // No assertion here depends on how fast the machine is: only on outcomes and on their order.
 const request = (body: string): ReconcileRequest => ({ body, user: {}, registration: {}, jwt: { sub: 'x' }, debug: false });

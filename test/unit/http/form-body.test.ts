@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { FormBodyError} from '../../src/http/form-body.js';
-import { parseFormBody } from '../../src/http/form-body.js';
+import type { FormBodyError} from '../../../src/http/form-body.js';
+import { parseFormBody } from '../../../src/http/form-body.js';
 
 describe('form bodies (RFC 6749 §3.2)', () => {
   it('decodes + and percent escapes and drops empty values', () => {
