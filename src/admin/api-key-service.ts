@@ -69,7 +69,7 @@ export class ApiKeyService {
     const apiKey = this.build(input, id, existing);
     await this.validate(apiKey, new FieldErrors());
     await this.store.transaction(async (store) => {
-      await this.refuseLosingLastSuperuser(id, apiKey, store);
+      await this.refuseLosingLastSuperuser(store, id, apiKey);
       await store.apiKeys.update(apiKey);
     });
     return apiKey;
@@ -78,7 +78,7 @@ export class ApiKeyService {
   async delete(id: string): Promise<void> {
     await this.get(id);
     await this.store.transaction(async (store) => {
-      await this.refuseLosingLastSuperuser(id, undefined, store);
+      await this.refuseLosingLastSuperuser(store, id, undefined);
       await store.apiKeys.delete(id);
     });
   }
@@ -89,7 +89,13 @@ export class ApiKeyService {
    * that writes the change; on PostgreSQL it locks the tenantless keys, so two concurrent changes
    * to the last two superuser keys run one after the other and the second sees the first.
    */
-  async refuseLosingLastSuperuser(id: string, after: ApiKey | undefined, store: Store = this.store): Promise<void> {
+  /** A key deleting itself: the last superuser key is told so first, any other key that it may not. */
+  async refuseSelfDelete(id: string): Promise<never> {
+    await this.refuseLosingLastSuperuser(this.store, id, undefined);
+    throw ApiError.general(400, '[CannotDeleteSelf]', 'An API key cannot delete itself.');
+  }
+
+  async refuseLosingLastSuperuser(store: Store, id: string, after: ApiKey | undefined): Promise<void> {
     if (after && isSuperuserKey(after)) return;
     const tenantless = await store.apiKeys.listTenantless(store.dialect === 'postgres');
     if (!tenantless.some((key) => key.id === id && isSuperuserKey(key))) return;

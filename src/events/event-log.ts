@@ -17,8 +17,8 @@ export class EventLog {
     private readonly clock: Clock,
   ) {}
 
-  write(type: EventLogType, message: string, store: Store = this.store): Promise<void> {
-    return store.eventLog.insert(type, message.slice(0, MAX_MESSAGE), this.clock.now());
+  write(type: EventLogType, message: string): Promise<void> {
+    return this.store.eventLog.insert(type, message.slice(0, MAX_MESSAGE), this.clock.now());
   }
 
   async get(id: string): Promise<EventLogEntry> {

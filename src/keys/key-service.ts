@@ -98,7 +98,12 @@ export class KeyService {
   }
 
   /** `POST /api/key/generate`: a new asymmetric key pair; the private half is encrypted at rest. */
-  async generate(request: GenerateKeyRequest, store: Store = this.store): Promise<StoredKey> {
+  generate(request: GenerateKeyRequest): Promise<StoredKey> {
+    return this.generateIn(this.store, request);
+  }
+
+  /** Generates a key inside the caller's transaction (a tenant's signing key with its tenant). */
+  private async generateIn(store: Store, request: GenerateKeyRequest): Promise<StoredKey> {
     const errors = new FieldErrors();
     const algorithm = request.algorithm === 'Ed25519' ? 'EdDSA' : request.algorithm;
     if (!request.name) errors.add('key.name', 'blank', 'You must specify the [key.name] property.');
@@ -211,7 +216,7 @@ export class KeyService {
 
   /** Creates and activates a signing key for a new tenant, inside the caller's transaction. */
   async createTenantSigningKey(store: Store, tenantId: string, tenantName: string, alg: SigningAlgorithm): Promise<StoredKey> {
-    const key = await this.generate({ name: tenantKeyName(tenantName, tenantId, this.clock.now()), algorithm: alg }, store);
+    const key = await this.generateIn(store, { name: tenantKeyName(tenantName, tenantId, this.clock.now()), algorithm: alg });
     await store.signingKeys.activate(tenantId, key.id, this.clock.now(), this.clock.now());
     return key;
   }
@@ -222,7 +227,7 @@ export class KeyService {
    */
   async rotate(tenantId: string, tenantName: string, alg: SigningAlgorithm, maxTokenLifetimeSeconds: number, skewSeconds: number): Promise<StoredKey> {
     const key = await this.store.transaction(async (store) => {
-      const created = await this.generate({ name: tenantKeyName(tenantName, tenantId, this.clock.now()), algorithm: alg }, store);
+      const created = await this.generateIn(store, { name: tenantKeyName(tenantName, tenantId, this.clock.now()), algorithm: alg });
       const now = this.clock.now();
       await store.signingKeys.activate(tenantId, created.id, now, now + (maxTokenLifetimeSeconds + skewSeconds) * 1000 + this.signingKeyMs);
       return created;

@@ -64,10 +64,10 @@ export class UserTokenService {
     this.refreshTokens = deps.refreshTokens ?? new RefreshTokens(deps);
   }
 
-  /** Signs the tokens and stores the refresh token (if any) through `store`. */
-  async issue(request: UserTokenRequest, store: Store = this.deps.store): Promise<UserTokens> {
+  /** Signs the tokens and stores the refresh token (if any) in the root store. */
+  async issue(request: UserTokenRequest): Promise<UserTokens> {
     const prepared = await this.prepare(request);
-    await prepared.persist(store);
+    await prepared.persist(this.deps.store);
     return prepared.tokens;
   }
 

@@ -47,10 +47,7 @@ export function registerApiKeyRoutes(fastify: FastifyInstance, { apiKeys }: Http
   });
   app.delete('/api/api-key/:id', byId, async (request, reply) => {
     requireSuperuser(request);
-    if (request.params.id === request.caller!.apiKey.id) {
-      await apiKeys.refuseLosingLastSuperuser(request.params.id, undefined);
-      throw ApiError.general(400, '[CannotDeleteSelf]', 'An API key cannot delete itself.');
-    }
+    if (request.params.id === request.caller!.apiKey.id) await apiKeys.refuseSelfDelete(request.params.id);
     await apiKeys.delete(request.params.id);
     return reply.status(200).send();
   });
