@@ -162,7 +162,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
 
     const purge = setInterval(() => {
       const now = clock.now();
-      Promise.all([store.replay.purge(now), store.revocations.purge(now), store.pendingActions.purge(now), store.refreshTokens.purge(now), store.authorizationTransactions.purge(now)])
+      Promise.all([store.replay.purge(now), store.revocations.purge(now), store.pendingActions.purge(now), store.refreshTokens.purge(now), store.authorizationTransactions.purge(now), store.ssoSessions.purge(now)])
         .then(() => store.checkpoint()).catch((error: unknown) => server.log.warn({ err: error }, 'purge failed'));
     }, PURGE_INTERVAL_MS);
     purge.unref();

@@ -44,6 +44,8 @@ export interface ApplicationInput {
     allowedScopes?: string[];
     accessTokenAudience?: string;
     authorizedRedirectURLs?: string[];
+    logoutURL?: string;
+    postLogoutRedirectURLs?: string[];
   };
   jwtConfiguration?: { enabled?: boolean; timeToLiveInSeconds?: number; refreshTokenTimeToLiveInMinutes?: number };
   loginConfiguration?: { generateRefreshTokens?: boolean };
@@ -135,6 +137,8 @@ export class ApplicationService {
         ...(Array.isArray(oauth.allowedScopes) ? { allowedScopes: oauth.allowedScopes as string[] } : {}),
         ...(optionalString(oauth.accessTokenAudience) ? { accessTokenAudience: oauth.accessTokenAudience as string } : {}),
         ...(Array.isArray(oauth.authorizedRedirectURLs) ? { authorizedRedirectURLs: oauth.authorizedRedirectURLs as string[] } : {}),
+        ...(optionalString(oauth.logoutURL) ? { logoutURL: oauth.logoutURL as string } : {}),
+        ...(Array.isArray(oauth.postLogoutRedirectURLs) ? { postLogoutRedirectURLs: oauth.postLogoutRedirectURLs as string[] } : {}),
       },
       jwtConfiguration: {
         enabled: jwt.enabled === true,
@@ -211,6 +215,14 @@ export class ApplicationService {
     for (const url of oauth.authorizedRedirectURLs ?? []) {
       const problem = redirectUrlProblem(url);
       if (problem) errors.add('application.oauthConfiguration.authorizedRedirectURLs', 'invalid', `${String(url).slice(0, 200)}: ${problem}`);
+    }
+    // OpenID Connect RP-Initiated Logout 1.0 §3: the same rules as redirect URLs, exact match.
+    if (oauth.logoutURL !== undefined && redirectUrlProblem(oauth.logoutURL)) {
+      errors.add('application.oauthConfiguration.logoutURL', 'invalid', `${String(oauth.logoutURL).slice(0, 200)}: ${redirectUrlProblem(oauth.logoutURL)}`);
+    }
+    for (const url of oauth.postLogoutRedirectURLs ?? []) {
+      const problem = redirectUrlProblem(url);
+      if (problem) errors.add('application.oauthConfiguration.postLogoutRedirectURLs', 'invalid', `${String(url).slice(0, 200)}: ${problem}`);
     }
     if (oauth.enabledGrants.includes('authorization_code') && !oauth.authorizedRedirectURLs?.length) {
       errors.add('application.oauthConfiguration.authorizedRedirectURLs', 'blank', 'The authorization_code grant needs at least one authorized redirect URL.');

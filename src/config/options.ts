@@ -43,6 +43,7 @@ export interface GatehouseConfig {
   lambdaTimeoutMs: number;
   lambdaMemoryMb: number;
   lambdaWorkers: number | undefined;
+  ssoSessionTtlSeconds: number;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -167,6 +168,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   option({ key: 'lambdaTimeoutMs', flag: '--lambda-timeout', env: 'GATEHOUSE_LAMBDA_TIMEOUT_MS', default: 500, parse: integer(10, 60000), doc: 'Time budget of one reconcile-lambda call, counted from when its code starts in the sandbox (its thread\'s CPU time on Linux, else wall time); queueing does not count.' }),
   option({ key: 'lambdaMemoryMb', flag: '--lambda-memory', env: 'GATEHOUSE_LAMBDA_MEMORY_MB', default: 32, parse: integer(4, 1024), doc: 'QuickJS heap limit of one reconcile-lambda call, in MB; each sandbox worker\'s WebAssembly memory is capped at twice this.' }),
   option({ key: 'lambdaWorkers', flag: '--lambda-workers', env: 'GATEHOUSE_LAMBDA_WORKERS', default: undefined, parse: optionalInteger(1, 256), doc: 'Sandbox worker threads for reconcile lambdas, started on demand. Default: the available CPU cores, at least 2.' }),
+  option({ key: 'ssoSessionTtlSeconds', flag: '--sso-session-ttl', env: 'GATEHOUSE_SSO_SESSION_TTL', default: 28800, parse: integer(0, 2592000), doc: 'Absolute lifetime of the SSO session a browser login starts (a cookie on `/t/{tenant}`): within it a further `/authorize` of the tenant\'s clients skips the upstream login. 0 turns SSO sessions off.' }),
 ];
 
 export function defaultConfig(): GatehouseConfig {

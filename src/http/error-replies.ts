@@ -40,9 +40,16 @@ function requestProblem(error: FastifyError): RequestProblem | undefined {
   return undefined;
 }
 
+/** RFC 6750 §3: the Bearer challenge; the description has no quote or backslash (RFC 6750 §3 `error-description` characters). */
+const bearerChallenge = (error: OAuthError): string =>
+  error.bearerChallenge === 'without-error'
+    ? 'Bearer realm="gatehouse"'
+    : `Bearer realm="gatehouse", error="${error.error}", error_description="${error.description.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '')}"`;
+
 export function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
   reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
   if (error.error === 'invalid_client' && error.basicChallenge) reply.header('www-authenticate', 'Basic realm="gatehouse", charset="UTF-8"');
+  if (error.bearerChallenge) reply.header('www-authenticate', bearerChallenge(error));
   return reply.status(error.status).send({ error: error.error, error_description: error.description, ...(error.extra ?? {}) });
 }
 

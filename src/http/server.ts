@@ -21,10 +21,12 @@ import { registerLoginRoutes } from './routes/login-routes.js';
 import { registerRefreshTokenRoutes } from './routes/refresh-token-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerAuthorizationRoutes } from './routes/authorization-routes.js';
+import { registerEndSessionRoutes } from './routes/end-session-routes.js';
 import { registerOAuthRoutes } from './routes/oauth-routes.js';
 import { registerSmartRoutes } from './routes/smart-routes.js';
 import { registerTenantRoutes } from './routes/tenant-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
+import { registerUserInfoRoutes } from './routes/userinfo-routes.js';
 import type { HttpServices } from './services.js';
 
 declare module 'fastify' {
@@ -122,6 +124,8 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
   registerHealthRoutes(app, services);
   registerOAuthRoutes(app, services, tokenRouteConfig);
   registerAuthorizationRoutes(app, services, tokenRouteConfig);
+  registerUserInfoRoutes(app, services);
+  registerEndSessionRoutes(app, services, tokenRouteConfig);
   registerTenantRoutes(app, services);
   registerApplicationRoutes(app, services);
   registerUserRoutes(app, services);

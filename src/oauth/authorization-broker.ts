@@ -11,6 +11,9 @@ import { issuerOf } from './context.js';
 import { OAuthError } from './errors.js';
 import type { OAuthErrorCode } from './errors.js';
 import { newPkcePair } from './pkce.js';
+import { resumeSsoSession } from './sso-login.js';
+import { establishSsoSession } from './sso-session.js';
+import type { SessionCookie } from './sso-session.js';
 import { UpstreamLoginError, exchangeUpstreamCode, upstreamAuthorizationUrl } from '../idp/upstream-oidc-client.js';
 
 /** How long a browser may take at the upstream provider. */
@@ -45,6 +48,8 @@ export interface CodeGrant {
   codeChallenge: string;
   nonce?: string;
   authTime: number;
+  /** The SSO session (public id) of the login: `sid` of the ID token, the link of the refresh token. */
+  sessionId?: string;
   /** Set once tokens were issued for the code: what a second use of it revokes. */
   issued?: { jti: string; exp: number; refreshFamilyId?: string };
 }
@@ -73,9 +78,16 @@ export class AuthorizationBroker {
    * client — Gatehouse, towards the provider — to bind its `state` to the user agent, so a login
    * started in one browser cannot be completed in another (login CSRF, session fixation).
    */
-  async start(tenant: Tenant, params: ReadonlyMap<string, string>): Promise<{ url: string; bindingKey: string; binding: string }> {
+  async start(tenant: Tenant, params: ReadonlyMap<string, string>, sessionSecret?: string): Promise<{ url: string; bindingKey?: string; binding?: string }> {
     const { ctx } = this.deps;
     const request = await validateAuthorizationRequest(ctx, tenant, params, (application) => this.deps.reconcile.providersFor(application));
+    // The browser's SSO session, `prompt` and `max_age` (sso-login.ts): a code without the upstream.
+    const session = await resumeSsoSession(ctx, tenant, request, params, sessionSecret);
+    if (session) {
+      const { application, redirectUri, scopes, codeChallenge, nonce } = request;
+      const grant = { applicationId: application.id, userId: session.userId, redirectUri, ...(scopes ? { scopes } : {}), codeChallenge, ...(nonce ? { nonce } : {}), authTime: session.authTime, sessionId: session.id };
+      return { url: await this.issueCode(tenant, grant, request.state) };
+    }
     const state = randomSecret(32);
     const upstreamNonce = randomSecret(24);
     const pkce = newPkcePair();
@@ -101,7 +113,7 @@ export class AuthorizationBroker {
    * The upstream provider's answer, in the browser that started the login (`binding`, from its
    * cookie); returns the client redirect with Gatehouse's code.
    */
-  async callback(tenant: Tenant, providerId: string, params: ReadonlyMap<string, string>, binding: string | undefined): Promise<string> {
+  async callback(tenant: Tenant, providerId: string, params: ReadonlyMap<string, string>, binding: string | undefined, sessionSecret?: string): Promise<{ url: string; session?: SessionCookie }> {
     const { ctx, reconcile, eventLog } = this.deps;
     const state = params.get('state');
     if (!state) throw new OAuthError('invalid_request', 'state is missing.');
@@ -134,6 +146,7 @@ export class AuthorizationBroker {
     }
 
     let outcome: Awaited<ReturnType<ReconcileService['login']>>;
+    let upstreamClaims: Record<string, unknown> = {};
     try {
       outcome = await reconcile.login({
         identityProviderId: provider.id,
@@ -145,6 +158,7 @@ export class AuthorizationBroker {
         // OIDC Core §3.1.3.7: the ID token is for Gatehouse's client at the provider.
         audiences: [provider.oauth2.client_id],
         afterVerify: async (claims) => {
+          upstreamClaims = claims;
           // OIDC Core §3.1.3.7 step 11: the nonce of this very request.
           if (claims.nonce !== pending.upstreamNonce) throw new ReconcileError('InvalidJWT', 'The ID token does not carry the nonce of this login.', { reason: 'NONCE_MISMATCH' });
         },
@@ -160,7 +174,15 @@ export class AuthorizationBroker {
       throw fail('access_denied', `Onboarding is required: ${outcome.reason}.`, { code: 'OnboardingRequired', pending_onboarding_id: outcome.pendingOnboardingId, onboarding_reason: outcome.reason });
     }
 
-    const code = randomSecret(32);
+    const authTime = nowSeconds(ctx.clock);
+    const { acr, amr } = upstreamClaims;
+    const sso = await establishSsoSession(ctx, tenant, {
+      userId: outcome.user.id,
+      identityProviderId: provider.id,
+      authTime,
+      ...(typeof acr === 'string' ? { acr } : {}),
+      ...(Array.isArray(amr) && amr.every((m) => typeof m === 'string') ? { amr: amr as string[] } : {}),
+    }, sessionSecret);
     const grant: CodeGrant = {
       applicationId: pending.applicationId,
       userId: outcome.user.id,
@@ -168,11 +190,18 @@ export class AuthorizationBroker {
       ...(pending.scopes ? { scopes: pending.scopes } : {}),
       codeChallenge: pending.codeChallenge,
       ...(pending.nonce ? { nonce: pending.nonce } : {}),
-      authTime: nowSeconds(ctx.clock),
+      authTime,
+      ...(sso ? { sessionId: sso.session.id } : {}),
     };
+    return { url: await this.issueCode(tenant, grant, pending.state), ...(sso ? { session: sso.cookie } : {}) };
+  }
+
+  /** Stores a code for the grant and returns the client redirect with it (after an upstream login, or from the SSO session). */
+  private async issueCode(tenant: Tenant, grant: CodeGrant, state: string | undefined): Promise<string> {
+    const code = randomSecret(32);
     await this.hold('code', code, tenant, grant, AUTHORIZATION_CODE_TTL_MS);
     // RFC 9207: `iss` tells the client which server answered (mix-up defence).
-    return clientRedirect(pending.redirectUri, { code, state: pending.state, iss: issuerOf(ctx.config, tenant) });
+    return clientRedirect(grant.redirectUri, { code, state, iss: issuerOf(this.deps.ctx.config, tenant) });
   }
 
   /** Stores what a handle stands for, under the handle's hash only, for `ttlMs`. */

@@ -4,6 +4,8 @@ import { issuerUrl } from '../config/issuer-url.js';
 import type { OAuthContext } from './context.js';
 
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+/** What ID tokens and the UserInfo endpoint may carry (OpenID Connect Discovery 1.0 §3). */
+const CLAIMS = ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'azp', 'name', 'given_name', 'family_name', 'middle_name', 'preferred_username', 'picture', 'birthdate', 'zoneinfo', 'locale', 'email', 'email_verified'];
 
 /**
  * RFC 8414 authorization server metadata; it states only what is true of this server: the
@@ -19,6 +21,9 @@ export function authorizationServerMetadata(ctx: OAuthContext, tenant: Tenant, g
     jwks_uri: `${issuer}/.well-known/jwks.json`,
     introspection_endpoint: `${issuer}/oauth2/introspect`,
     revocation_endpoint: `${issuer}/oauth2/revoke`,
+    // OIDC Core §5.3 and OpenID Connect RP-Initiated Logout 1.0 §2.1.
+    userinfo_endpoint: `${issuer}/oauth2/userinfo`,
+    end_session_endpoint: `${issuer}/oauth2/logout`,
     grant_types_supported: grantTypes,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
@@ -28,6 +33,9 @@ export function authorizationServerMetadata(ctx: OAuthContext, tenant: Tenant, g
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [tenant.jwtConfiguration.signingAlgorithm],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    claims_supported: CLAIMS,
+    // OpenID Connect Prompt Create 1.0 §4.1: the prompt values the authorization endpoint honours.
+    prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     token_endpoint_auth_methods_supported: AUTH_METHODS,
     token_endpoint_auth_signing_alg_values_supported: ASYMMETRIC_ALGORITHMS,
     introspection_endpoint_auth_methods_supported: AUTH_METHODS,

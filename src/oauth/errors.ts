@@ -14,6 +14,9 @@ export type OAuthErrorCode =
   | 'invalid_target'
   | 'unsupported_token_type'
   | 'access_denied'
+  | 'login_required'
+  | 'invalid_token'
+  | 'insufficient_scope'
   | 'invalid_tenant'
   | 'too_many_requests'
   | 'server_error'
@@ -30,6 +33,11 @@ const STATUS: Record<OAuthErrorCode, number> = {
   invalid_target: 400,
   unsupported_token_type: 400,
   access_denied: 403,
+  // OIDC Core §3.1.2.6: only ever sent back to the client's redirect URI.
+  login_required: 400,
+  // RFC 6750 §3.1.
+  invalid_token: 401,
+  insufficient_scope: 403,
   invalid_tenant: 404,
   too_many_requests: 429,
   server_error: 500,
@@ -39,6 +47,8 @@ const STATUS: Record<OAuthErrorCode, number> = {
 export class OAuthError extends Error {
   /** Set when the client tried HTTP Basic: RFC 6749 §5.2 then requires WWW-Authenticate. */
   basicChallenge = false;
+  /** Set by a resource endpoint (userinfo): RFC 6750 §3 requires `WWW-Authenticate: Bearer`, with the error unless no token was sent at all (§3.1). */
+  bearerChallenge: 'with-error' | 'without-error' | undefined;
   readonly status: number;
 
   constructor(

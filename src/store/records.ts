@@ -65,6 +65,10 @@ export interface Application {
     accessTokenAudience?: string;
     /** FusionAuth: the exact redirect URLs of the authorization-code flow (RFC 6749 §3.1.2.2). */
     authorizedRedirectURLs?: string[];
+    /** FusionAuth: where the browser goes after logging out; also a valid `post_logout_redirect_uri`. */
+    logoutURL?: string;
+    /** Gatehouse: further exact `post_logout_redirect_uri` values (OpenID Connect RP-Initiated Logout 1.0 §3). */
+    postLogoutRedirectURLs?: string[];
   };
   jwtConfiguration: {
     enabled: boolean;
@@ -288,6 +292,8 @@ export interface RefreshTokenRecord {
   startInstant: number;
   authTime: number;
   scope?: string;
+  /** The SSO session (public id) the family was issued under: logging out revokes it. */
+  sessionId?: string;
   insertInstant: number;
   expiresAt: number;
 }

@@ -158,6 +158,8 @@ export interface RefreshTokenRow {
   status: 'active' | 'rotated' | 'revoked';
   /** 1 once the token's family is revoked (on the family's root row: the lock rotation takes). */
   family_revoked: Generated<number>;
+  /** The SSO session (its public id) the token was issued under, if any. */
+  session_id: string | null;
   data: string;
   insert_instant: number;
   expires_at: number;
@@ -171,6 +173,21 @@ export interface AuthorizationTransactionRow {
   /** `open` until taken once; a taken code is kept until it expires, to detect reuse. */
   status: 'open' | 'taken';
   tenant_id: string;
+  data: string;
+  insert_instant: number;
+  expires_at: number;
+}
+
+/** A browser's SSO session at a tenant, by the hash of its cookie secret. */
+export interface SsoSessionRow {
+  secret_hash: string;
+  /** The public session id (`sid` in ID tokens). */
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  identity_provider_id: string;
+  /** Seconds since the epoch of the upstream login. */
+  auth_time: number;
   data: string;
   insert_instant: number;
   expires_at: number;
@@ -200,4 +217,5 @@ export interface Database {
   pending_actions: PendingActionRow;
   refresh_tokens: RefreshTokenRow;
   authorization_transactions: AuthorizationTransactionRow;
+  sso_sessions: SsoSessionRow;
 }

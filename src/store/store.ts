@@ -18,6 +18,7 @@ import { ReplayRepository } from './repositories/replay-repository.js';
 import { RevocationRepository } from './repositories/revocation-repository.js';
 import { SigningKeyRepository } from './repositories/signing-key-repository.js';
 import { SmartRoleRepository } from './repositories/smart-role-repository.js';
+import { SsoSessionRepository } from './repositories/sso-session-repository.js';
 import { TenantRepository } from './repositories/tenant-repository.js';
 import { UserRepository } from './repositories/user-repository.js';
 import type { Database } from './schema.js';
@@ -48,6 +49,7 @@ export class Store {
   readonly pendingActions: PendingActionRepository;
   readonly refreshTokens: RefreshTokenRepository;
   readonly authorizationTransactions: AuthorizationTransactionRepository;
+  readonly ssoSessions: SsoSessionRepository;
 
   private writeBatcher: WriteBatcher<Store> | undefined;
 
@@ -74,6 +76,7 @@ export class Store {
     this.pendingActions = new PendingActionRepository(db);
     this.refreshTokens = new RefreshTokenRepository(db);
     this.authorizationTransactions = new AuthorizationTransactionRepository(db);
+    this.ssoSessions = new SsoSessionRepository(db);
   }
 
   static fromHandle(handle: DatabaseHandle): Store {

@@ -6,9 +6,10 @@ import { userIdentityClaims } from './user-tokens.js';
 /**
  * An OpenID Connect ID token (OIDC Core §2) for a user, audience the client: returned by token
  * exchange when `openid` is requested, as the mobile examples expect from Keycloak, and by the
- * authorization code grant. It lives as long as the access token issued with it.
+ * authorization code grant. It lives as long as the access token issued with it. `auth_time` is
+ * always present (required when `max_age` was asked, OIDC Core §2): the SSO session's login time.
  */
-export function issueIdToken(signer: TokenSigner, application: Application, user: User, authTime: number, lifetimeSeconds: number, nonce?: string): IssuedToken {
+export function issueIdToken(signer: TokenSigner, application: Application, user: User, authTime: number, lifetimeSeconds: number, nonce?: string, sid?: string): IssuedToken {
   return issueAccessToken(
     signer,
     {
@@ -18,6 +19,8 @@ export function issueIdToken(signer: TokenSigner, application: Application, user
       auth_time: authTime,
       // OIDC Core §3.1.3.6: the nonce of the authorization request, when it had one.
       ...(nonce ? { nonce } : {}),
+      // OpenID Connect Front-/Back-Channel Logout 1.0 §1 / §2.4: the OP's session id, when the login has one.
+      ...(sid ? { sid } : {}),
       ...userIdentityClaims(user),
       ...(user.firstName ? { given_name: user.firstName } : {}),
       ...(user.lastName ? { family_name: user.lastName } : {}),

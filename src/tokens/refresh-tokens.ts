@@ -16,8 +16,8 @@ export class RefreshTokenError extends Error {
   }
 }
 
-/** What a successor keeps of its family: the family, its start and its fixed expiry. */
-export type RefreshFamily = Pick<RefreshTokenRecord, 'familyId' | 'startInstant' | 'expiresAt'>;
+/** What a successor keeps of its family: the family, its start, its fixed expiry and its SSO session. */
+export type RefreshFamily = Pick<RefreshTokenRecord, 'familyId' | 'startInstant' | 'expiresAt' | 'sessionId'>;
 
 /** A refresh token drawn but not yet stored: the secret for the client, the record for the store. */
 export interface DrawnRefreshToken {
@@ -52,12 +52,14 @@ export class RefreshTokens {
 
   /** A new token: of `family` when rotating, else the root of a new family living `lifetimeMinutes`. */
   draw(
-    owner: Pick<RefreshTokenRecord, 'tenantId' | 'userId' | 'applicationId' | 'authTime' | 'scope'>,
+    owner: Pick<RefreshTokenRecord, 'tenantId' | 'userId' | 'applicationId' | 'authTime' | 'scope' | 'sessionId'>,
     lifetimeMinutes: number,
     family?: RefreshFamily,
   ): DrawnRefreshToken {
     const now = this.deps.clock.now();
     const id = newId();
+    // A successor stays in its family's session.
+    const sessionId = family ? family.sessionId : owner.sessionId;
     const record: RefreshTokenRecord = {
       id,
       familyId: family?.familyId ?? id,
@@ -68,6 +70,7 @@ export class RefreshTokens {
       startInstant: family?.startInstant ?? now,
       authTime: owner.authTime,
       ...(owner.scope ? { scope: owner.scope } : {}),
+      ...(sessionId ? { sessionId } : {}),
       insertInstant: now,
       expiresAt: family?.expiresAt ?? now + lifetimeMinutes * 60_000,
     };
@@ -139,6 +142,11 @@ export class RefreshTokens {
   /** Revokes every family of a user, optionally of one application (FusionAuth: log out everywhere). */
   revokeByUser(userId: string, applicationId?: string): Promise<number> {
     return this.deps.store.refreshTokens.revokeByUser(userId, applicationId);
+  }
+
+  /** Revokes the families issued under an SSO session (OpenID Connect RP-Initiated Logout: the session ends). */
+  revokeBySession(userId: string, sessionId: string): Promise<number> {
+    return this.deps.store.refreshTokens.revokeBySession(userId, sessionId);
   }
 
   private async reused(record: RefreshTokenRecord): Promise<RefreshTokenError> {

@@ -30,6 +30,8 @@ export interface UserTokenRequest {
   scope?: string;
   /** Issue a refresh token (only for registered users of applications that generate them). */
   withRefreshToken: boolean;
+  /** The SSO session (public id) of the login, linked to the refresh token so logging out revokes it. */
+  sessionId?: string;
 }
 
 export interface UserTokens {
@@ -127,7 +129,7 @@ export class UserTokenService {
     if (!request.withRefreshToken) return { tokens };
     const minutes = application.jwtConfiguration.refreshTokenTimeToLiveInMinutes ?? tenant.jwtConfiguration.refreshTokenTimeToLiveInMinutes;
     const refresh = this.refreshTokens.draw(
-      { tenantId: tenant.id, userId: user.id, applicationId: application.id, authTime: request.authTime, ...(request.scope ? { scope: request.scope } : {}) },
+      { tenantId: tenant.id, userId: user.id, applicationId: application.id, authTime: request.authTime, ...(request.scope ? { scope: request.scope } : {}), ...(request.sessionId ? { sessionId: request.sessionId } : {}) },
       minutes,
       family,
     );

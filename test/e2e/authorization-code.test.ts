@@ -321,7 +321,8 @@ for (const kind of selectedKinds()) {
       const { challenge } = pkce();
       const { hops, jar } = await browse(authorizeUrl(validParams(challenge)));
       const callback = hops[1].replace(server.publicUrl, server.url);
-      assert.equal(jar.header(callback), '', 'the callback cleared its binding cookie');
+      const bindings = jar.header(callback).split('; ').filter((cookie) => cookie.startsWith('gh_authz_'));
+      assert.deepEqual(bindings, [], 'the callback cleared its binding cookie');
       const replay = await fetch(callback, { redirect: 'manual' });
       assert.equal(replay.status, 400);
       assert.equal(((await replay.json()) as { error_description: string }).error_description, 'Unknown, expired or already used state.');

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { createGatehouse } from '../../src/app.js';
@@ -69,7 +70,8 @@ export async function startTestServer(
   const gatehouse = await createGatehouse({ config, clock: options.clock, fetch: options.fetch });
   const url = await gatehouse.listen();
   // A connection pool of its own: a server restarted on the same port never gets a stale socket.
-  const dispatcher = new Agent({ keepAliveTimeout: 1000 });
+  // On https (`tlsCert`), trusting the server's own test certificate.
+  const dispatcher = new Agent({ keepAliveTimeout: 1000, ...(config.tlsCert ? { connect: { ca: readFileSync(config.tlsCert) } } : {}) });
   return {
     url,
     publicUrl: config.publicUrl,

@@ -32,6 +32,8 @@ export interface UpstreamOidcProvider {
   /** Expected client secret; when set, requests without it are refused (401). */
   requireSecret(secret: string | undefined): void;
   tokenRequests: UpstreamTokenRequest[];
+  /** The query of every authorization request the browser brought. */
+  authorizationRequests: URLSearchParams[];
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startUpstreamOidcProvider(clientId = 'gatehouse-at-upstrea
   let behaviour: { tokenStatus?: number; wrongNonce?: boolean } | undefined;
   let secret: string | undefined;
   const tokenRequests: UpstreamTokenRequest[] = [];
+  const authorizationRequests: URLSearchParams[] = [];
   let base = '';
 
   const server: Server = createServer((request, response) => {
@@ -61,6 +64,7 @@ export async function startUpstreamOidcProvider(clientId = 'gatehouse-at-upstrea
     if (url.pathname === '/jwks') return json(200, jwks(key));
     if (url.pathname === '/authorize') {
       const q = url.searchParams;
+      authorizationRequests.push(new URLSearchParams(q));
       const redirect = new URL(q.get('redirect_uri') ?? '');
       if (q.get('response_type') !== 'code' || q.get('client_id') !== clientId || q.get('code_challenge_method') !== 'S256' || !q.get('nonce')) {
         return json(400, { error: 'invalid_request' });
@@ -138,6 +142,7 @@ export async function startUpstreamOidcProvider(clientId = 'gatehouse-at-upstrea
       secret = value;
     },
     tokenRequests,
+    authorizationRequests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -87,7 +87,7 @@ for (const kind of selectedKinds()) {
       try {
         const results = await Promise.all(handles.map((s) => s.migrate().catch((error: Error) => error)));
         const applied = results.filter((r): r is string[] => Array.isArray(r)).flat();
-        assert.deepEqual(applied, ['0001-foundation', '0002-smart-roles', '0003-event-log', '0004-lambdas', '0005-identity-providers', '0006-reconcile', '0007-authorization-code', '0008-refresh-token-family-revocation']);
+        assert.deepEqual(applied, ['0001-foundation', '0002-smart-roles', '0003-event-log', '0004-lambdas', '0005-identity-providers', '0006-reconcile', '0007-authorization-code', '0008-refresh-token-family-revocation', '0009-sso-sessions']);
         for (const r of results) if (r instanceof Error && kind === 'postgres') assert.fail(`migration failed: ${r.message}`);
         await handles[0].ping();
       } finally {
@@ -290,6 +290,35 @@ for (const kind of selectedKinds()) {
       assert.equal(await store.refreshTokens.revokeFamily(uuid(81), uuid(82)), 2);
       assert.equal((await store.refreshTokens.findByHash('hash-2'))?.status, 'revoked');
       assert.equal(await store.refreshTokens.purge(T + 60_000), 2);
+    });
+
+    it('SSO sessions: found by secret hash only live and in their tenant; their refresh tokens are revoked together', async () => {
+      await store.users.insert(user(uuid(85), uuid(1), 'sso@example.com'));
+      const session = { id: uuid(86), tenantId: uuid(1), userId: uuid(85), identityProviderId: uuid(60), authTime: 1_800_000_000, acr: 'urn:acr:high', amr: ['hwk'], insertInstant: T, expiresAt: T + 1000 };
+      await store.ssoSessions.insert('sso-hash-1', session);
+      assert.deepEqual(await store.ssoSessions.findLive('sso-hash-1', uuid(1), T), session);
+      assert.equal(await store.ssoSessions.findLive('sso-hash-1', uuid(2), T), undefined, 'another tenant');
+      assert.equal(await store.ssoSessions.findLive('sso-hash-1', uuid(1), T + 1000), undefined, 'expired');
+      assert.equal(await store.ssoSessions.findLive(uuid(86), uuid(1), T), undefined, 'the public id is not the secret');
+      await assert.rejects(store.ssoSessions.insert('sso-hash-2', session), (error) => isUniqueViolation(error), 'public ids are unique');
+      const record = (id: string, familyId: string, sessionId?: string) => ({
+        id, familyId, tenantId: uuid(1), userId: uuid(85), applicationId: uuid(80), status: 'active' as const, startInstant: T, authTime: 1, ...(sessionId ? { sessionId } : {}), insertInstant: T, expiresAt: T + 60_000,
+      });
+      await store.refreshTokens.insert('sso-rt-1', record(uuid(87), uuid(87), uuid(86)));
+      await store.refreshTokens.insert('sso-rt-2', record(uuid(88), uuid(87), uuid(86)));
+      await store.refreshTokens.insert('sso-rt-3', record(uuid(89), uuid(89)));
+      assert.equal((await store.refreshTokens.findByHash('sso-rt-1'))?.sessionId, uuid(86));
+      assert.equal(await store.refreshTokens.revokeBySession(uuid(85), uuid(86)), 2);
+      assert.equal((await store.refreshTokens.findByHash('sso-rt-2'))?.familyRevoked, true);
+      assert.equal((await store.refreshTokens.findByHash('sso-rt-3'))?.status, 'active', 'a token of no session stays');
+      const deletions = await Promise.all([store.ssoSessions.delete(uuid(86)), store.ssoSessions.delete(uuid(86))]);
+      assert.deepEqual(deletions.sort(), [false, true], 'of two racing logouts one deletes');
+      assert.equal(await store.ssoSessions.findById(uuid(86)), undefined);
+      await store.ssoSessions.insert('sso-hash-3', { ...session, id: uuid(90) });
+      assert.equal(await store.ssoSessions.purge(T + 1000), 1);
+      await store.ssoSessions.insert('sso-hash-4', { ...session, id: uuid(91), expiresAt: T + 5000 });
+      await store.users.delete(uuid(85));
+      assert.equal(await store.ssoSessions.findById(uuid(91)), undefined, 'cascade on user delete');
     });
 
     it('grouped writes: each write set commits or fails alone', async () => {

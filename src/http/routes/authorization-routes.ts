@@ -8,6 +8,7 @@ import { parseFormBody } from '../form-body.js';
 import { AuthorizationQuery, BrokerCallbackParams, BrokerCallbackQuery, TenantParams as TenantParamsSchema } from '../schemas/oauth-schemas.js';
 import { oauthValidatorCompiler } from '../schemas/oauth-validator.js';
 import type { HttpServices } from '../services.js';
+import { cookieValue, setSsoCookie, ssoSecretOf } from '../sso-cookie.js';
 
 type Parameters = ReadonlyMap<string, string>;
 type TenantParams = { Params: { tenant: string }; Querystring: Parameters; Body: Parameters };
@@ -24,20 +25,12 @@ const queryParams = (request: FastifyRequest): Map<string, string> => {
 };
 
 /** Replaces Fastify's query object with those parameters before the schema checks them. */
-const strictQuery = async (request: FastifyRequest): Promise<void> => {
+export const strictQuery = async (request: FastifyRequest): Promise<void> => {
   request.query = queryParams(request);
 };
 
 /** The browser-binding cookie of one login: only sent back to the callback path of its tenant. */
 const BINDING_COOKIE = 'gh_authz_';
-
-function cookieValue(request: FastifyRequest, name: string): string | undefined {
-  for (const part of (request.headers.cookie ?? '').split(';')) {
-    const at = part.indexOf('=');
-    if (at !== -1 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
-  }
-  return undefined;
-}
 
 /** A browser redirect: 302 with no caching (RFC 6749 §4.1.2 responses carry codes). */
 const redirect = (reply: FastifyReply, location: string): FastifyReply =>
@@ -69,7 +62,9 @@ export function registerAuthorizationRoutes(app: FastifyInstance, services: Http
   const authorize = async (request: FastifyRequest<TenantParams>, reply: FastifyReply, params: Parameters) => {
     const tenant = await tenantOf(request.params.tenant);
     return answer(reply, tenant, async () => {
-      const started = await services.authorizationBroker.start(tenant, params);
+      const started = await services.authorizationBroker.start(tenant, params, ssoSecretOf(request));
+      // Answered from the SSO session: no upstream login to bind.
+      if (started.binding === undefined) return started.url;
       const secure = services.config.publicUrl.startsWith('https:') ? '; Secure' : '';
       // SameSite=Lax: sent on the provider's top-level redirect back, not on cross-site requests.
       reply.header(
@@ -95,6 +90,10 @@ export function registerAuthorizationRoutes(app: FastifyInstance, services: Http
     const binding = name ? cookieValue(request, name) : undefined;
     // The cookie has served its purpose whatever the outcome.
     if (name) reply.header('set-cookie', `${name}=; Path=/t/${tenant.slug}/broker; Max-Age=0; HttpOnly; SameSite=Lax`);
-    return answer(reply, tenant, () => services.authorizationBroker.callback(tenant, request.params.providerId, params, binding));
+    return answer(reply, tenant, async () => {
+      const done = await services.authorizationBroker.callback(tenant, request.params.providerId, params, binding, ssoSecretOf(request));
+      if (done.session) setSsoCookie(reply, services.config, tenant, done.session);
+      return done.url;
+    });
   });
 }

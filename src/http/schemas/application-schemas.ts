@@ -39,6 +39,8 @@ export const Application = Type.Object(
           allowedScopes: Type.Optional(List(SafeString(LIMITS.token))),
           accessTokenAudience: Type.Optional(SafeString(LIMITS.url)),
           authorizedRedirectURLs: Type.Optional(List(SafeString(LIMITS.url))),
+          logoutURL: Type.Optional(SafeString(LIMITS.url, { description: 'FusionAuth: where the browser goes after logout; also an accepted post_logout_redirect_uri.' })),
+          postLogoutRedirectURLs: Type.Optional(List(SafeString(LIMITS.url), 'Further exact post_logout_redirect_uri values (OpenID Connect RP-Initiated Logout 1.0).')),
         },
         open,
       ),

@@ -91,3 +91,18 @@ export const BrokerCallbackQuery = form({
   code: optional(LIMITS.code),
   error: optional(LIMITS.name),
 });
+
+/** RFC 6750 §2.2: the access token as a form parameter of a POST to the UserInfo endpoint. */
+export const UserInfoForm = form({
+  access_token: optional(LIMITS.token),
+});
+
+/** OpenID Connect RP-Initiated Logout 1.0 §2: what the end-session endpoint reads. */
+export const EndSessionQuery = form({
+  id_token_hint: optional(LIMITS.token),
+  client_id: optional(LIMITS.clientId),
+  post_logout_redirect_uri: optional(LIMITS.uri),
+  state: optional(LIMITS.echoed),
+  logout_hint: optional(LIMITS.name),
+  ui_locales: optional(LIMITS.name),
+});

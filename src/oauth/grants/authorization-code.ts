@@ -62,12 +62,13 @@ export function authorizationCodeGrant(userTokens: UserTokenService): Grant {
         ...(scope ? { scope } : {}),
         // OIDC Core §11: a refresh token only when offline access was asked for (as FusionAuth).
         withRefreshToken: grant.scopes?.includes('offline_access') === true && refreshTokensEnabled(application, registration),
+        ...(grant.sessionId ? { sessionId: grant.sessionId } : {}),
       });
       await ctx.store.authorizationTransactions.updateData(codeHash, {
         ...grant,
         issued: { jti: tokens.claims.jti as string, exp: tokens.claims.exp as number, ...(tokens.refreshTokenId ? { refreshFamilyId: tokens.refreshTokenId } : {}) },
       } as unknown as JsonObject);
-      const idToken = grant.scopes?.includes('openid') ? issueIdToken(await tokenSignerOf(ctx, tenant), application, user, grant.authTime, accessTokenLifetime(tenant, application), grant.nonce) : undefined;
+      const idToken = grant.scopes?.includes('openid') ? issueIdToken(await tokenSignerOf(ctx, tenant), application, user, grant.authTime, accessTokenLifetime(tenant, application), grant.nonce, grant.sessionId) : undefined;
       return {
         access_token: tokens.token,
         token_type: 'Bearer',

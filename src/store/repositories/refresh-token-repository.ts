@@ -4,7 +4,7 @@ import type { RefreshTokenRecord } from '../records.js';
 import type { Database, RefreshTokenRow } from '../schema.js';
 import { PreparedQuery } from '../prepared-query.js';
 
-const COLUMNS = ['token_hash', 'id', 'family_id', 'tenant_id', 'user_id', 'application_id', 'status', 'data', 'insert_instant', 'expires_at'] as const;
+const COLUMNS = ['token_hash', 'id', 'family_id', 'tenant_id', 'user_id', 'application_id', 'status', 'session_id', 'data', 'insert_instant', 'expires_at'] as const;
 const INSERT = new PreparedQuery((db, p) =>
   db.insertInto('refresh_tokens').values(Object.fromEntries(COLUMNS.map((c) => [c, p(c)])) as unknown as Insertable<RefreshTokenRow>),
 );
@@ -17,6 +17,7 @@ const toRecord = (row: Selectable<RefreshTokenRow>): RefreshTokenRecord => ({
   userId: row.user_id,
   applicationId: row.application_id,
   status: row.status,
+  ...(row.session_id ? { sessionId: row.session_id } : {}),
   ...(row.family_revoked ? { familyRevoked: true } : {}),
   insertInstant: Number(row.insert_instant),
   expiresAt: Number(row.expires_at),
@@ -44,6 +45,7 @@ export class RefreshTokenRepository {
       user_id: record.userId,
       application_id: record.applicationId,
       status: record.status,
+      session_id: record.sessionId ?? null,
       data,
       insert_instant: record.insertInstant,
       expires_at: record.expiresAt,
@@ -98,6 +100,19 @@ export class RefreshTokenRepository {
       const query = this.db.updateTable('refresh_tokens').set({ family_revoked: 1, status: REVOKED_STATUS }).where('user_id', '=', userId);
       return applicationId ? query.where('application_id', '=', applicationId) : query;
     };
+    const roots = await revoke().whereRef('id', '=', 'family_id').where('family_revoked', '=', 0).executeTakeFirst();
+    const rest = await revoke()
+      .where((eb) => eb.or([eb('family_revoked', '=', 0), eb('status', '=', 'active')]))
+      .executeTakeFirst();
+    return Number(roots.numUpdatedRows) + Number(rest.numUpdatedRows);
+  }
+
+  /**
+   * Revokes every family issued under an SSO session (its tokens all carry the session), roots
+   * first as `revokeFamily`; found through the user index. Returns how many tokens.
+   */
+  async revokeBySession(userId: string, sessionId: string): Promise<number> {
+    const revoke = () => this.db.updateTable('refresh_tokens').set({ family_revoked: 1, status: REVOKED_STATUS }).where('user_id', '=', userId).where('session_id', '=', sessionId);
     const roots = await revoke().whereRef('id', '=', 'family_id').where('family_revoked', '=', 0).executeTakeFirst();
     const rest = await revoke()
       .where((eb) => eb.or([eb('family_revoked', '=', 0), eb('status', '=', 'active')]))
