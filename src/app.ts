@@ -26,6 +26,7 @@ import { MasterKey } from './keys/master-key.js';
 import { AuthorizationBroker } from './oauth/authorization-broker.js';
 import { authorizationCodeGrant } from './oauth/grants/authorization-code.js';
 import { RemoteJwksCache } from './jwt/remote-jwks-cache.js';
+import { UpstreamDiscoveryCache } from './idp/upstream-endpoints.js';
 import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
 import type { AddressPolicy } from './lib/address-policy.js';
@@ -109,7 +110,15 @@ export function buildServices(
   };
   const eventLog = new EventLog(store, clock);
   const userTokens = new UserTokenService({ store, clock, keys, publicUrl: config.publicUrl, refreshTokens });
-  const reconcile = new ReconcileService({ store, configuration, clock, verifier: { store, keys, remoteJwks, ownKeys: new OwnSigningKeys(store, clock), clock }, lambdas: lambdaRunner, eventLog, tokens: userTokens });
+  const discovery = new UpstreamDiscoveryCache({
+    fetchPolicy: remoteJwks.fetchPolicy,
+    clock,
+    ttlMs: lifetimes.upstreamDiscoveryMs,
+    failureCooldownMs: config.fetchFailureCooldownSeconds * 1000,
+    refetchCooldownMs: config.jwksRefetchCooldownSeconds * 1000,
+  });
+  const verifier = { store, keys, remoteJwks, ownKeys: new OwnSigningKeys(store, clock), clock, discovery };
+  const reconcile = new ReconcileService({ store, configuration, clock, verifier, lambdas: lambdaRunner, eventLog, tokens: userTokens });
   const grants = new GrantRegistry()
     .register(authorizationCodeGrant(userTokens))
     .register(clientCredentialsGrant)
@@ -121,7 +130,7 @@ export function buildServices(
     store,
     oauth,
     grants,
-    authorizationBroker: new AuthorizationBroker({ ctx: oauth, reconcile, eventLog, decryptSecret: (s) => masterKey.decrypt(s) }),
+    authorizationBroker: new AuthorizationBroker({ ctx: oauth, reconcile, eventLog, discovery, verifier, decryptSecret: (s) => masterKey.decrypt(s) }),
     tenants,
     applications,
     users: new UserService(store, clock),
@@ -131,7 +140,12 @@ export function buildServices(
     smartPolicy,
     eventLog,
     lambdas: new LambdaService(store, lambdaRunner, clock, changed),
-    identityProviders: new IdentityProviderService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp, addresses: addressPolicyOf(config), encryptSecret: (s) => masterKey.encrypt(s) }, changed),
+    identityProviders: new IdentityProviderService(
+      store,
+      clock,
+      { allowHttpJwksUri: config.fetchAllowHttp, addresses: addressPolicyOf(config), encryptSecret: (s) => masterKey.encrypt(s), fetchPolicy: remoteJwks.fetchPolicy },
+      changed,
+    ),
     reconcile,
     links: new LinkService(store, clock),
     userTokens,

@@ -6,12 +6,14 @@ import { safeEqual, sha256 } from '../lib/hash.js';
 import { randomSecret } from '../lib/ids.js';
 import type { JsonObject, Tenant } from '../store/records.js';
 import { AuthorizationRedirectError, brokerCallbackOf, clientRedirect, validateAuthorizationRequest } from './authorization-request.js';
+import type { ValidAuthorizationRequest } from './authorization-request.js';
 import type { OAuthContext } from './context.js';
 import { issuerOf } from './context.js';
 import { OAuthError } from './errors.js';
 import type { OAuthErrorCode } from './errors.js';
 import { newPkcePair } from './pkce.js';
-import { UpstreamLoginError, exchangeUpstreamCode, upstreamAuthorizationUrl } from '../idp/upstream-oidc-client.js';
+import { DiscoveryError, redeemUpstreamCode, upstreamClaims, upstreamFailure, UpstreamLoginError, upstreamRedirect } from './upstream-login.js';
+import type { UpstreamAuthentication, UpstreamLoginDeps } from './upstream-login.js';
 
 /** How long a browser may take at the upstream provider. */
 export const AUTHORIZATION_REQUEST_TTL_MS = 10 * 60_000;
@@ -45,11 +47,14 @@ export interface CodeGrant {
   codeChallenge: string;
   nonce?: string;
   authTime: number;
+  /** The upstream ID token's `acr` and `amr` (OIDC Core §2), for Gatehouse's ID token. */
+  acr?: string;
+  amr?: string[];
   /** Set once tokens were issued for the code: what a second use of it revokes. */
   issued?: { jti: string; exp: number; refreshFamilyId?: string };
 }
 
-export interface AuthorizationBrokerDeps {
+export interface AuthorizationBrokerDeps extends UpstreamLoginDeps {
   ctx: OAuthContext;
   reconcile: ReconcileService;
   eventLog: EventLog;
@@ -92,8 +97,8 @@ export class AuthorizationBroker {
       upstreamNonce,
       upstreamVerifier: pkce.verifier,
     };
+    const url = await this.upstreamUrl(request, brokerCallbackOf(ctx, tenant, request.provider.id), { state, nonce: upstreamNonce, codeChallenge: pkce.challenge });
     await this.hold('request', state, tenant, pending, AUTHORIZATION_REQUEST_TTL_MS);
-    const url = upstreamAuthorizationUrl(request.provider, brokerCallbackOf(ctx, tenant, request.provider.id), { state, nonce: upstreamNonce, codeChallenge: pkce.challenge });
     return { url, bindingKey: bindingKeyOf(state), binding };
   }
 
@@ -102,7 +107,7 @@ export class AuthorizationBroker {
    * cookie); returns the client redirect with Gatehouse's code.
    */
   async callback(tenant: Tenant, providerId: string, params: ReadonlyMap<string, string>, binding: string | undefined): Promise<string> {
-    const { ctx, reconcile, eventLog } = this.deps;
+    const { ctx, reconcile } = this.deps;
     const state = params.get('state');
     if (!state) throw new OAuthError('invalid_request', 'state is missing.');
     // Taken once: a replayed callback finds nothing.
@@ -123,33 +128,35 @@ export class AuthorizationBroker {
     const provider = await ctx.store.identityProviders.findById(providerId);
     if (!provider || !provider.enabled || !provider.oauth2.client_id) throw fail('access_denied', 'The identity provider is no longer available.');
 
-    let idToken: string;
+    const unavailable = async (error: UpstreamLoginError | DiscoveryError) => {
+      const { description, reason } = await upstreamFailure(this.deps, provider, error);
+      return fail('temporarily_unavailable', description, { reason });
+    };
+    let upstream: Awaited<ReturnType<typeof redeemUpstreamCode>>;
     try {
-      const secret = provider.oauth2.client_secret ? this.deps.decryptSecret(provider.oauth2.client_secret) : undefined;
-      idToken = await exchangeUpstreamCode(provider, brokerCallbackOf(ctx, tenant, provider.id), upstreamCode, pending.upstreamVerifier, secret, ctx.remoteJwks.fetchPolicy);
+      upstream = await redeemUpstreamCode(this.deps, tenant, provider, brokerCallbackOf(ctx, tenant, provider.id), upstreamCode, pending.upstreamVerifier);
     } catch (error) {
-      if (!(error instanceof UpstreamLoginError)) throw error;
-      await eventLog.write('Error', `Identity provider ${provider.name} (${provider.id}): ${error.code}: ${error.message}`);
-      throw fail('temporarily_unavailable', error.message);
+      if (!(error instanceof UpstreamLoginError || error instanceof DiscoveryError)) throw error;
+      throw await unavailable(error);
     }
 
+    const authentication: UpstreamAuthentication = {};
     let outcome: Awaited<ReturnType<ReconcileService['login']>>;
     try {
       outcome = await reconcile.login({
         identityProviderId: provider.id,
         applicationId: pending.applicationId,
-        encodedJWT: idToken,
+        encodedJWT: upstream.idToken,
         tenantId: tenant.id,
         authenticationType: 'OPENID_CONNECT',
         noJWT: true,
         // OIDC Core §3.1.3.7: the ID token is for Gatehouse's client at the provider.
         audiences: [provider.oauth2.client_id],
-        afterVerify: async (claims) => {
-          // OIDC Core §3.1.3.7 step 11: the nonce of this very request.
-          if (claims.nonce !== pending.upstreamNonce) throw new ReconcileError('InvalidJWT', 'The ID token does not carry the nonce of this login.', { reason: 'NONCE_MISMATCH' });
-        },
+        // The nonce of this very request (§3.1.3.7 step 11), then the userinfo claims (§5.3.2).
+        supplementClaims: upstreamClaims(this.deps, provider, upstream, pending.upstreamNonce, authentication),
       });
     } catch (error) {
+      if (error instanceof UpstreamLoginError) throw await unavailable(error);
       if (!(error instanceof ReconcileError)) throw error;
       throw fail('access_denied', error.message, { code: error.publicCode, ...(typeof error.data?.reason === 'string' ? { reason: error.data.reason } : {}) });
     }
@@ -168,11 +175,25 @@ export class AuthorizationBroker {
       ...(pending.scopes ? { scopes: pending.scopes } : {}),
       codeChallenge: pending.codeChallenge,
       ...(pending.nonce ? { nonce: pending.nonce } : {}),
-      authTime: nowSeconds(ctx.clock),
+      // When the user authenticated at the provider, if it says so (OIDC Core §2 auth_time).
+      authTime: authentication.auth_time ?? nowSeconds(ctx.clock),
+      ...(authentication.acr ? { acr: authentication.acr } : {}),
+      ...(authentication.amr ? { amr: authentication.amr } : {}),
     };
     await this.hold('code', code, tenant, grant, AUTHORIZATION_CODE_TTL_MS);
     // RFC 9207: `iss` tells the client which server answered (mix-up defence).
     return clientRedirect(pending.redirectUri, { code, state: pending.state, iss: issuerOf(ctx.config, tenant) });
+  }
+
+  /** The upstream authorization URL; an unusable discovery document goes back to the client as `temporarily_unavailable`. */
+  private async upstreamUrl(request: ValidAuthorizationRequest, callback: string, handles: { state: string; nonce: string; codeChallenge: string }): Promise<string> {
+    try {
+      return await upstreamRedirect(this.deps, request.provider, callback, handles, request.forwarded);
+    } catch (error) {
+      if (!(error instanceof UpstreamLoginError || error instanceof DiscoveryError)) throw error;
+      const { description, reason } = await upstreamFailure(this.deps, request.provider, error);
+      throw new AuthorizationRedirectError('temporarily_unavailable', description, request.redirectUri, request.state, { reason });
+    }
   }
 
   /** Stores what a handle stands for, under the handle's hash only, for `ttlMs`. */

@@ -6,9 +6,19 @@ import { userIdentityClaims } from './user-tokens.js';
 /**
  * An OpenID Connect ID token (OIDC Core §2) for a user, audience the client: returned by token
  * exchange when `openid` is requested, as the mobile examples expect from Keycloak, and by the
- * authorization code grant. It lives as long as the access token issued with it.
+ * authorization code grant. It lives as long as the access token issued with it. A brokered
+ * login passes on what the upstream ID token said of the authentication: `acr` and `amr`
+ * (OIDC Core §2; `auth_time` arrives as `authTime`).
  */
-export function issueIdToken(signer: TokenSigner, application: Application, user: User, authTime: number, lifetimeSeconds: number, nonce?: string): IssuedToken {
+export function issueIdToken(
+  signer: TokenSigner,
+  application: Application,
+  user: User,
+  authTime: number,
+  lifetimeSeconds: number,
+  nonce?: string,
+  authentication: { acr?: string; amr?: string[] } = {},
+): IssuedToken {
   return issueAccessToken(
     signer,
     {
@@ -18,6 +28,8 @@ export function issueIdToken(signer: TokenSigner, application: Application, user
       auth_time: authTime,
       // OIDC Core §3.1.3.6: the nonce of the authorization request, when it had one.
       ...(nonce ? { nonce } : {}),
+      ...(authentication.acr ? { acr: authentication.acr } : {}),
+      ...(authentication.amr && authentication.amr.length > 0 ? { amr: authentication.amr } : {}),
       ...userIdentityClaims(user),
       ...(user.firstName ? { given_name: user.firstName } : {}),
       ...(user.lastName ? { family_name: user.lastName } : {}),

@@ -67,7 +67,7 @@ export function authorizationCodeGrant(userTokens: UserTokenService): Grant {
         ...grant,
         issued: { jti: tokens.claims.jti as string, exp: tokens.claims.exp as number, ...(tokens.refreshTokenId ? { refreshFamilyId: tokens.refreshTokenId } : {}) },
       } as unknown as JsonObject);
-      const idToken = grant.scopes?.includes('openid') ? issueIdToken(await tokenSignerOf(ctx, tenant), application, user, grant.authTime, accessTokenLifetime(tenant, application), grant.nonce) : undefined;
+      const idToken = grant.scopes?.includes('openid') ? issueIdToken(await tokenSignerOf(ctx, tenant), application, user, grant.authTime, accessTokenLifetime(tenant, application), grant.nonce, grant) : undefined;
       return {
         access_token: tokens.token,
         token_type: 'Bearer',
