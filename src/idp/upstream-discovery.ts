@@ -53,7 +53,7 @@ const LIST_FIELDS = ['token_endpoint_auth_methods_supported', 'id_token_signing_
  * rules). §4.3: its `issuer` MUST be identical to the issuer the document was looked up for —
  * `expectedIssuers` (the configured issuer, or the spellings of `issuersOfDiscoveryUrl`); a
  * mismatch means the document is not to be used. The endpoints Gatehouse needs must be absolute
- * http(s) URLs (§3: `authorization_endpoint`, `token_endpoint` and `jwks_uri` are REQUIRED here).
+ * https URLs (http where the fetch policy allows it) (§3: `authorization_endpoint`, `token_endpoint` and `jwks_uri` are REQUIRED here).
  */
 export async function readDiscoveryDocument(url: string, expectedIssuers: readonly string[], policy: FetchPolicy): Promise<UpstreamMetadata> {
   let body: unknown;
@@ -82,9 +82,9 @@ export async function readDiscoveryDocument(url: string, expectedIssuers: readon
     }
     try {
       if (typeof value !== 'string') throw new FetchError('FETCH_URL_INVALID', 'not a string');
-      checkFetchUrl(value, true);
+      checkFetchUrl(value, policy.allowHttp);
     } catch {
-      throw new DiscoveryError('DISCOVERY_FIELD_INVALID', `The discovery document's ${field} is not an absolute http(s) URL.`);
+      throw new DiscoveryError('DISCOVERY_FIELD_INVALID', `The discovery document's ${field} is not an absolute ${policy.allowHttp ? 'http(s)' : 'https'} URL.`);
     }
     metadata[field] = value;
   }
