@@ -20,6 +20,7 @@ import { MasterKey } from './keys/master-key.js';
 import { AuthorizationBroker } from './oauth/authorization-broker.js';
 import { authorizationCodeGrant } from './oauth/grants/authorization-code.js';
 import { RemoteJwksCache } from './jwt/remote-jwks-cache.js';
+import { UpstreamDiscoveryCache } from './idp/upstream-endpoints.js';
 import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
 import type { AddressPolicy } from './lib/address-policy.js';
@@ -91,7 +92,15 @@ export function buildServices(store: Store, remoteJwks: RemoteJwksCache, configu
   };
   const eventLog = new EventLog(store, clock);
   const userTokens = new UserTokenService({ store, clock, keys, publicUrl: config.publicUrl, refreshTokens });
-  const reconcile = new ReconcileService({ store, configuration, clock, verifier: { store, keys, remoteJwks, ownKeys: new OwnSigningKeys(store, clock), clock }, lambdas: lambdaRunner, eventLog, tokens: userTokens });
+  const discovery = new UpstreamDiscoveryCache({
+    fetchPolicy: remoteJwks.fetchPolicy,
+    clock,
+    ttlMs: lifetimes.upstreamDiscoveryMs,
+    failureCooldownMs: config.fetchFailureCooldownSeconds * 1000,
+    refetchCooldownMs: config.jwksRefetchCooldownSeconds * 1000,
+  });
+  const verifier = { store, keys, remoteJwks, ownKeys: new OwnSigningKeys(store, clock), clock, discovery };
+  const reconcile = new ReconcileService({ store, configuration, clock, verifier, lambdas: lambdaRunner, eventLog, tokens: userTokens });
   const grants = new GrantRegistry()
     .register(authorizationCodeGrant(userTokens))
     .register(clientCredentialsGrant)
@@ -103,7 +112,7 @@ export function buildServices(store: Store, remoteJwks: RemoteJwksCache, configu
     store,
     oauth,
     grants,
-    authorizationBroker: new AuthorizationBroker({ ctx: oauth, reconcile, eventLog, decryptSecret: (s) => masterKey.decrypt(s) }),
+    authorizationBroker: new AuthorizationBroker({ ctx: oauth, reconcile, eventLog, discovery, verifier, decryptSecret: (s) => masterKey.decrypt(s) }),
     ...admin,
     smartPolicy,
     eventLog,
@@ -138,7 +147,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     const lambdaRunner = new LambdaRunner(lambdaLimits({ timeoutMs: config.lambdaTimeoutMs, memoryMb: config.lambdaMemoryMb }), config.lambdaWorkers);
     const lifetimes = cacheLifetimesOf(config);
     const configuration = new ConfigurationCache(store, clock, lifetimes.configurationMs);
-    const adminDeps: AdminDependencies = { config, clock, masterKey, lambdaRunner, lifetimes, addresses: addressPolicyOf(config), onChange: () => configuration.clear() };
+    const adminDeps: AdminDependencies = { config, clock, masterKey, lambdaRunner, lifetimes, addresses: addressPolicyOf(config), fetchPolicy: remoteJwks.fetchPolicy, onChange: () => configuration.clear() };
     const services = buildServices(store, remoteJwks, configuration, adminDeps);
     await services.keys.checkMasterKey();
     await services.tenants.ensureDefaultTenant();

@@ -4,6 +4,7 @@ import { KeyService } from '../keys/key-service.js';
 import type { MasterKey } from '../keys/master-key.js';
 import type { LambdaRunner } from '../lambda/lambda-runner.js';
 import type { AddressPolicy } from '../lib/address-policy.js';
+import type { FetchPolicy } from '../lib/bounded-fetch.js';
 import type { Clock } from '../lib/clock.js';
 import type { Store } from '../store/store.js';
 import { ApiKeyService } from './api-key-service.js';
@@ -36,6 +37,8 @@ export interface AdminDependencies {
   lambdaRunner: LambdaRunner;
   lifetimes: CacheLifetimes;
   addresses: AddressPolicy;
+  /** The outbound fetch rules (the discovery preview fetches). */
+  fetchPolicy: FetchPolicy;
   /** Called after every configuration write (clears the login path's configuration cache). */
   onChange: () => void;
 }
@@ -56,7 +59,7 @@ export function adminServices(store: Store, deps: AdminDependencies): AdminServi
     users: new UserService(store, clock),
     apiKeys: new ApiKeyService(store, clock),
     lambdas: new LambdaService(store, deps.lambdaRunner, clock, onChange),
-    identityProviders: new IdentityProviderService(store, clock, { ...fetchRules, encryptSecret: (s) => masterKey.encrypt(s) }, onChange),
+    identityProviders: new IdentityProviderService(store, clock, { ...fetchRules, encryptSecret: (s) => masterKey.encrypt(s), fetchPolicy: deps.fetchPolicy }, onChange),
     links: new LinkService(store, clock),
   };
 }

@@ -44,7 +44,7 @@ export interface IdentityProviderInput {
   defaultKeyId?: string;
   keys?: Record<string, string>;
   domains?: string[];
-  oauth2?: Record<string, string | undefined>;
+  oauth2?: Record<string, string | string[] | undefined>;
   uniqueIdentityClaim?: string;
   tenantConfiguration?: Record<string, { limitUserLinkCount?: { enabled?: boolean; maximumLinks?: number } }>;
   tenantId?: string;
@@ -58,4 +58,4 @@ export interface IdentityProviderInput {
   maximumTokenAgeSeconds?: number;
 }
 
-export const UPSTREAM_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'] as const;
+export const UPSTREAM_AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;

@@ -5,6 +5,10 @@ import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import { ASYMMETRIC_ALGORITHMS } from '../jwt/algorithms.js';
 import { applyPreset } from '../idp/presets.js';
+import { issuersOfDiscoveryUrl } from '../idp/upstream-discovery.js';
+import type { FetchPolicy } from '../lib/bounded-fetch.js';
+import { previewDiscovery } from './identity-provider-import.js';
+import type { ImportConfigInput } from './identity-provider-import.js';
 import type { ClaimMapTarget, ExternalJwtIdentityProvider, JsonObject, LinkingStrategy } from '../store/records.js';
 import { validateIdentityProvider } from './identity-provider-validation.js';
 import { viewIdentityProvider } from './identity-provider-input.js';
@@ -23,7 +27,7 @@ export class IdentityProviderService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly options: { allowHttpJwksUri: boolean; addresses: AddressPolicy; encryptSecret: (plaintext: string) => string },
+    private readonly options: { allowHttpJwksUri: boolean; addresses: AddressPolicy; encryptSecret: (plaintext: string) => string; fetchPolicy: FetchPolicy },
     /** Called after every write (clears the login path's configuration cache). */
     private readonly onChange: () => void = () => undefined,
   ) {}
@@ -77,6 +81,11 @@ export class IdentityProviderService {
         type: provider.type,
       },
     };
+  }
+
+  /** `POST /api/identity-provider/import-config`: what a discovery document would configure (nothing saved). */
+  importConfig(input: ImportConfigInput): Promise<JsonObject> {
+    return previewDiscovery(input, this.options.fetchPolicy);
   }
 
   async create(providerInput: IdentityProviderInput, id?: string): Promise<ExternalJwtIdentityProvider> {
@@ -178,6 +187,7 @@ export class IdentityProviderService {
         ...(secret ? { client_secret: secret } : {}),
         ...(method ? { clientAuthenticationMethod: method } : {}),
         ...(optionalString(oauth2.scope) ? { scope: oauth2.scope as string } : {}),
+        ...upstreamFields(oauth2),
         uniqueIdClaim: optionalString(oauth2.uniqueIdClaim) ?? 'sub',
         emailClaim: optionalString(oauth2.emailClaim) ?? 'email',
         emailVerifiedClaim: optionalString(oauth2.emailVerifiedClaim) ?? 'email_verified',
@@ -189,7 +199,7 @@ export class IdentityProviderService {
       source: existing?.source ?? optionalString(input.source) ?? 'System',
       data: object(input.data),
       ...(optionalString(input.jwksUri) ? { jwksUri: input.jwksUri as string } : {}),
-      ...(optionalString(input.issuer) ? { issuer: input.issuer as string } : {}),
+      ...(optionalString(input.issuer) ? { issuer: input.issuer as string } : impliedIssuer(oauth2.discoveryUrl)),
       audiences: strings(input.audiences),
       allowedAlgorithms: input.allowedAlgorithms === undefined ? [...ASYMMETRIC_ALGORITHMS] : strings(input.allowedAlgorithms),
       clockSkewSeconds: typeof input.clockSkewSeconds === 'number' ? input.clockSkewSeconds : 30,
@@ -198,4 +208,26 @@ export class IdentityProviderService {
       lastUpdateInstant: now,
     };
   }
+}
+
+/** The upstream OpenID fields of `oauth2` (discovery, userinfo, logout, forwarded parameters), as given. */
+function upstreamFields(oauth2: JsonObject): Partial<ExternalJwtIdentityProvider['oauth2']> {
+  const text = (name: string) => (typeof oauth2[name] === 'string' && oauth2[name] !== '' ? { [name]: oauth2[name] as string } : {});
+  return {
+    ...text('discoveryUrl'),
+    ...text('userinfo_endpoint'),
+    ...text('end_session_endpoint'),
+    ...(text('userinfo') as { userinfo?: 'always' | 'never' | 'whenMissing' }),
+    ...(Array.isArray(oauth2.forwardParameters) ? { forwardParameters: oauth2.forwardParameters.filter((p): p is string => typeof p === 'string') } : {}),
+  };
+}
+
+/**
+ * Without an `issuer`, a discovery URL `{prefix}/.well-known/openid-configuration` names the
+ * issuer `{prefix}` (OpenID Connect Discovery 1.0 §4.1, the usual spelling, without a terminating
+ * `/`); import-config shows the issuer a document really names.
+ */
+function impliedIssuer(discoveryUrl: unknown): { issuer?: string } {
+  const issuers = typeof discoveryUrl === 'string' ? issuersOfDiscoveryUrl(discoveryUrl) : [];
+  return issuers[0] ? { issuer: issuers[0] } : {};
 }

@@ -8,6 +8,7 @@ import { isUuid } from '../lib/ids.js';
 import type { ExternalJwtIdentityProvider, JsonObject } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { CLAIM_TARGETS, LINKING_STRATEGIES, UPSTREAM_AUTH_METHODS } from './identity-provider-input.js';
+import { validateUpstreamDiscovery } from './identity-provider-upstream-validation.js';
 
 export interface IdentityProviderRules {
   allowHttpJwksUri: boolean;
@@ -30,7 +31,7 @@ export async function validateIdentityProvider(store: Store, options: IdentityPr
   if (typeof input.defaultKeyId === 'string' && Array.isArray(input.verificationKeyIds) && input.verificationKeyIds[0] !== input.defaultKeyId) {
     errors.add(at('defaultKeyId'), 'mismatch', 'defaultKeyId is the first of verificationKeyIds.');
   }
-  if (provider.verificationKeyIds.length === 0 && Object.keys(provider.keys).length === 0 && !provider.jwksUri) {
+  if (provider.verificationKeyIds.length === 0 && Object.keys(provider.keys).length === 0 && !provider.jwksUri && !provider.oauth2.discoveryUrl) {
     errors.add(at('verificationKeyIds'), 'blank', 'Give verificationKeyIds, keys or a jwksUri: the keys that may sign this provider\'s tokens.');
   }
   for (const [field, target] of Object.entries(provider.claimMap)) {
@@ -59,6 +60,8 @@ export async function validateIdentityProvider(store: Store, options: IdentityPr
     // The brokered authorization-code login: Gatehouse redirects to one endpoint and calls the other.
     for (const field of ['authorization_endpoint', 'token_endpoint'] as const) {
       const url = oauth2[field];
+      // A discovery document supplies them.
+      if (!url && oauth2.discoveryUrl) continue;
       if (!url) errors.add(at(`oauth2.${field}`), 'blank', `A provider with an oauth2.client_id needs oauth2.${field}.`);
       else {
         // Gatehouse fetches the token endpoint; only the browser follows the authorization endpoint.
@@ -73,6 +76,7 @@ export async function validateIdentityProvider(store: Store, options: IdentityPr
       errors.add(at('oauth2.client_secret'), 'blank', `${oauth2.clientAuthenticationMethod} needs oauth2.client_secret.`);
     }
   }
+  validateUpstreamDiscovery(errors, options, provider);
   if (!provider.allowedAlgorithms.every((a) => (ASYMMETRIC_ALGORITHMS as readonly string[]).includes(a)) || provider.allowedAlgorithms.length === 0) {
     errors.add(at('allowedAlgorithms'), 'invalid', `A non-empty subset of ${ASYMMETRIC_ALGORITHMS.join(', ')}.`);
   }

@@ -13,6 +13,8 @@ export interface CacheLifetimes {
   signingKeyMs: number;
   /** A tenant's published keys as its own tokens are verified against; an unknown `kid` reloads at once. */
   publishedKeysMs: number;
+  /** An upstream provider's OpenID Connect discovery document; an unknown `kid` re-reads it sooner. */
+  upstreamDiscoveryMs: number;
 }
 
 export const DEFAULT_CACHE_LIFETIMES: Readonly<CacheLifetimes> = Object.freeze({
@@ -20,6 +22,7 @@ export const DEFAULT_CACHE_LIFETIMES: Readonly<CacheLifetimes> = Object.freeze({
   tenantMs: 5_000,
   signingKeyMs: 30_000,
   publishedKeysMs: 5_000,
+  upstreamDiscoveryMs: 3_600_000,
 });
 
 /** The lifetimes with the operator's choices from the config applied. */

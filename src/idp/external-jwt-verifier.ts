@@ -10,6 +10,9 @@ import type { OwnSigningKeys } from '../keys/own-signing-keys.js';
 import type { RemoteJwksCache } from '../jwt/remote-jwks-cache.js';
 import type { ExternalJwtIdentityProvider } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import { DiscoveryError } from './upstream-discovery.js';
+import { expectedIssuersOf, requireEndpoint } from './upstream-endpoints.js';
+import type { UpstreamDiscoveryCache } from './upstream-endpoints.js';
 
 export type ExternalJwtErrorCode =
   | 'MALFORMED'
@@ -45,7 +48,15 @@ export interface VerifierDeps {
   /** Keys Gatehouse signs with: never accepted as a provider's key. */
   ownKeys: OwnSigningKeys;
   clock: Clock;
+  /** Upstream discovery documents: a provider with `oauth2.discoveryUrl` takes its `jwks_uri` from there. */
+  discovery?: UpstreamDiscoveryCache;
 }
+
+/**
+ * Claims from elsewhere merged into the verified ones before the unique id, email and username
+ * are read (the brokered login: the upstream userinfo response, OIDC Core §5.3.2). It may throw.
+ */
+export type ClaimsSupplement = (claims: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
 /**
  * Verifies an external JWT for one provider (FusionAuth External JWT, with the gaps closed: only
@@ -53,20 +64,14 @@ export interface VerifierDeps {
  * `aud`, skew and age checks), through `verifyJwt` with the provider's policy. Every step is
  * recorded for the provider test endpoint and the debug event log; the result carries a stable code.
  */
-export async function verifyExternalJwt(provider: ExternalJwtIdentityProvider, token: string, deps: VerifierDeps, options: { maxLifetimeSeconds?: number } = {}): Promise<VerificationResult> {
-  const verified = await verifyJwt(token, {
-    // `none`, HMAC and anything not allowed for this provider are refused before any key is read.
-    algorithms: provider.allowedAlgorithms.filter(isSigningAlgorithm),
-    kid: 'optional',
-    keys: { kind: 'resolve', resolve: (unverified) => providerKey(provider, unverified, deps) },
-    clock: deps.clock,
-    clockToleranceSeconds: provider.clockSkewSeconds,
-    issuer: provider.issuer,
-    audience: provider.audiences.length > 0 ? provider.audiences : undefined,
-    maxAgeSeconds: provider.maximumTokenAgeSeconds,
-    // RFC 7523 §3 item 4 (JWT bearer): the caller may cap how far ahead `exp` is.
-    ...(options.maxLifetimeSeconds !== undefined ? { maxLifetimeSeconds: options.maxLifetimeSeconds } : {}),
-  });
+export async function verifyExternalJwt(
+  provider: ExternalJwtIdentityProvider,
+  token: string,
+  deps: VerifierDeps,
+  options: { supplement?: ClaimsSupplement; maxLifetimeSeconds?: number } = {},
+): Promise<VerificationResult> {
+  const { supplement } = options;
+  const verified = await verifyProviderJwt(provider, token, deps, provider.audiences.length > 0 ? provider.audiences : undefined, provider.maximumTokenAgeSeconds, options.maxLifetimeSeconds);
   const stages = ['Decode', 'Algorithm', 'Key', 'Signature', 'Expiry'];
   if (provider.issuer !== undefined) stages.push('Issuer');
   if (provider.audiences.length > 0) stages.push('Audience');
@@ -88,7 +93,11 @@ export async function verifyExternalJwt(provider: ExternalJwtIdentityProvider, t
     step(title, false, message);
     return { ok: false, code, message, steps };
   };
-  const claims = verified.claims;
+  let claims = verified.claims;
+  if (supplement) {
+    claims = await supplement(claims);
+    step('Userinfo', true, 'Claims of the upstream userinfo response merged where needed.');
+  }
 
   // FusionAuth: the deprecated uniqueIdentityClaim "takes precedence if defined".
   const uniqueIdClaim = provider.uniqueIdentityClaim ?? provider.oauth2.uniqueIdClaim;
@@ -105,6 +114,51 @@ export async function verifyExternalJwt(provider: ExternalJwtIdentityProvider, t
     step('Domain', true, `${domain} is managed.`);
   }
   return { ok: true, claims, uniqueId: String(uniqueId), email, steps };
+}
+
+/**
+ * A JWT signed by the provider (an ID token, a signed userinfo response) through the one
+ * `verifyJwt` with this provider's keys, algorithms, issuer and skew. A provider whose keys come
+ * from its discovery document has that document read again once on an unknown `kid` (the
+ * `jwks_uri` may have moved; OpenID Connect Discovery 1.0 §3), then the token is tried again.
+ */
+export async function verifyProviderJwt(
+  provider: ExternalJwtIdentityProvider,
+  token: string,
+  deps: VerifierDeps,
+  audience: readonly string[] | undefined,
+  maxAgeSeconds: number | undefined,
+  /** RFC 7523 §3 item 4 (JWT bearer): how far ahead `exp` may be. */
+  maxLifetimeSeconds?: number,
+): Promise<Awaited<ReturnType<typeof verifyJwt>>> {
+  const verify = () =>
+    verifyJwt(token, {
+      // `none`, HMAC and anything not allowed for this provider are refused before any key is read.
+      algorithms: provider.allowedAlgorithms.filter(isSigningAlgorithm),
+      kid: 'optional',
+      keys: { kind: 'resolve', resolve: (unverified) => providerKey(provider, unverified, deps) },
+      clock: deps.clock,
+      clockToleranceSeconds: provider.clockSkewSeconds,
+      issuer: provider.issuer,
+      audience,
+      maxAgeSeconds,
+      ...(maxLifetimeSeconds !== undefined ? { maxLifetimeSeconds } : {}),
+    });
+  const first = await verify();
+  const { discoveryUrl } = provider.oauth2;
+  if (first.ok || first.code !== 'JWKS_NO_MATCHING_KEY' || !discoveryUrl || !deps.discovery) return first;
+  return (await deps.discovery.refresh(discoveryUrl, expectedIssuersOf(provider))) ? verify() : first;
+}
+
+/** The provider's JWKS URL: from its discovery document when it has one, else as configured. */
+async function jwksUriOf(provider: ExternalJwtIdentityProvider, deps: VerifierDeps): Promise<string | JwtFailure | undefined> {
+  if (!provider.oauth2.discoveryUrl || !deps.discovery) return provider.jwksUri;
+  try {
+    return requireEndpoint(await deps.discovery.endpointsOf(provider), 'jwks_uri');
+  } catch (error) {
+    if (!(error instanceof DiscoveryError)) throw error;
+    return jwtFailure('JWKS_FETCH_FAILED', `${error.code}: ${error.message}`);
+  }
 }
 
 /** The step a verified token passed, with what it showed. */
@@ -179,7 +233,9 @@ async function providerKey(provider: ExternalJwtIdentityProvider, token: Unverif
     const key = legacy.includes('CERTIFICATE') ? new X509Certificate(legacy).publicKey : createPublicKey(legacy);
     return { kind: 'key', key, label: `legacy key ${wanted === undefined ? '(default)' : `${parameter} ${wanted}`}` };
   }
-  if (provider.jwksUri && wanted !== undefined && parameter === 'kid') return { kind: 'remote-jwks', url: provider.jwksUri, cache: deps.remoteJwks };
+  const jwksUri = wanted !== undefined && parameter === 'kid' ? await jwksUriOf(provider, deps) : undefined;
+  if (typeof jwksUri === 'object') return jwksUri;
+  if (jwksUri) return { kind: 'remote-jwks', url: jwksUri, cache: deps.remoteJwks };
   return jwtFailure(
     'JWKS_NO_MATCHING_KEY',
     wanted === undefined ? `The token has no ${parameter} and the provider has no default key.` : `No key of this provider has ${parameter} ${wanted}.`,

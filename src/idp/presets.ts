@@ -13,8 +13,10 @@ export const MIMOTO_TEST_ISSUER = 'https://mimoto-test.pie.azuma-health.tech/';
  * `ext-mimoto-original-sub-unique` as link key and username, the email from
  * `urn:telematik:claims:email`, the KVNR into `user.data.kvnr`, names and `birthdate`, and
  * mimoto's `/connect/auth` and `/connect/token` with the scope `openid urn:telematik:versicherter`
- * for the browser login (used once `oauth2.client_id` is set). Every field given in the request
- * wins over the preset. `audiences` (the app's mimoto client id) is
+ * for the browser login (used once `oauth2.client_id` is set), and mimoto's discovery document
+ * `{issuer}.well-known/openid-configuration`, whose endpoints and `jwks_uri` win while it can be
+ * read (the hand-filled ones stand in when it cannot). Every field given in the request wins
+ * over the preset. `audiences` (the app's mimoto client id) is
  * required: without it any ID token mimoto issued to any client would log in (Keycloak #51000).
  */
 export function applyPreset(input: JsonObject): JsonObject {
@@ -49,6 +51,7 @@ export function applyPreset(input: JsonObject): JsonObject {
     oauth2: {
       authorization_endpoint: `${base}connect/auth`,
       token_endpoint: `${base}connect/token`,
+      discoveryUrl: `${base}.well-known/openid-configuration`,
       scope: 'openid urn:telematik:versicherter',
       uniqueIdClaim: 'ext-mimoto-original-sub-unique',
       emailClaim: 'urn:telematik:claims:email',

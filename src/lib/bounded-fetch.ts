@@ -104,22 +104,39 @@ function dispatcherOf(policy: FetchPolicy): ReturnType<typeof guardedDispatcher>
   return dispatcher;
 }
 
-/** A POST instead of the default GET (an OAuth token request: a form, maybe Basic credentials). */
+/** A POST instead of the default GET (an OAuth token request: a form, maybe Basic credentials), or a GET with headers. */
 export interface JsonRequest {
-  method: 'POST';
+  method: 'POST' | 'GET';
   headers: Record<string, string>;
-  body: string;
+  body?: string;
+}
+
+/** A response read as text within the limits (a signed userinfo response is `application/jwt`). */
+export interface TextResponse {
+  status: number;
+  headers: Headers;
+  text: string;
 }
 
 export async function fetchJson(rawUrl: string, policy: FetchPolicy, request?: JsonRequest): Promise<JsonResponse> {
+  const { status, headers, text } = await fetchText(rawUrl, policy, request, 'application/json');
+  try {
+    return { status, headers, body: JSON.parse(text) };
+  } catch {
+    throw new FetchError('FETCH_NOT_JSON', 'body is not JSON');
+  }
+}
+
+/** fetchJson's request with its limits, answered as text; `accept` is sent as the Accept header. */
+export async function fetchText(rawUrl: string, policy: FetchPolicy, request: JsonRequest | undefined, accept: string): Promise<TextResponse> {
   const url = checkOutboundUrl(rawUrl, policy);
   const doFetch = policy.fetch ?? (undiciFetch as unknown as typeof fetch);
   const signal = AbortSignal.timeout(policy.timeoutMs);
   let response: Response;
   try {
     response = await doFetch(url, {
-      ...(request ? { method: request.method, body: request.body } : {}),
-      headers: { ...(request?.headers ?? {}), accept: 'application/json' },
+      ...(request ? { method: request.method, ...(request.body !== undefined ? { body: request.body } : {}) } : {}),
+      headers: { ...(request?.headers ?? {}), accept },
       redirect: 'error',
       signal,
       dispatcher: dispatcherOf(policy),
@@ -140,11 +157,7 @@ export async function fetchJson(rawUrl: string, policy: FetchPolicy, request?: J
     throw new FetchError('FETCH_TOO_LARGE', `larger than ${policy.maxBytes} bytes`);
   }
   const text = await readLimited(response, policy.maxBytes, signal);
-  try {
-    return { status: response.status, headers: response.headers, body: JSON.parse(text) };
-  } catch {
-    throw new FetchError('FETCH_NOT_JSON', 'body is not JSON');
-  }
+  return { status: response.status, headers: response.headers, text };
 }
 
 async function readLimited(response: Response, maxBytes: number, signal: AbortSignal): Promise<string> {

@@ -16,7 +16,7 @@ export async function loginWithJwt(deps: ReconcileDeps, request: ReconcileReques
   const steps: TraceStep[] = [];
   let identity: PendingIdentity;
   try {
-    identity = await verifyIdentity(deps.verifier, provider, request.encodedJWT, request.audiences, steps, request.maxLifetimeSeconds);
+    identity = await verifyIdentity(deps.verifier, provider, request.encodedJWT, request.audiences, steps, { supplement: request.supplementClaims, maxLifetimeSeconds: request.maxLifetimeSeconds });
     await request.afterVerify?.(identity.claims);
   } catch (error) {
     await writeTrace(deps.eventLog, provider, steps);

@@ -34,6 +34,8 @@ export interface ReconcileRequest {
   noRefreshToken?: boolean;
   /** Runs on the verified claims before anything else (JWT bearer: consume the jti). */
   afterVerify?: (claims: JsonObject) => Promise<void>;
+  /** Merges claims from elsewhere into the verified ones before the unique id, email and username are read (the upstream userinfo response). */
+  supplementClaims?: (claims: JsonObject) => Promise<JsonObject>;
 }
 
 export interface ReconcileTrace {

@@ -1,6 +1,6 @@
 import { verifyExternalJwt } from '../idp/external-jwt-verifier.js';
 import type { VerifierDeps } from '../idp/external-jwt-verifier.js';
-import type { ExternalJwtIdentityProvider, PendingIdentity } from '../store/records.js';
+import type { ExternalJwtIdentityProvider, JsonObject, PendingIdentity } from '../store/records.js';
 import type { TraceStep } from './trace.js';
 import { ReconcileError } from './reconcile-error.js';
 
@@ -21,11 +21,11 @@ export async function verifyIdentity(
   encodedJWT: unknown,
   audiences: string[] | undefined,
   steps: TraceStep[],
-  maxLifetimeSeconds?: number,
+  options: { supplement?: (claims: JsonObject) => Promise<JsonObject>; maxLifetimeSeconds?: number } = {},
 ): Promise<PendingIdentity> {
   if (typeof encodedJWT !== 'string' || encodedJWT === '') throw new ReconcileError('InvalidJWT', 'Give the external JWT as encodedJWT (or data.token).', { reason: 'MALFORMED' });
   const checked = audiences ? { ...provider, audiences } : provider;
-  const verified = await verifyExternalJwt(checked, encodedJWT, verifier, maxLifetimeSeconds === undefined ? {} : { maxLifetimeSeconds });
+  const verified = await verifyExternalJwt(checked, encodedJWT, verifier, options);
   steps.push(...verified.steps);
   if (!verified.ok) {
     const code = verified.code === 'MISSING_UNIQUE_ID' ? 'MissingUniqueId' : verified.code === 'DOMAIN_NOT_MANAGED' ? 'DomainNotManaged' : 'InvalidJWT';

@@ -6,6 +6,7 @@ import { safeEqual, sha256 } from '../lib/hash.js';
 import { randomSecret } from '../lib/ids.js';
 import type { JsonObject, Tenant } from '../store/records.js';
 import { AuthorizationRedirectError, brokerCallbackOf, clientRedirect, validateAuthorizationRequest } from './authorization-request.js';
+import type { ValidAuthorizationRequest } from './authorization-request.js';
 import type { OAuthContext } from './context.js';
 import { issuerOf } from './context.js';
 import { OAuthError } from './errors.js';
@@ -14,7 +15,8 @@ import { newPkcePair } from './pkce.js';
 import { resumeSsoSession } from './sso-login.js';
 import { establishSsoSession } from './sso-session.js';
 import type { SessionCookie } from './sso-session.js';
-import { UpstreamLoginError, exchangeUpstreamCode, upstreamAuthorizationUrl } from '../idp/upstream-oidc-client.js';
+import { DiscoveryError, redeemUpstreamCode, upstreamClaims, upstreamFailure, UpstreamLoginError, upstreamRedirect } from './upstream-login.js';
+import type { UpstreamAuthentication, UpstreamLoginDeps } from './upstream-login.js';
 
 /** How long a browser may take at the upstream provider. */
 export const AUTHORIZATION_REQUEST_TTL_MS = 10 * 60_000;
@@ -50,11 +52,14 @@ export interface CodeGrant {
   authTime: number;
   /** The SSO session (public id) of the login: `sid` of the ID token, the link of the refresh token. */
   sessionId?: string;
+  /** The upstream ID token's `acr` and `amr` (OIDC Core §2), for Gatehouse's ID token. */
+  acr?: string;
+  amr?: string[];
   /** Set once tokens were issued for the code: what a second use of it revokes. */
   issued?: { jti: string; exp: number; refreshFamilyId?: string };
 }
 
-export interface AuthorizationBrokerDeps {
+export interface AuthorizationBrokerDeps extends UpstreamLoginDeps {
   ctx: OAuthContext;
   reconcile: ReconcileService;
   eventLog: EventLog;
@@ -104,8 +109,8 @@ export class AuthorizationBroker {
       upstreamNonce,
       upstreamVerifier: pkce.verifier,
     };
+    const url = await this.upstreamUrl(request, brokerCallbackOf(ctx, tenant, request.provider.id), { state, nonce: upstreamNonce, codeChallenge: pkce.challenge });
     await this.hold('request', state, tenant, pending, AUTHORIZATION_REQUEST_TTL_MS);
-    const url = upstreamAuthorizationUrl(request.provider, brokerCallbackOf(ctx, tenant, request.provider.id), { state, nonce: upstreamNonce, codeChallenge: pkce.challenge });
     return { url, bindingKey: bindingKeyOf(state), binding };
   }
 
@@ -114,7 +119,7 @@ export class AuthorizationBroker {
    * cookie); returns the client redirect with Gatehouse's code.
    */
   async callback(tenant: Tenant, providerId: string, params: ReadonlyMap<string, string>, binding: string | undefined, sessionSecret?: string): Promise<{ url: string; session?: SessionCookie }> {
-    const { ctx, reconcile, eventLog } = this.deps;
+    const { ctx, reconcile } = this.deps;
     const state = params.get('state');
     if (!state) throw new OAuthError('invalid_request', 'state is missing.');
     // Taken once: a replayed callback finds nothing.
@@ -135,35 +140,35 @@ export class AuthorizationBroker {
     const provider = await ctx.store.identityProviders.findById(providerId);
     if (!provider || !provider.enabled || !provider.oauth2.client_id) throw fail('access_denied', 'The identity provider is no longer available.');
 
-    let idToken: string;
+    const unavailable = async (error: UpstreamLoginError | DiscoveryError) => {
+      const { description, reason } = await upstreamFailure(this.deps, provider, error);
+      return fail('temporarily_unavailable', description, { reason });
+    };
+    let upstream: Awaited<ReturnType<typeof redeemUpstreamCode>>;
     try {
-      const secret = provider.oauth2.client_secret ? this.deps.decryptSecret(provider.oauth2.client_secret) : undefined;
-      idToken = await exchangeUpstreamCode(provider, brokerCallbackOf(ctx, tenant, provider.id), upstreamCode, pending.upstreamVerifier, secret, ctx.remoteJwks.fetchPolicy);
+      upstream = await redeemUpstreamCode(this.deps, tenant, provider, brokerCallbackOf(ctx, tenant, provider.id), upstreamCode, pending.upstreamVerifier);
     } catch (error) {
-      if (!(error instanceof UpstreamLoginError)) throw error;
-      await eventLog.write('Error', `Identity provider ${provider.name} (${provider.id}): ${error.code}: ${error.message}`);
-      throw fail('temporarily_unavailable', error.message);
+      if (!(error instanceof UpstreamLoginError || error instanceof DiscoveryError)) throw error;
+      throw await unavailable(error);
     }
 
+    const authentication: UpstreamAuthentication = {};
     let outcome: Awaited<ReturnType<ReconcileService['login']>>;
-    let upstreamClaims: Record<string, unknown> = {};
     try {
       outcome = await reconcile.login({
         identityProviderId: provider.id,
         applicationId: pending.applicationId,
-        encodedJWT: idToken,
+        encodedJWT: upstream.idToken,
         tenantId: tenant.id,
         authenticationType: 'OPENID_CONNECT',
         noJWT: true,
         // OIDC Core §3.1.3.7: the ID token is for Gatehouse's client at the provider.
         audiences: [provider.oauth2.client_id],
-        afterVerify: async (claims) => {
-          upstreamClaims = claims;
-          // OIDC Core §3.1.3.7 step 11: the nonce of this very request.
-          if (claims.nonce !== pending.upstreamNonce) throw new ReconcileError('InvalidJWT', 'The ID token does not carry the nonce of this login.', { reason: 'NONCE_MISMATCH' });
-        },
+        // The nonce of this very request (§3.1.3.7 step 11), then the userinfo claims (§5.3.2).
+        supplementClaims: upstreamClaims(this.deps, provider, upstream, pending.upstreamNonce, authentication),
       });
     } catch (error) {
+      if (error instanceof UpstreamLoginError) throw await unavailable(error);
       if (!(error instanceof ReconcileError)) throw error;
       throw fail('access_denied', error.message, { code: error.publicCode, ...(typeof error.data?.reason === 'string' ? { reason: error.data.reason } : {}) });
     }
@@ -174,14 +179,14 @@ export class AuthorizationBroker {
       throw fail('access_denied', `Onboarding is required: ${outcome.reason}.`, { code: 'OnboardingRequired', pending_onboarding_id: outcome.pendingOnboardingId, onboarding_reason: outcome.reason });
     }
 
-    const authTime = nowSeconds(ctx.clock);
-    const { acr, amr } = upstreamClaims;
+    // When the user authenticated at the provider, if it says so (OIDC Core §2 auth_time).
+    const authTime = authentication.auth_time ?? nowSeconds(ctx.clock);
     const sso = await establishSsoSession(ctx, tenant, {
       userId: outcome.user.id,
       identityProviderId: provider.id,
       authTime,
-      ...(typeof acr === 'string' ? { acr } : {}),
-      ...(Array.isArray(amr) && amr.every((m) => typeof m === 'string') ? { amr: amr as string[] } : {}),
+      ...(authentication.acr ? { acr: authentication.acr } : {}),
+      ...(authentication.amr ? { amr: authentication.amr } : {}),
     }, sessionSecret);
     const grant: CodeGrant = {
       applicationId: pending.applicationId,
@@ -192,6 +197,8 @@ export class AuthorizationBroker {
       ...(pending.nonce ? { nonce: pending.nonce } : {}),
       authTime,
       ...(sso ? { sessionId: sso.session.id } : {}),
+      ...(authentication.acr ? { acr: authentication.acr } : {}),
+      ...(authentication.amr ? { amr: authentication.amr } : {}),
     };
     return { url: await this.issueCode(tenant, grant, pending.state), ...(sso ? { session: sso.cookie } : {}) };
   }
@@ -202,6 +209,17 @@ export class AuthorizationBroker {
     await this.hold('code', code, tenant, grant, AUTHORIZATION_CODE_TTL_MS);
     // RFC 9207: `iss` tells the client which server answered (mix-up defence).
     return clientRedirect(grant.redirectUri, { code, state, iss: issuerOf(this.deps.ctx.config, tenant) });
+  }
+
+  /** The upstream authorization URL; an unusable discovery document goes back to the client as `temporarily_unavailable`. */
+  private async upstreamUrl(request: ValidAuthorizationRequest, callback: string, handles: { state: string; nonce: string; codeChallenge: string }): Promise<string> {
+    try {
+      return await upstreamRedirect(this.deps, request.provider, callback, handles, request.forwarded);
+    } catch (error) {
+      if (!(error instanceof UpstreamLoginError || error instanceof DiscoveryError)) throw error;
+      const { description, reason } = await upstreamFailure(this.deps, request.provider, error);
+      throw new AuthorizationRedirectError('temporarily_unavailable', description, request.redirectUri, request.state, { reason });
+    }
   }
 
   /** Stores what a handle stands for, under the handle's hash only, for `ttlMs`. */

@@ -7,6 +7,8 @@ import { OAuthError } from './errors.js';
 import type { OAuthErrorCode } from './errors.js';
 import { grantUserScopes } from './scope.js';
 import { isS256Challenge } from './pkce.js';
+import { forwardedParameters } from './forwarded-parameters.js';
+import type { ForwardableParameter } from '../idp/upstream-oidc-client.js';
 
 /** `state` and `nonce` are stored and echoed; longer ones are refused. */
 const MAX_ECHOED_LENGTH = 512;
@@ -20,6 +22,8 @@ export interface ValidAuthorizationRequest {
   codeChallenge: string;
   nonce?: string;
   provider: ExternalJwtIdentityProvider;
+  /** The OpenID parameters that may go on to the upstream provider. */
+  forwarded: Partial<Record<ForwardableParameter, string>>;
 }
 
 /**
@@ -111,6 +115,8 @@ export async function validateAuthorizationRequest(
   if (candidates.length === 0) refuse('invalid_request', hint ? 'idp_hint names no identity provider this client may log in with.' : 'No identity provider with a browser login is enabled for this client.');
   if (candidates.length > 1) refuse('invalid_request', 'Several identity providers are enabled for this client; choose one with idp_hint.');
   const nonce = params.get('nonce');
+  const forwarded = forwardedParameters(params);
+  if (typeof forwarded === 'string') refuse('invalid_request', forwarded);
   return {
     application,
     redirectUri,
@@ -119,6 +125,7 @@ export async function validateAuthorizationRequest(
     codeChallenge: challenge!,
     ...(nonce ? { nonce } : {}),
     provider: candidates[0],
+    forwarded: forwarded as Exclude<typeof forwarded, string>,
   };
 }
 

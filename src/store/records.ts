@@ -208,10 +208,18 @@ export interface ExternalJwtIdentityProvider {
     client_id?: string;
     /** Encrypted under the master key; never returned by the API. */
     client_secret?: string;
-    /** `none` (PKCE only), `client_secret_basic` or `client_secret_post` (default when a secret is set). */
-    clientAuthenticationMethod?: 'none' | 'client_secret_basic' | 'client_secret_post';
+    /** `none` (PKCE only), `client_secret_basic`, `client_secret_post` (default when a secret is set) or `private_key_jwt` (the tenant's signing key). */
+    clientAuthenticationMethod?: 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
     /** Scopes asked of the upstream provider (default `openid`). */
     scope?: string;
+    /** Gatehouse: the upstream's OpenID Connect Discovery document; its endpoints and `jwks_uri` win over the ones given here. */
+    discoveryUrl?: string;
+    userinfo_endpoint?: string;
+    end_session_endpoint?: string;
+    /** Gatehouse: when the upstream userinfo endpoint is called after the code exchange (default `whenMissing`). */
+    userinfo?: 'always' | 'never' | 'whenMissing';
+    /** Gatehouse: which of the client's authorization parameters go upstream (default: all of them). */
+    forwardParameters?: string[];
     uniqueIdClaim: string;
     emailClaim: string;
     emailVerifiedClaim: string;

@@ -390,7 +390,7 @@ for (const kind of selectedKinds()) {
       const method = await server.api('POST', '/api/identity-provider', {
         identityProvider: {
           type: 'ExternalJWT', name: `method-${randomUUID()}`, headerKeyParameter: 'kid', jwksUri: upstream.jwksUri, issuer: upstream.issuer,
-          oauth2: { client_id: 'x', authorization_endpoint: upstream.authorizationEndpoint, token_endpoint: upstream.tokenEndpoint, clientAuthenticationMethod: 'private_key_jwt' },
+          oauth2: { client_id: 'x', authorization_endpoint: upstream.authorizationEndpoint, token_endpoint: upstream.tokenEndpoint, clientAuthenticationMethod: 'tls_client_auth' },
         },
       });
       assert.equal(method.status, 400);

@@ -22,7 +22,12 @@ export interface UpstreamOidcProvider {
   jwksUri: string;
   authorizationEndpoint: string;
   tokenEndpoint: string;
+  userinfoEndpoint: string;
   clientId: string;
+  /** What `/userinfo` answers for the next calls: claims over the last ID token's `sub`, another `sub`, signed as `application/jwt`. */
+  userinfo(how: { claims?: Record<string, unknown>; sub?: string; signed?: boolean } | undefined): void;
+  /** The Authorization headers `/userinfo` was called with. */
+  userinfoRequests: (string | undefined)[];
   /** The claims of the user who logs in next (merged over defaults). */
   nextUser(claims: Record<string, unknown>): void;
   /** The next authorization answers `error=<code>` instead of a code. */
@@ -51,6 +56,9 @@ export async function startUpstreamOidcProvider(clientId = 'gatehouse-at-upstrea
   let refusal: string | undefined;
   let behaviour: { tokenStatus?: number; wrongNonce?: boolean } | undefined;
   let secret: string | undefined;
+  let userinfo: { claims?: Record<string, unknown>; sub?: string; signed?: boolean } | undefined;
+  const userinfoRequests: (string | undefined)[] = [];
+  let lastSub = '';
   const tokenRequests: UpstreamTokenRequest[] = [];
   const authorizationRequests: URLSearchParams[] = [];
   let base = '';
@@ -62,6 +70,20 @@ export async function startUpstreamOidcProvider(clientId = 'gatehouse-at-upstrea
       response.end(JSON.stringify(body));
     };
     if (url.pathname === '/jwks') return json(200, jwks(key));
+    if (url.pathname === '/userinfo') {
+      userinfoRequests.push(request.headers.authorization);
+      const claims = { sub: userinfo?.sub ?? lastSub, ...(userinfo?.claims ?? {}) };
+      if (!userinfo?.signed) return json(200, claims);
+      const now = Math.floor(Date.now() / 1000);
+      void new SignJWT({ ...claims, iss: base + '/', aud: clientId, iat: now, exp: now + 300 })
+        .setProtectedHeader({ alg: key.alg, kid: key.kid })
+        .sign(key.privateKey)
+        .then((jwt) => {
+          response.writeHead(200, { 'content-type': 'application/jwt' });
+          response.end(jwt);
+        });
+      return;
+    }
     if (url.pathname === '/authorize') {
       const q = url.searchParams;
       authorizationRequests.push(new URLSearchParams(q));
@@ -101,10 +123,11 @@ export async function startUpstreamOidcProvider(clientId = 'gatehouse-at-upstrea
           return json(400, { error: 'invalid_grant' });
         }
         const now = Math.floor(Date.now() / 1000);
+        lastSub = typeof entry.claims.sub === 'string' ? entry.claims.sub : randomBytes(8).toString('hex');
         const idToken = await new SignJWT({
           iss: base + '/',
           aud: clientId,
-          sub: randomBytes(8).toString('hex'),
+          sub: lastSub,
           iat: now,
           exp: now + 300,
           nonce: behaviour?.wrongNonce ? 'not-the-nonce' : entry.nonce,
@@ -128,7 +151,12 @@ export async function startUpstreamOidcProvider(clientId = 'gatehouse-at-upstrea
     jwksUri: `${base}/jwks`,
     authorizationEndpoint: `${base}/authorize`,
     tokenEndpoint: `${base}/token`,
+    userinfoEndpoint: `${base}/userinfo`,
     clientId,
+    userinfo(how) {
+      userinfo = how;
+    },
+    userinfoRequests,
     nextUser(claims) {
       next = claims;
     },

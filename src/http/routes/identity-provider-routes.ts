@@ -9,6 +9,7 @@ import {
   IdentityProviderSearch,
   IdentityProviderSearchBody,
   IdentityProviderTestBody,
+  ImportConfigBody,
   LookupQuery,
 } from '../schemas/identity-provider-schemas.js';
 import type { HttpServices } from '../services.js';
@@ -23,6 +24,8 @@ export function registerIdentityProviderRoutes(fastify: FastifyInstance, { ident
   app.post('/api/identity-provider/:id/test', { ...globalKeyOnly, schema: { params: IdParams, headers: TenantHeaders, body: IdentityProviderTestBody } }, async (request) => ({
     result: await reconcile.dryRun(request.params.id, request.body.encodedJWT, request.body.applicationId, request.headers['x-fusionauth-tenantid']),
   }));
+  // Keycloak's import-config: what a discovery document would configure; nothing is saved.
+  app.post('/api/identity-provider/import-config', { ...globalKeyOnly, schema: { body: ImportConfigBody } }, async (request) => identityProviders.importConfig(request.body));
   app.get('/api/identity-provider/search', { ...globalKeyOnly, schema: { querystring: IdentityProviderSearch } }, async (request) => identityProviders.search(request.query));
   app.post('/api/identity-provider/search', { ...globalKeyOnly, schema: { querystring: IdentityProviderSearch, body: IdentityProviderSearchBody } }, async (request) =>
     identityProviders.search(request.body.search ?? request.query),

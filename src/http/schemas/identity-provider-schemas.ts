@@ -37,8 +37,13 @@ export const IdentityProvider = Type.Object(
           token_endpoint: str(LIMITS.url),
           client_id: str(LIMITS.name),
           client_secret: Type.Optional(SafeString(LIMITS.text, { description: 'Write-only; stored encrypted.' })),
-          clientAuthenticationMethod: str(64),
+          clientAuthenticationMethod: Type.Optional(SafeString(64, { description: 'none, client_secret_basic, client_secret_post or private_key_jwt (signed with the tenant key).' })),
           scope: str(LIMITS.text),
+          discoveryUrl: Type.Optional(SafeString(LIMITS.url, { description: 'OpenID Connect Discovery document; its endpoints and jwks_uri win over the typed ones.' })),
+          userinfo_endpoint: str(LIMITS.url),
+          end_session_endpoint: str(LIMITS.url),
+          userinfo: Type.Optional(SafeString(16, { description: 'always, never or whenMissing (default): when the upstream userinfo endpoint is called.' })),
+          forwardParameters: Type.Optional(List(SafeString(32), 'prompt, login_hint, acr_values, max_age, ui_locales, claims (default all).')),
           uniqueIdClaim: str(),
           emailClaim: str(),
           emailVerifiedClaim: str(),
@@ -75,6 +80,9 @@ export const IdentityProviderTestBody = Type.Object(
   { encodedJWT: Type.Optional(SafeString(LIMITS.jwt)), applicationId: Type.Optional(SafeString(LIMITS.id)) },
   { additionalProperties: false },
 );
+
+/** `POST /api/identity-provider/import-config` (Keycloak's import-config): unknown fields are refused. */
+export const ImportConfigBody = Type.Object({ discoveryUrl: str(LIMITS.url), issuer: str(LIMITS.url) }, { additionalProperties: false });
 
 export const LookupQuery = Type.Object({ domain: Type.Optional(SafeString(LIMITS.name)), tenantId: Type.Optional(SafeString(64)) }, open);
 

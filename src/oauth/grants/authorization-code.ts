@@ -68,7 +68,8 @@ export function authorizationCodeGrant(userTokens: UserTokenService): Grant {
         ...grant,
         issued: { jti: tokens.claims.jti as string, exp: tokens.claims.exp as number, ...(tokens.refreshTokenId ? { refreshFamilyId: tokens.refreshTokenId } : {}) },
       } as unknown as JsonObject);
-      const idToken = grant.scopes?.includes('openid') ? issueIdToken(await tokenSignerOf(ctx, tenant), application, user, grant.authTime, accessTokenLifetime(tenant, application), grant.nonce, grant.sessionId) : undefined;
+      const authentication = { ...(grant.acr ? { acr: grant.acr } : {}), ...(grant.amr ? { amr: grant.amr } : {}), ...(grant.sessionId ? { sid: grant.sessionId } : {}) };
+      const idToken = grant.scopes?.includes('openid') ? issueIdToken(await tokenSignerOf(ctx, tenant), application, user, grant.authTime, accessTokenLifetime(tenant, application), grant.nonce, authentication) : undefined;
       return {
         access_token: tokens.token,
         token_type: 'Bearer',

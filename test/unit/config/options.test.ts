@@ -14,7 +14,7 @@ describe('configuration', () => {
     assert.equal(config.databaseUrl, undefined);
     assert.equal(config.publicUrl, 'http://localhost:9011');
     assert.equal(config.rateLimitTokenPerMinute, 0);
-    assert.deepEqual(cacheLifetimesOf(config), { configurationMs: 2000, tenantMs: 5000, signingKeyMs: 30000, publishedKeysMs: 5000 });
+    assert.deepEqual(cacheLifetimesOf(config), { configurationMs: 2000, tenantMs: 5000, signingKeyMs: 30000, publishedKeysMs: 5000, upstreamDiscoveryMs: 3_600_000 });
     assert.equal(cacheLifetimesOf(resolveConfig({ env: { GATEHOUSE_CONFIGURATION_CACHE_MS: '0' } })).configurationMs, 0);
     assert.ok(Object.isFrozen(config));
   });
