@@ -9,6 +9,8 @@ import { registerApiAuth } from './api-auth.js';
 import { AJV_OPTIONS, registerApiValidation } from './api-validation.js';
 import { errorHandler, notFoundHandler } from './error-replies.js';
 import { parseFormBody } from './form-body.js';
+import { registerOpenApi } from './openapi.js';
+import { rootAliasRewriteUrl } from './root-aliases.js';
 import { registerApiKeyRoutes } from './routes/api-key-routes.js';
 import { registerApplicationRoutes } from './routes/application-routes.js';
 import { registerEventLogRoutes } from './routes/event-log-routes.js';
@@ -77,6 +79,8 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
     genReqId: (req) => (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
     requestIdHeader: false,
     trustProxy: false,
+    // FusionAuth's root paths (`/oauth2/…`, `/.well-known/…`) as aliases of the default tenant's.
+    rewriteUrl: rootAliasRewriteUrl,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: AJV_OPTIONS },
@@ -115,6 +119,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
     tokenRouteConfig = { rateLimit: { max: config.rateLimitTokenPerMinute, timeWindow: 60_000 } };
   }
 
+  await registerOpenApi(app, services);
   registerApiValidation(app);
   registerApiAuth(app, services);
   registerHealthRoutes(app, services);
