@@ -20,6 +20,7 @@ import { registerLambdaRoutes } from './routes/lambda-routes.js';
 import { registerLinkRoutes } from './routes/link-routes.js';
 import { registerLoginRoutes } from './routes/login-routes.js';
 import { registerRefreshTokenRoutes } from './routes/refresh-token-routes.js';
+import { registerJwtRoutes } from './routes/jwt-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerAuthorizationRoutes } from './routes/authorization-routes.js';
 import { registerOAuthRoutes } from './routes/oauth-routes.js';
@@ -137,6 +138,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
   registerLoginRoutes(app, services);
   registerLinkRoutes(app, services);
   registerRefreshTokenRoutes(app, services);
+  registerJwtRoutes(app, services);
   for (const plugin of options.plugins ?? []) plugin(app, services);
   return app;
 }
