@@ -7,8 +7,11 @@ import type { JsonObject, Registration, User } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { TenantRegistration } from '../store/repositories/registration-repository.js';
 import { fieldsOf, optionalObject, optionalString } from './input-values.js';
+import { userSearchQuery } from './user-search-input.js';
+import type { UserSearchInput } from './user-search-input.js';
 
 export type { UserView } from '../identity/user-rules.js';
+export type { UserSearchInput } from './user-search-input.js';
 
 /** What a user is created or replaced from (FusionAuth's user object; unknown fields are ignored). */
 export interface UserInput {
@@ -65,6 +68,12 @@ export class UserService {
         : undefined;
     if (!user) throw ApiError.notFound();
     return this.view(this.store, user);
+  }
+
+  /** FusionAuth `POST|GET /api/user/search`: the page of matching users (with registrations) and the total. */
+  async search(tenantId: string, input: UserSearchInput): Promise<{ users: UserView[]; total: number }> {
+    const { users, total } = await this.store.users.search(userSearchQuery(tenantId, input));
+    return { users: await Promise.all(users.map((user) => this.view(this.store, user))), total };
   }
 
   create(tenantId: string, input: UserInput, id?: string): Promise<UserView> {

@@ -10,6 +10,8 @@ import { recordRoutes } from './route-table.js';
 import { AJV_OPTIONS, registerApiValidation } from './api-validation.js';
 import { errorHandler, notFoundHandler } from './error-replies.js';
 import { parseFormBody } from './form-body.js';
+import { registerOpenApi } from './openapi.js';
+import { rootAliasRewriteUrl } from './root-aliases.js';
 import { registerApiKeyRoutes } from './routes/api-key-routes.js';
 import { registerApplicationRoutes } from './routes/application-routes.js';
 import { registerEventLogRoutes } from './routes/event-log-routes.js';
@@ -19,6 +21,7 @@ import { registerLambdaRoutes } from './routes/lambda-routes.js';
 import { registerLinkRoutes } from './routes/link-routes.js';
 import { registerLoginRoutes } from './routes/login-routes.js';
 import { registerRefreshTokenRoutes } from './routes/refresh-token-routes.js';
+import { registerJwtRoutes } from './routes/jwt-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerAuthorizationRoutes } from './routes/authorization-routes.js';
 import { registerEndSessionRoutes } from './routes/end-session-routes.js';
@@ -80,6 +83,8 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
     genReqId: (req) => (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
     requestIdHeader: false,
     trustProxy: false,
+    // FusionAuth's root paths (`/oauth2/…`, `/.well-known/…`) as aliases of the default tenant's.
+    rewriteUrl: rootAliasRewriteUrl,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: AJV_OPTIONS },
@@ -119,6 +124,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
     tokenRouteConfig = { rateLimit: { max: config.rateLimitTokenPerMinute, timeWindow: 60_000 } };
   }
 
+  await registerOpenApi(app, services);
   registerApiValidation(app);
   registerApiAuth(app, services);
   registerHealthRoutes(app, services);
@@ -138,6 +144,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
   registerLoginRoutes(app, services);
   registerLinkRoutes(app, services);
   registerRefreshTokenRoutes(app, services);
+  registerJwtRoutes(app, services);
   for (const plugin of options.plugins ?? []) plugin(app, services);
   return app;
 }

@@ -60,7 +60,7 @@ export class Store {
   ) {
     this.tenants = new TenantRepository(db);
     this.applications = new ApplicationRepository(db);
-    this.users = new UserRepository(db);
+    this.users = new UserRepository(db, dialect);
     this.registrations = new RegistrationRepository(db);
     this.apiKeys = new ApiKeyRepository(db);
     this.keys = new KeyRepository(db);

@@ -149,6 +149,11 @@ export class RefreshTokens {
     return this.deps.store.refreshTokens.revokeBySession(userId, sessionId);
   }
 
+  /** A user's usable tokens (FusionAuth `GET /api/jwt/refresh?userId=`): records only, never a token value. */
+  listByUser(userId: string): Promise<RefreshTokenRecord[]> {
+    return this.deps.store.refreshTokens.listLiveByUser(userId, this.deps.clock.now());
+  }
+
   private async reused(record: RefreshTokenRecord): Promise<RefreshTokenError> {
     await this.revokeFamily(record.userId, record.familyId);
     return new RefreshTokenError('REUSED', 'The refresh token was used before; its family is revoked.');

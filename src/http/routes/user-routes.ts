@@ -5,7 +5,17 @@ import { ApiError } from '../../lib/api-error.js';
 import { resolveApiTenant } from '../api-auth.js';
 import { patched } from '../fusionauth-body.js';
 import { IdParams, TenantHeaders } from '../schemas/common.js';
-import { RegistrationBody, RegistrationParams, RegistrationUpdateBody, UserBody, UserIdParams, UserQuery } from '../schemas/user-schemas.js';
+import {
+  RegistrationBody,
+  RegistrationParams,
+  RegistrationUpdateBody,
+  SEARCH_LIMITS,
+  UserBody,
+  UserIdParams,
+  UserQuery,
+  UserSearchBody,
+  UserSearchQueryString,
+} from '../schemas/user-schemas.js';
 import type { HttpServices } from '../services.js';
 
 /** FusionAuth User and Registration APIs: `/api/user`, `/api/user/registration`. */
@@ -28,6 +38,23 @@ export function registerUserRoutes(fastify: FastifyInstance, services: HttpServi
   app.delete('/api/user/registration/:userId/:applicationId', { schema: { params: RegistrationParams, headers } }, async (request, reply) => {
     await users.deleteRegistration(await tenant(request), request.params.userId, request.params.applicationId);
     return reply.status(200).send();
+  });
+
+  // Static paths: matched before `/api/user/:id`.
+  app.post('/api/user/search', { schema: { summary: 'Search users', headers, body: UserSearchBody } }, async (request) => users.search(await tenant(request), request.body.search));
+  app.get('/api/user/search', { schema: { summary: 'Search users by ids or query string', headers, querystring: UserSearchQueryString } }, async (request) => {
+    const { ids, queryString, numberOfResults, startRow } = request.query;
+    const number = (value: string | undefined, field: string, maximum: number) => {
+      if (value === undefined) return undefined;
+      if (Number(value) > maximum) throw ApiError.field(400, field, 'invalid', `At most ${maximum}.`);
+      return Number(value);
+    };
+    return users.search(await tenant(request), {
+      ...(ids !== undefined ? { ids: [ids].flat() } : {}),
+      ...(queryString !== undefined ? { queryString } : {}),
+      numberOfResults: number(numberOfResults, 'numberOfResults', SEARCH_LIMITS.numberOfResults),
+      startRow: number(startRow, 'startRow', SEARCH_LIMITS.startRow),
+    });
   });
 
   const withBody = { schema: { params: IdParams, headers, body: UserBody } };

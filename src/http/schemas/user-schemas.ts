@@ -60,3 +60,44 @@ export const UserQuery = Type.Object(
 
 export const UserIdParams = Type.Object({ userId: SafeString(LIMITS.id) });
 export const RegistrationParams = Type.Object({ userId: SafeString(LIMITS.id), applicationId: SafeString(LIMITS.id) });
+
+/** Page sizes: FusionAuth's default is 25; Gatehouse answers at most 500 users a page. */
+export const SEARCH_LIMITS = { numberOfResults: 500, startRow: 1_000_000 } as const;
+
+const SortField = Type.Object(
+  { name: Type.Optional(SafeString(LIMITS.token)), order: Type.Optional(SafeString(LIMITS.token)), missing: Type.Optional(SafeString(LIMITS.token)) },
+  open,
+);
+
+/** FusionAuth's UserSearchCriteria (`POST /api/user/search`); what is supported is described in user-search-input.ts. */
+export const UserSearchCriteria = Type.Object(
+  {
+    ids: Type.Optional(List(SafeString(LIMITS.id), 'User ids; one that is not a UUID is ignored.')),
+    queryString: Type.Optional(
+      SafeString(LIMITS.name, { description: '`*` for every user, or text matched case-insensitively in email, username and names, `*` matching any run.' }),
+    ),
+    query: Type.Optional(Type.Unknown({ description: 'Elasticsearch JSON: not supported (refused).' })),
+    nextResults: Type.Optional(Type.Unknown({ description: 'Not supported (refused): page with startRow.' })),
+    numberOfResults: Type.Optional(Type.Integer({ minimum: 0, maximum: SEARCH_LIMITS.numberOfResults, description: 'Page size; default 25.' })),
+    startRow: Type.Optional(Type.Integer({ minimum: 0, maximum: SEARCH_LIMITS.startRow, description: 'Offset of the page; default 0.' })),
+    sortFields: Type.Optional(List(SortField, 'By email, username, login, firstName, lastName, fullName, insertInstant, lastLoginInstant, lastUpdateInstant or id.')),
+    orderBy: Type.Optional(SafeString(LIMITS.token, { description: '`field [ASC|DESC]` (FusionAuth database search).' })),
+    accurateTotal: Type.Optional(Type.Boolean()),
+  },
+  open,
+);
+export const UserSearchBody = Type.Object({ search: UserSearchCriteria }, open);
+
+const count = (maximum: number, description: string) =>
+  Type.Optional(Type.String({ pattern: `^[0-9]{1,${String(maximum).length}}$`, description: `${description} (at most ${maximum}).` }));
+
+/** `GET /api/user/search`: `ids` repeated (FusionAuth `searchUsersByIds`) and/or `queryString`. */
+export const UserSearchQueryString = Type.Object(
+  {
+    ids: Type.Optional(Type.Union([SafeString(LIMITS.id), List(SafeString(LIMITS.id))], { description: 'A user id; repeat the parameter for more.' })),
+    queryString: UserSearchCriteria.properties.queryString,
+    numberOfResults: count(SEARCH_LIMITS.numberOfResults, 'Page size; default 25'),
+    startRow: count(SEARCH_LIMITS.startRow, 'Offset of the page; default 0'),
+  },
+  open,
+);

@@ -57,6 +57,21 @@ export class RefreshTokenRepository {
     return row ? toRecord(row) : undefined;
   }
 
+  /** A user's usable tokens (active, family not revoked, unexpired at `now`), oldest first. */
+  async listLiveByUser(userId: string, now: number): Promise<RefreshTokenRecord[]> {
+    const rows = await this.db
+      .selectFrom('refresh_tokens')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('status', '=', 'active')
+      .where('family_revoked', '=', 0)
+      .where('expires_at', '>', now)
+      .orderBy('insert_instant')
+      .orderBy('id')
+      .execute();
+    return rows.map(toRecord);
+  }
+
   /** Marks an active token rotated; false when it was not active (already used or revoked). */
   async markRotated(tokenHash: string): Promise<boolean> {
     const result = await this.db.updateTable('refresh_tokens').set({ status: 'rotated' }).where('token_hash', '=', tokenHash).where('status', '=', 'active').executeTakeFirst();

@@ -1,4 +1,6 @@
-import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
+import type { Dialect } from '../database.js';
 import type { User } from '../records.js';
 import type { Database } from '../schema.js';
 import { PreparedQuery } from '../prepared-query.js';
@@ -12,8 +14,34 @@ const UPDATE_AFTER_LOGIN = new PreparedQuery((db, p) =>
     .where('id', '=', p('id')),
 );
 
+/** What users can be sorted by (FusionAuth's sort field names). */
+export const USER_SORT_FIELDS = ['email', 'username', 'login', 'firstName', 'lastName', 'fullName', 'insertInstant', 'lastLoginInstant', 'lastUpdateInstant', 'id'] as const;
+export type UserSortField = (typeof USER_SORT_FIELDS)[number];
+
+/** A user search: every condition given must hold. */
+export interface UserSearchQuery {
+  tenantId: string;
+  ids?: readonly string[];
+  /**
+   * Literal pieces that must appear, in this order, in the email, username, first, last or full
+   * name (ASCII letters compared case-insensitively, on both databases alike).
+   */
+  pieces?: readonly string[];
+  sort: readonly { field: UserSortField; descending: boolean }[];
+  offset: number;
+  limit: number;
+}
+
+/** `%`, `_` and the escape character itself are literal in a search: escaped with `!`. */
+const likeLiteral = (text: string): string => text.replace(/[!%_]/g, (c) => `!${c}`);
+/** Lower-case A–Z only: what SQLite's lower() does, and PostgreSQL's under the "C" collation. */
+const asciiLower = (text: string): string => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
 export class UserRepository extends DocumentRepository<User, 'users'> {
-  constructor(db: Kysely<Database>) {
+  constructor(
+    db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {
     super(db, 'users');
   }
   protected columns(user: User) {
@@ -47,5 +75,63 @@ export class UserRepository extends DocumentRepository<User, 'users'> {
   /** A tenant's users, oldest first (`gatehouse export --users`). */
   listByTenant(tenantId: string, limit = 1_000_000): Promise<User[]> {
     return this.findManyBy({ tenant_id: tenantId }, limit);
+  }
+
+  /** Users of a tenant matching `query`, in its order, and how many match in all. */
+  async search(query: UserSearchQuery): Promise<{ users: User[]; total: number }> {
+    const filtered = () => {
+      let select = this.db.selectFrom('users').where('tenant_id', '=', query.tenantId);
+      if (query.ids) select = select.where('id', 'in', [...query.ids]);
+      if (query.pieces && query.pieces.length > 0) {
+        const pattern = `%${query.pieces.map((p) => likeLiteral(asciiLower(p))).join('%')}%`;
+        const fields = [sql.ref('email'), sql.ref('username'), this.profile('firstName'), this.profile('lastName'), this.profile('fullName')];
+        select = select.where((eb) => eb.or(fields.map((field) => sql<boolean>`${this.folded(field)} like ${pattern} escape '!'`)));
+      }
+      return select;
+    };
+    if (query.ids && query.ids.length === 0) return { users: [], total: 0 };
+    const counted = await filtered().select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const total = Number(counted.n);
+    if (query.limit === 0 || query.offset >= total) return { users: [], total };
+    let select = filtered().select('data');
+    for (const { field, descending } of query.sort) {
+      const key = this.sortKey(field);
+      // Users without the field come last in either direction, on both databases.
+      select = select.orderBy(sql`case when ${key} is null then 1 else 0 end`).orderBy(key, descending ? 'desc' : 'asc');
+    }
+    const rows = await select.orderBy('id').limit(query.limit).offset(query.offset).execute();
+    return { users: rows.map((row) => this.toObject(row)), total };
+  }
+
+  /** A profile field of the stored user object. */
+  private profile(field: 'firstName' | 'lastName' | 'fullName'): RawBuilder<string | null> {
+    return this.dialect === 'sqlite' ? sql`json_extract(data, ${sql.lit(`$.${field}`)})` : sql`(cast(data as json) ->> ${sql.lit(field)})`;
+  }
+
+  /** Text with A–Z folded, compared and ordered by code point on both databases. */
+  private folded(expression: RawBuilder<unknown>): RawBuilder<string | null> {
+    return this.dialect === 'sqlite' ? sql`lower(${expression})` : sql`lower(${expression} collate "C")`;
+  }
+
+  private sortKey(field: UserSortField): RawBuilder<unknown> {
+    switch (field) {
+      case 'email':
+      case 'username':
+        return this.folded(sql.ref(field));
+      case 'login':
+        return this.folded(sql`coalesce(email, username)`);
+      case 'firstName':
+      case 'lastName':
+      case 'fullName':
+        return this.folded(this.profile(field));
+      case 'insertInstant':
+        return sql.ref('insert_instant');
+      case 'lastLoginInstant':
+        return sql.ref('last_login_instant');
+      case 'lastUpdateInstant':
+        return sql.ref('last_update_instant');
+      case 'id':
+        return sql.ref('id');
+    }
   }
 }
