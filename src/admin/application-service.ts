@@ -9,6 +9,7 @@ import { importJwkSet } from '../jwt/jwk-set.js';
 import type { Application, ApplicationRole, ClientAuthenticationMethod, JsonObject } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { fieldsOf, optionalObject, optionalString } from './input-values.js';
+import { originUrlProblem } from './origin-url.js';
 
 /** Grant types an application may enable (RFC 6749 §4.4, §6; RFC 8693; RFC 7523 §2.1). */
 export const KNOWN_GRANT_TYPES = [
@@ -44,6 +45,7 @@ export interface ApplicationInput {
     allowedScopes?: string[];
     accessTokenAudience?: string;
     authorizedRedirectURLs?: string[];
+    authorizedOriginURLs?: string[];
   };
   jwtConfiguration?: { enabled?: boolean; timeToLiveInSeconds?: number; refreshTokenTimeToLiveInMinutes?: number };
   loginConfiguration?: { generateRefreshTokens?: boolean };
@@ -135,6 +137,7 @@ export class ApplicationService {
         ...(Array.isArray(oauth.allowedScopes) ? { allowedScopes: oauth.allowedScopes as string[] } : {}),
         ...(optionalString(oauth.accessTokenAudience) ? { accessTokenAudience: oauth.accessTokenAudience as string } : {}),
         ...(Array.isArray(oauth.authorizedRedirectURLs) ? { authorizedRedirectURLs: oauth.authorizedRedirectURLs as string[] } : {}),
+        ...(Array.isArray(oauth.authorizedOriginURLs) ? { authorizedOriginURLs: oauth.authorizedOriginURLs as string[] } : {}),
       },
       jwtConfiguration: {
         enabled: jwt.enabled === true,
@@ -211,6 +214,10 @@ export class ApplicationService {
     for (const url of oauth.authorizedRedirectURLs ?? []) {
       const problem = redirectUrlProblem(url);
       if (problem) errors.add('application.oauthConfiguration.authorizedRedirectURLs', 'invalid', `${String(url).slice(0, 200)}: ${problem}`);
+    }
+    for (const origin of oauth.authorizedOriginURLs ?? []) {
+      const problem = originUrlProblem(origin);
+      if (problem) errors.add('application.oauthConfiguration.authorizedOriginURLs', 'invalid', `${String(origin).slice(0, 200)}: ${problem}`);
     }
     if (oauth.enabledGrants.includes('authorization_code') && !oauth.authorizedRedirectURLs?.length) {
       errors.add('application.oauthConfiguration.authorizedRedirectURLs', 'blank', 'The authorization_code grant needs at least one authorized redirect URL.');

@@ -6,6 +6,7 @@ import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { registerApiAuth } from './api-auth.js';
+import { registerCors } from './cors.js';
 import { AJV_OPTIONS, registerApiValidation } from './api-validation.js';
 import { errorHandler, notFoundHandler } from './error-replies.js';
 import { parseFormBody } from './form-body.js';
@@ -117,6 +118,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
 
   registerApiValidation(app);
   registerApiAuth(app, services);
+  registerCors(app, services);
   registerHealthRoutes(app, services);
   registerOAuthRoutes(app, services, tokenRouteConfig);
   registerAuthorizationRoutes(app, services, tokenRouteConfig);

@@ -65,6 +65,8 @@ export interface Application {
     accessTokenAudience?: string;
     /** FusionAuth: the exact redirect URLs of the authorization-code flow (RFC 6749 §3.1.2.2). */
     authorizedRedirectURLs?: string[];
+    /** FusionAuth: the browser origins (`scheme://host[:port]`) allowed to call the OAuth endpoints (CORS). */
+    authorizedOriginURLs?: string[];
   };
   jwtConfiguration: {
     enabled: boolean;

@@ -39,6 +39,7 @@ export const Application = Type.Object(
           allowedScopes: Type.Optional(List(SafeString(LIMITS.token))),
           accessTokenAudience: Type.Optional(SafeString(LIMITS.url)),
           authorizedRedirectURLs: Type.Optional(List(SafeString(LIMITS.url))),
+          authorizedOriginURLs: Type.Optional(List(SafeString(LIMITS.url, { description: 'Browser origins (scheme://host[:port]) allowed to call the token, introspection, revocation and userinfo endpoints (CORS).' }))),
         },
         open,
       ),
