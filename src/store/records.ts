@@ -20,6 +20,8 @@ export interface Tenant {
     signingAlgorithm: SigningAlgorithm;
     /** The active signing key (FusionAuth field). */
     accessTokenKeyId?: string;
+    /** Gatehouse: the access tokens' `typ` header (RFC 9068 §2.1); absent means `JWT`. */
+    accessTokenType?: 'JWT' | 'at+jwt';
   };
   /** Gatehouse: a SMART Backend Services / Koppeltaal domain. */
   smartConfiguration?: {
