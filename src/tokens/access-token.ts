@@ -40,9 +40,18 @@ export type AccessTokenType = 'JWT' | 'at+jwt';
 export const ACCESS_TOKEN_TYPES: readonly AccessTokenType[] = ['JWT', 'at+jwt'];
 export const accessTokenTypeOf = (tenant: Tenant): AccessTokenType => tenant.jwtConfiguration.accessTokenType ?? 'JWT';
 
-/** Access token lifetime: the application's, else the tenant's (FusionAuth `jwtConfiguration`). */
-export const accessTokenLifetime = (tenant: Tenant, application: Application): number =>
-  application.jwtConfiguration.timeToLiveInSeconds ?? tenant.jwtConfiguration.timeToLiveInSeconds;
+/** SMART App Launch and Koppeltaal: an access token of a SMART tenant lives at most five minutes. */
+export const SMART_MAX_ACCESS_TOKEN_LIFETIME = 300;
+
+/**
+ * Access token lifetime, the one rule for every grant: the application's, else the tenant's
+ * (FusionAuth `jwtConfiguration`); on a SMART tenant (`smartConfiguration.enabled`) at most
+ * {@link SMART_MAX_ACCESS_TOKEN_LIFETIME} whatever those say.
+ */
+export const accessTokenLifetime = (tenant: Tenant, application: Application): number => {
+  const configured = application.jwtConfiguration.timeToLiveInSeconds ?? tenant.jwtConfiguration.timeToLiveInSeconds;
+  return tenant.smartConfiguration?.enabled ? Math.min(configured, SMART_MAX_ACCESS_TOKEN_LIFETIME) : configured;
+};
 
 /**
  * Signs a JWT access token (RFC 9068 §2.2 registered claims) with the signer's key. `iss`, `iat`,
