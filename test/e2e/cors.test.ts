@@ -87,6 +87,14 @@ for (const kind of selectedKinds()) {
         assert.deepEqual(corsHeaders(refused), [], path);
         assert.match(refused.headers.get('vary') ?? '', /\bOrigin\b/, path);
       }
+      // A successful answer too: the public client revokes (RFC 7009 §2.2: an unknown token is 200).
+      const revoked = await fetch(at(`/t/${DEFAULT_TENANT}/oauth2/revoke`), {
+        method: 'POST',
+        headers: { origin: ALLOWED, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_id: publicClient, token: 'not-a-token' }),
+      });
+      assert.equal(revoked.status, 200);
+      assert.equal(revoked.headers.get('access-control-allow-origin'), ALLOWED);
       // A body that is not a form is refused before any handler, and still carries the header.
       const unsupported = await fetch(at(perOrigin()[0]), { method: 'POST', headers: { origin: ALLOWED, 'content-type': 'text/plain' }, body: 'x' });
       assert.equal(unsupported.status, 400);
