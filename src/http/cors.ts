@@ -85,8 +85,17 @@ export function registerCors(app: FastifyInstance, services: HttpServices): void
     const rule = corsRuleOf(route.url);
     const methods = [route.method].flat();
     if (!rule || methods.includes('OPTIONS') || (route.config as Record<symbol, unknown> | undefined)?.[kCorsPreflight]) return;
-    const onRequest: onRequestHookHandler = async (request, reply) => {
-      await allow(request, reply, rule);
+    // Callback style, synchronous unless an origin must be looked up: a server-to-server request costs no promise.
+    const onRequest: onRequestHookHandler = (request, reply, done) => {
+      if (rule.kind === 'public') {
+        reply.header('access-control-allow-origin', '*');
+        return done();
+      }
+      if (request.headers.origin === undefined) {
+        addVaryOrigin(reply);
+        return done();
+      }
+      allow(request, reply, rule).then(() => done(), done);
     };
     // First, so the headers are on every answer, a rate limit's 429 and early errors included.
     route.onRequest = [onRequest, ...[route.onRequest ?? []].flat()];
