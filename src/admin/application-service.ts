@@ -9,6 +9,7 @@ import { importJwkSet } from '../jwt/jwk-set.js';
 import type { Application, ApplicationRole, ClientAuthenticationMethod, JsonObject } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { fieldsOf, optionalObject, optionalString } from './input-values.js';
+import { originUrlProblem } from './origin-url.js';
 
 /** Grant types an application may enable (RFC 6749 §4.4, §6; RFC 8693; RFC 7523 §2.1). */
 export const KNOWN_GRANT_TYPES = [
@@ -46,6 +47,7 @@ export interface ApplicationInput {
     authorizedRedirectURLs?: string[];
     logoutURL?: string;
     postLogoutRedirectURLs?: string[];
+    authorizedOriginURLs?: string[];
   };
   jwtConfiguration?: { enabled?: boolean; timeToLiveInSeconds?: number; refreshTokenTimeToLiveInMinutes?: number };
   loginConfiguration?: { generateRefreshTokens?: boolean };
@@ -139,6 +141,7 @@ export class ApplicationService {
         ...(Array.isArray(oauth.authorizedRedirectURLs) ? { authorizedRedirectURLs: oauth.authorizedRedirectURLs as string[] } : {}),
         ...(optionalString(oauth.logoutURL) ? { logoutURL: oauth.logoutURL as string } : {}),
         ...(Array.isArray(oauth.postLogoutRedirectURLs) ? { postLogoutRedirectURLs: oauth.postLogoutRedirectURLs as string[] } : {}),
+        ...(Array.isArray(oauth.authorizedOriginURLs) ? { authorizedOriginURLs: oauth.authorizedOriginURLs as string[] } : {}),
       },
       jwtConfiguration: {
         enabled: jwt.enabled === true,
@@ -223,6 +226,10 @@ export class ApplicationService {
     for (const url of oauth.postLogoutRedirectURLs ?? []) {
       const problem = redirectUrlProblem(url);
       if (problem) errors.add('application.oauthConfiguration.postLogoutRedirectURLs', 'invalid', `${String(url).slice(0, 200)}: ${problem}`);
+    }
+    for (const origin of oauth.authorizedOriginURLs ?? []) {
+      const problem = originUrlProblem(origin);
+      if (problem) errors.add('application.oauthConfiguration.authorizedOriginURLs', 'invalid', `${String(origin).slice(0, 200)}: ${problem}`);
     }
     if (oauth.enabledGrants.includes('authorization_code') && !oauth.authorizedRedirectURLs?.length) {
       errors.add('application.oauthConfiguration.authorizedRedirectURLs', 'blank', 'The authorization_code grant needs at least one authorized redirect URL.');

@@ -6,6 +6,8 @@ import { isPlainObject } from '../lib/base64url.js';
 import { isUuid, newId } from '../lib/ids.js';
 import { isSigningAlgorithm } from '../jwt/algorithms.js';
 import type { KeyService } from '../keys/key-service.js';
+import { ACCESS_TOKEN_TYPES } from '../tokens/access-token.js';
+import type { AccessTokenType } from '../tokens/access-token.js';
 import type { JsonObject, Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { fieldsOf, optionalObject, optionalString } from './input-values.js';
@@ -17,7 +19,7 @@ export interface TenantInput {
   id?: string;
   name?: string;
   slug?: string;
-  jwtConfiguration?: { timeToLiveInSeconds?: number; refreshTokenTimeToLiveInMinutes?: number; signingAlgorithm?: string };
+  jwtConfiguration?: { timeToLiveInSeconds?: number; refreshTokenTimeToLiveInMinutes?: number; signingAlgorithm?: string; accessTokenType?: string };
   smartConfiguration?: { enabled?: boolean; fhirBaseUrl?: string; accessTokenAudience?: string };
   data?: JsonObject;
 }
@@ -135,6 +137,7 @@ export class TenantService {
         timeToLiveInSeconds: (jwt.timeToLiveInSeconds as number | undefined) ?? 3600,
         refreshTokenTimeToLiveInMinutes: (jwt.refreshTokenTimeToLiveInMinutes as number | undefined) ?? 43200,
         signingAlgorithm: (jwt.signingAlgorithm as Tenant['jwtConfiguration']['signingAlgorithm'] | undefined) ?? existing?.jwtConfiguration.signingAlgorithm ?? 'ES256',
+        accessTokenType: (jwt.accessTokenType as AccessTokenType | undefined) ?? 'JWT',
       },
       ...(isPlainObject(input.smartConfiguration) ? { smartConfiguration: buildSmartConfiguration(input.smartConfiguration) } : {}),
       data: optionalObject(input.data),
@@ -156,6 +159,9 @@ export class TenantService {
       errors.add('tenant.jwtConfiguration.refreshTokenTimeToLiveInMinutes', 'invalid', 'A positive number of minutes.');
     }
     if (!isSigningAlgorithm(signingAlgorithm)) errors.add('tenant.jwtConfiguration.signingAlgorithm', 'invalid', 'Not a supported signing algorithm.');
+    if (!ACCESS_TOKEN_TYPES.includes(tenant.jwtConfiguration.accessTokenType!)) {
+      errors.add('tenant.jwtConfiguration.accessTokenType', 'invalid', 'JWT (default) or at+jwt (RFC 9068 §2.1).');
+    }
     const smart = tenant.smartConfiguration;
     if (smart?.fhirBaseUrl !== undefined && !/^https?:\/\/[^\s?#]+[^/\s?#]$/.test(smart.fhirBaseUrl)) {
       errors.add('tenant.smartConfiguration.fhirBaseUrl', 'invalid', 'An absolute http(s) URL without query, fragment or trailing slash.');

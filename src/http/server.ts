@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import { registerApiAuth } from './api-auth.js';
 import { recordRoutes } from './route-table.js';
+import { registerCors } from './cors.js';
 import { AJV_OPTIONS, registerApiValidation } from './api-validation.js';
 import { errorHandler, notFoundHandler } from './error-replies.js';
 import { parseFormBody } from './form-body.js';
@@ -127,6 +128,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
   await registerOpenApi(app, services);
   registerApiValidation(app);
   registerApiAuth(app, services);
+  registerCors(app, services);
   registerHealthRoutes(app, services);
   registerOAuthRoutes(app, services, tokenRouteConfig);
   registerAuthorizationRoutes(app, services, tokenRouteConfig);

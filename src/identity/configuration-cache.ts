@@ -39,6 +39,14 @@ export class ConfigurationCache {
     return this.load(`c:${tenantId}\u0000${clientId}`, () => this.store.applications.findByClientId(tenantId, clientId));
   }
 
+  /** The CORS origins (`authorizedOriginURLs`) of a tenant's active applications. */
+  tenantOrigins(tenantId: string): Promise<ReadonlySet<string>> {
+    return this.load(`o:${tenantId}`, async () => {
+      const applications = await this.store.applications.listByTenant(tenantId);
+      return new Set(applications.filter((a) => a.active).flatMap((a) => a.oauthConfiguration.authorizedOriginURLs ?? []));
+    });
+  }
+
   tenant(id: string): Promise<Tenant | undefined> {
     return this.load(`t:${id}`, () => this.store.tenants.findById(id));
   }

@@ -156,6 +156,7 @@ export function createResourceGuard(options: ResourceGuardOptions): ResourceGuar
     const verified = await verifyJwt(match[1], {
       keys: { kind: 'remote-jwks', url: jwksUri, cache: jwks },
       algorithms: ASYMMETRIC_ALGORITHMS,
+      // RFC 9068 §2.1 `at+jwt`, or `JWT` (a tenant's default, FusionAuth-compatible): both, so a tenant can switch.
       typ: ['JWT', 'at+jwt'],
       kid: 'required',
       clock,

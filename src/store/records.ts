@@ -20,6 +20,8 @@ export interface Tenant {
     signingAlgorithm: SigningAlgorithm;
     /** The active signing key (FusionAuth field). */
     accessTokenKeyId?: string;
+    /** Gatehouse: the access tokens' `typ` header (RFC 9068 §2.1); absent means `JWT`. */
+    accessTokenType?: 'JWT' | 'at+jwt';
   };
   /** Gatehouse: a SMART Backend Services / Koppeltaal domain. */
   smartConfiguration?: {
@@ -69,6 +71,8 @@ export interface Application {
     logoutURL?: string;
     /** Gatehouse: further exact `post_logout_redirect_uri` values (OpenID Connect RP-Initiated Logout 1.0 §3). */
     postLogoutRedirectURLs?: string[];
+    /** FusionAuth: the browser origins (`scheme://host[:port]`) allowed to call the OAuth endpoints (CORS). */
+    authorizedOriginURLs?: string[];
   };
   jwtConfiguration: {
     enabled: boolean;

@@ -6,6 +6,7 @@ import { verifyJwt } from '../jwt/verify-jwt.js';
 import { issuerUrl } from '../config/issuer-url.js';
 import type { KeyService } from '../keys/key-service.js';
 import type { Tenant } from '../store/records.js';
+import { ACCESS_TOKEN_TYPES } from './access-token.js';
 import type { Store } from '../store/store.js';
 
 /** What verifying the tenant's own tokens takes: its published keys, the issuer's URL, the clock and skew, the revocations. */
@@ -26,6 +27,8 @@ export interface OwnTokenVerification {
 export async function verifyOwnAccessToken(ctx: OwnTokenVerification, tenant: Tenant, token: string): Promise<Record<string, unknown> | undefined> {
   const verified = await verifyJwt(token, {
     algorithms: ASYMMETRIC_ALGORITHMS,
+    // RFC 9068 §2.1 `at+jwt` or the compatible `JWT`: a tenant may switch, and its live tokens stay valid.
+    typ: ACCESS_TOKEN_TYPES,
     kid: 'required',
     keys: {
       kind: 'resolve',

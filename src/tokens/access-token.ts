@@ -30,17 +30,37 @@ export async function signerOf(source: SignerSource, tenant: Tenant): Promise<To
   return { issuer: issuerUrl(source.publicUrl, tenant), key: await source.keys.signingKey(tenant.id), clock: source.clock };
 }
 
-/** Access token lifetime: the application's, else the tenant's (FusionAuth `jwtConfiguration`). */
-export const accessTokenLifetime = (tenant: Tenant, application: Application): number =>
-  application.jwtConfiguration.timeToLiveInSeconds ?? tenant.jwtConfiguration.timeToLiveInSeconds;
+/**
+ * The `typ` header of a tenant's access tokens. RFC 9068 §2.1 asks for `at+jwt`; the default is
+ * `JWT`, what FusionAuth issues and what verifiers pinned to `JWT` (e.g. Nimbus JOSE, under Spring
+ * Security) accept; a tenant opts in with `jwtConfiguration.accessTokenType: "at+jwt"`. ID tokens
+ * stay `JWT` either way, so an ID token is never mistaken for an RFC 9068 access token.
+ */
+export type AccessTokenType = 'JWT' | 'at+jwt';
+export const ACCESS_TOKEN_TYPES: readonly AccessTokenType[] = ['JWT', 'at+jwt'];
+export const accessTokenTypeOf = (tenant: Tenant): AccessTokenType => tenant.jwtConfiguration.accessTokenType ?? 'JWT';
+
+/** SMART App Launch and Koppeltaal: an access token of a SMART tenant lives at most five minutes. */
+export const SMART_MAX_ACCESS_TOKEN_LIFETIME = 300;
+
+/**
+ * Access token lifetime, the one rule for every grant: the application's, else the tenant's
+ * (FusionAuth `jwtConfiguration`); on a SMART tenant (`smartConfiguration.enabled`) at most
+ * {@link SMART_MAX_ACCESS_TOKEN_LIFETIME} whatever those say.
+ */
+export const accessTokenLifetime = (tenant: Tenant, application: Application): number => {
+  const configured = application.jwtConfiguration.timeToLiveInSeconds ?? tenant.jwtConfiguration.timeToLiveInSeconds;
+  return tenant.smartConfiguration?.enabled ? Math.min(configured, SMART_MAX_ACCESS_TOKEN_LIFETIME) : configured;
+};
 
 /**
  * Signs a JWT access token (RFC 9068 §2.2 registered claims) with the signer's key. `iss`, `iat`,
- * `nbf`, `exp` and `jti` are set here; the caller supplies the subject-specific ones.
+ * `nbf`, `exp` and `jti` are set here; the caller supplies `sub`, `aud`, `client_id` and `scope`.
+ * `typ` is the tenant's {@link accessTokenTypeOf} for access tokens; `JWT` (the default) for ID tokens.
  */
-export function issueAccessToken(signer: TokenSigner, claims: Record<string, unknown>, lifetimeSeconds: number): IssuedToken {
+export function issueAccessToken(signer: TokenSigner, claims: Record<string, unknown>, lifetimeSeconds: number, typ: AccessTokenType = 'JWT'): IssuedToken {
   const { key } = signer;
   const now = nowSeconds(signer.clock);
   const full = { iss: signer.issuer, ...claims, iat: now, nbf: now, exp: now + lifetimeSeconds, jti: newId() };
-  return { token: signJwt({ typ: 'JWT', kid: key.kid }, full, key.alg, key.privateKey), claims: full, expiresIn: lifetimeSeconds };
+  return { token: signJwt({ typ, kid: key.kid }, full, key.alg, key.privateKey), claims: full, expiresIn: lifetimeSeconds };
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../lib/clock.js';
 import type { Application, RefreshTokenRecord, Registration, Tenant, User } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { accessTokenLifetime, issueAccessToken, signerOf } from './access-token.js';
+import { accessTokenLifetime, accessTokenTypeOf, issueAccessToken, signerOf } from './access-token.js';
 import type { SignerSource } from './access-token.js';
 import { RefreshTokenError, RefreshTokens } from './refresh-tokens.js';
 import type { DrawnRefreshToken, RefreshFamily } from './refresh-tokens.js';
@@ -112,6 +112,8 @@ export class UserTokenService {
     const claims: Record<string, unknown> = {
       aud: application.oauthConfiguration.accessTokenAudience ?? application.oauthConfiguration.clientId,
       sub: user.id,
+      // RFC 9068 §2.2: the client the token was issued to.
+      client_id: application.oauthConfiguration.clientId,
       authenticationType: request.authenticationType,
       ...userIdentityClaims(user),
       ...(registration ? { applicationId: application.id, roles: registration.roles } : {}),
@@ -119,7 +121,7 @@ export class UserTokenService {
       tid: tenant.id,
       ...(request.scope ? { scope: request.scope } : {}),
     };
-    const issued = issueAccessToken(await signerOf(this.deps, tenant), claims, accessTokenLifetime(tenant, application));
+    const issued = issueAccessToken(await signerOf(this.deps, tenant), claims, accessTokenLifetime(tenant, application), accessTokenTypeOf(tenant));
     const tokens: UserTokens = {
       token: issued.token,
       claims: issued.claims,

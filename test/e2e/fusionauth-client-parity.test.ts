@@ -5,7 +5,6 @@ import { FusionAuthClient } from '@fusionauth/typescript-client';
 import { selectedKinds } from '../helpers/databases.js';
 import { DEFAULT_TENANT_ID, startIdpWorld } from '../helpers/idp-world.js';
 import type { IdpWorld } from '../helpers/idp-world.js';
-import { registeredRoutes } from '../../src/http/route-table.js';
 
 /** The client library rejects with its ClientResponse on a non-2xx answer. */
 async function statusOf(call: Promise<unknown>): Promise<number> {

@@ -53,8 +53,11 @@ for (const kind of selectedKinds()) {
         const viaFileKey = await fetch(`${server.url}/api/application/${APP}`, { headers: { authorization: process.env.KICKSTART_TEST_KEY, 'x-fusionauth-tenantid': TENANT } });
         assert.equal(viaFileKey.status, 200);
         const token = await server.form('/t/domeinzorgafnemer/oauth2/token', { grant_type: 'client_credentials', client_id: 'module-a', client_secret: 'a-very-long-client-secret-for-the-kickstart-test' }, {});
-        // The kickstart client uses the default method (client_secret_basic), so a post is refused.
-        assert.equal(token.status, 401);
+        // The kickstart client uses the default method (client_secret_basic); its secret works in the
+        // body too (deliberately changed: a post used to be refused), and a wrong one does not.
+        assert.equal(token.status, 200, JSON.stringify(token.body));
+        const wrong = await server.form('/t/domeinzorgafnemer/oauth2/token', { grant_type: 'client_credentials', client_id: 'module-a', client_secret: 'not-the-kickstart-secret-at-all' }, {});
+        assert.equal(wrong.status, 401);
         const basic = await server.form('/t/domeinzorgafnemer/oauth2/token', { grant_type: 'client_credentials' }, { authorization: `Basic ${Buffer.from('module-a:a-very-long-client-secret-for-the-kickstart-test').toString('base64')}` });
         assert.equal(basic.status, 200);
         assert.equal(basic.body.expires_in, 300);

@@ -78,11 +78,14 @@ for (const kind of selectedKinds()) {
         assert.equal(post.headers.get('www-authenticate'), null);
       });
 
-      it('the registered method is enforced both ways', async () => {
+      it('a secret client may use either secret method (deliberately no longer refused: Keycloak and FusionAuth accept both)', async () => {
         const postWithBasic = await server.form(tokenPath(), { grant_type: 'client_credentials' }, { authorization: basic(postClient.id, postClient.secret) });
-        assert.equal(postWithBasic.status, 401);
+        assert.equal(postWithBasic.status, 200, JSON.stringify(postWithBasic.body));
         const basicWithPost = await server.form(tokenPath(), { grant_type: 'client_credentials', client_id: basicClient.id, client_secret: basicClient.secret });
-        assert.equal(basicWithPost.status, 401);
+        assert.equal(basicWithPost.status, 200, JSON.stringify(basicWithPost.body));
+        assert.equal(decodeJwt(basicWithPost.body.access_token).payload.client_id, basicClient.id);
+        const wrongSecret = await server.form(tokenPath(), { grant_type: 'client_credentials', client_id: basicClient.id, client_secret: 'wrong' });
+        assert.equal(wrongSecret.status, 401);
       });
 
       it('two authentication methods at once are invalid_request (RFC 6749 §2.3)', async () => {
@@ -202,8 +205,12 @@ for (const kind of selectedKinds()) {
         }
         const unauthenticated = await server.form('/t/default/oauth2/introspect', { token });
         assert.equal(unauthenticated.status, 401);
-        const wrongMethod = await server.form('/t/default/oauth2/introspect', { token }, auth);
-        assert.equal(wrongMethod.status, 401);
+        // Deliberately changed (was 401): the post client may present its secret with HTTP Basic too.
+        const otherSecretMethod = await server.form('/t/default/oauth2/introspect', { token }, auth);
+        assert.equal(otherSecretMethod.status, 200, JSON.stringify(otherSecretMethod.body));
+        assert.equal(otherSecretMethod.body.active, true);
+        const wrongSecret = await server.form('/t/default/oauth2/introspect', { token }, { authorization: basic(postClient.id, 'wrong') });
+        assert.equal(wrongSecret.status, 401);
         const missing = await server.form('/t/default/oauth2/introspect', { client_id: postClient.id, client_secret: postClient.secret });
         assert.equal(missing.status, 400);
         assert.equal(missing.body.error, 'invalid_request');

@@ -12,11 +12,6 @@ import type { HttpServices } from '../services.js';
 
 type TenantParams = { Params: { tenant: string } };
 
-/** Discovery documents are public and read by browser apps: CORS for any origin (SMART, TOP-KT-016). */
-function cors(reply: FastifyReply): FastifyReply {
-  return reply.header('access-control-allow-origin', '*').header('vary', 'Origin');
-}
-
 /** SMART Backend Services / Koppeltaal: discovery, capability statement and the role admin API. */
 export function registerSmartRoutes(app: FastifyInstance, services: HttpServices): void {
   const smartTenant = async (request: FastifyRequest<TenantParams>): Promise<Tenant> => {
@@ -27,20 +22,16 @@ export function registerSmartRoutes(app: FastifyInstance, services: HttpServices
   };
 
   const discovery = async (request: FastifyRequest<TenantParams>, reply: FastifyReply) => {
-    cors(reply).header('cache-control', 'public, max-age=300').type('application/json; charset=utf-8');
+    // CORS for any origin (SMART, TOP-KT-016): the rule of `cors.ts` for public documents.
+    reply.header('cache-control', 'public, max-age=300').type('application/json; charset=utf-8');
     return smartConfiguration(services.config.publicUrl, await smartTenant(request), services.grants.types());
   };
   app.get<TenantParams>('/t/:tenant/fhir/.well-known/smart-configuration', discovery);
   app.get<TenantParams>('/t/:tenant/.well-known/smart-configuration', discovery);
   app.get<TenantParams>('/t/:tenant/fhir/metadata', async (request, reply) => {
-    cors(reply).type('application/fhir+json; charset=utf-8');
+    reply.type('application/fhir+json; charset=utf-8');
     return capabilityStatement(services.config.publicUrl, await smartTenant(request));
   });
-  for (const path of ['/t/:tenant/fhir/.well-known/smart-configuration', '/t/:tenant/.well-known/smart-configuration', '/t/:tenant/fhir/metadata']) {
-    app.options(path, async (_request, reply) =>
-      cors(reply).header('access-control-allow-methods', 'GET, OPTIONS').header('access-control-allow-headers', 'Accept, Authorization').status(204).send(),
-    );
-  }
 
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { roles } = services;

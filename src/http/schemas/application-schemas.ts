@@ -41,6 +41,7 @@ export const Application = Type.Object(
           authorizedRedirectURLs: Type.Optional(List(SafeString(LIMITS.url))),
           logoutURL: Type.Optional(SafeString(LIMITS.url, { description: 'FusionAuth: where the browser goes after logout; also an accepted post_logout_redirect_uri.' })),
           postLogoutRedirectURLs: Type.Optional(List(SafeString(LIMITS.url), 'Further exact post_logout_redirect_uri values (OpenID Connect RP-Initiated Logout 1.0).')),
+          authorizedOriginURLs: Type.Optional(List(SafeString(LIMITS.url, { description: 'Browser origins (scheme://host[:port]) allowed to call the token, introspection, revocation and userinfo endpoints (CORS).' }))),
         },
         open,
       ),

@@ -17,6 +17,7 @@ export const Tenant = Type.Object(
           timeToLiveInSeconds: Type.Optional(Type.Integer({ description: 'Access token lifetime, 1 to 86400.' })),
           refreshTokenTimeToLiveInMinutes: Type.Optional(Type.Integer()),
           signingAlgorithm: Type.Optional(SafeString(16, { description: 'ES256 (default), RS256…PS512, ES384, ES512, EdDSA.' })),
+          accessTokenType: Type.Optional(SafeString(16, { description: 'The typ header of access tokens: JWT (default) or at+jwt (RFC 9068 §2.1).' })),
         },
         { additionalProperties: true },
       ),

@@ -7,8 +7,9 @@ import { authenticateWithAssertion } from './private-key-jwt.js';
 
 /**
  * Client authentication at the token, introspection and revocation endpoints. The method is
- * read from the request, must be exactly one (RFC 6749 §2.3), and must be the one the client
- * registered. A failure after HTTP Basic carries a `WWW-Authenticate` challenge (§5.2).
+ * read from the request, must be exactly one (RFC 6749 §2.3), and must fit the one the client
+ * registered (`clients.ts` `acceptsMethod`: either secret method for a secret, else exact). A
+ * failure after HTTP Basic carries a `WWW-Authenticate` challenge (§5.2).
  */
 export async function authenticateClient(ctx: OAuthContext, request: EndpointRequest): Promise<AuthenticatedClient> {
   const usesBasic = request.authorization !== undefined && /^basic /i.test(request.authorization);

@@ -1,6 +1,6 @@
 import { OAuthError } from '../errors.js';
 import { parseScope } from '../scope.js';
-import { issueAccessToken } from '../../tokens/access-token.js';
+import { accessTokenTypeOf, issueAccessToken } from '../../tokens/access-token.js';
 import { clientCredentialsPolicyOf } from '../client-credentials-policy.js';
 import { tokenSignerOf } from '../context.js';
 import type { Grant } from './grant.js';
@@ -30,6 +30,7 @@ export const clientCredentialsGrant: Grant = {
         ...(scopes.length > 0 ? { scope: scopes.join(' ') } : {}),
       },
       lifetimeSeconds,
+      accessTokenTypeOf(request.tenant),
     );
     return {
       access_token: issued.token,

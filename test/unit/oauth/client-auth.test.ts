@@ -12,7 +12,7 @@ import type { OAuthWorld } from '../../helpers/oauth-context.js';
 const SECRET = 'a-client-secret-of-at-least-32-characters';
 const basic = (clientId: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
-/** RFC 6749 §2.3 client authentication: exactly one method, the registered one, of an active client. */
+/** RFC 6749 §2.3 client authentication: exactly one method, fitting the registered one, of an active client. */
 describe('client authentication (oauth/client-auth)', () => {
   let world: OAuthWorld;
   let basicClient: Application;
@@ -74,9 +74,25 @@ describe('client authentication (oauth/client-auth)', () => {
     );
   });
 
-  it('a method other than the registered one is invalid_client', async () => {
-    assert.deepEqual(await refusal(authenticate({}, basic(postClient.oauthConfiguration.clientId, SECRET))), { error: 'invalid_client', basicChallenge: true });
-    assert.deepEqual(await refusal(authenticate({ client_id: basicClient.oauthConfiguration.clientId, client_secret: SECRET })), { error: 'invalid_client', basicChallenge: false });
+  it('a client secret is accepted by either secret method, whichever was registered (RFC 6749 §2.3.1)', async () => {
+    // Deliberately changed: these two were invalid_client while the method had to be exactly the registered one.
+    const basicForPost = await authenticate({}, basic(postClient.oauthConfiguration.clientId, SECRET));
+    assert.deepEqual([basicForPost.application.id, basicForPost.method], [postClient.id, 'client_secret_basic']);
+    const postForBasic = await authenticate({ client_id: basicClient.oauthConfiguration.clientId, client_secret: SECRET });
+    assert.deepEqual([postForBasic.application.id, postForBasic.method], [basicClient.id, 'client_secret_post']);
+    // Still a secret check: the wrong secret fails either way.
+    assert.deepEqual(await refusal(authenticate({ client_id: basicClient.oauthConfiguration.clientId, client_secret: `${SECRET}-wrong` })), { error: 'invalid_client', basicChallenge: false });
+    assert.deepEqual(await refusal(authenticate({}, basic(postClient.oauthConfiguration.clientId, `${SECRET}-wrong`))), { error: 'invalid_client', basicChallenge: true });
+  });
+
+  it('private_key_jwt and none stay exact: any other method is invalid_client', async () => {
+    assert.deepEqual(await refusal(authenticate({ client_id: jwtClient.oauthConfiguration.clientId, client_secret: SECRET })), { error: 'invalid_client', basicChallenge: false });
+    assert.deepEqual(await refusal(authenticate({}, basic(publicClient.oauthConfiguration.clientId, SECRET))), { error: 'invalid_client', basicChallenge: true });
+    assert.deepEqual(
+      await refusal(authenticate({ client_assertion_type: ASSERTION_TYPE, client_assertion: await assertion(basicClient.oauthConfiguration.clientId) })),
+      { error: 'invalid_client', basicChallenge: false },
+    );
+    assert.deepEqual(await refusal(authenticate({ client_id: basicClient.oauthConfiguration.clientId })), { error: 'invalid_client', basicChallenge: false });
     assert.deepEqual(await refusal(authenticate({ client_id: jwtClient.oauthConfiguration.clientId })), { error: 'invalid_client', basicChallenge: false });
     assert.deepEqual(
       await refusal(authenticate({ client_assertion_type: ASSERTION_TYPE, client_assertion: await assertion(publicClient.oauthConfiguration.clientId) })),
