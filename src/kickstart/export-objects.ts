@@ -8,12 +8,12 @@ import type { ExportVariables } from './export-values.js';
  */
 
 export function tenantEntry(tenant: Tenant): JsonObject {
-  const { timeToLiveInSeconds, refreshTokenTimeToLiveInMinutes, signingAlgorithm } = tenant.jwtConfiguration;
+  const { timeToLiveInSeconds, refreshTokenTimeToLiveInMinutes, signingAlgorithm, accessTokenType } = tenant.jwtConfiguration;
   return {
     id: tenant.id,
     name: tenant.name,
     slug: tenant.slug,
-    jwtConfiguration: { timeToLiveInSeconds, refreshTokenTimeToLiveInMinutes, signingAlgorithm },
+    jwtConfiguration: { timeToLiveInSeconds, refreshTokenTimeToLiveInMinutes, signingAlgorithm, ...(accessTokenType ? { accessTokenType } : {}) },
     ...(tenant.smartConfiguration ? { smartConfiguration: tenant.smartConfiguration } : {}),
     data: tenant.data,
   };

@@ -25,7 +25,7 @@ const ok = (reply: { status: number; body: unknown }) => {
 
 /** A configuration with one of everything the export writes; returns the secrets it was given or shown. */
 async function buildConfiguration(server: TestServer): Promise<{ secrets: string[]; variables: Record<string, string>; providerId: string; pairId: string }> {
-  const tenant = ok(await server.api('POST', '/api/tenant', { tenant: { name: 'Domein Zorgafnemer', slug: 'domein', jwtConfiguration: { timeToLiveInSeconds: 300, signingAlgorithm: 'ES384' }, smartConfiguration: { enabled: true, accessTokenAudience: 'fhir-server' }, data: { region: 'nl' } } })).tenant;
+  const tenant = ok(await server.api('POST', '/api/tenant', { tenant: { name: 'Domein Zorgafnemer', slug: 'domein', jwtConfiguration: { timeToLiveInSeconds: 300, signingAlgorithm: 'ES384', accessTokenType: 'at+jwt' }, smartConfiguration: { enabled: true, accessTokenAudience: 'fhir-server' }, data: { region: 'nl' } } })).tenant;
   const T = { 'x-fusionauth-tenantid': tenant.id };
   const D = { 'x-fusionauth-tenantid': DEFAULT_TENANT };
   const moduleKey = await clientKey('ES384', 'module-a-key');
@@ -88,6 +88,7 @@ for (const kind of selectedKinds()) {
         assert.deepEqual(exported.variables.map((v) => v.name).sort(), Object.keys(built.variables).sort());
         for (const secret of built.secrets) assert.equal(first.includes(secret), false, `the export holds a secret (${secret.slice(0, 12)}…)`);
         assert.equal(/PRIVATE KEY/.test(first), false);
+        assert.match(first, /accessTokenType: at\+jwt/, 'the tenant\'s access-token typ is part of its configuration');
         const json = renderExport(exported, 'json');
         assert.deepEqual(JSON.parse(json), parseYaml(first), 'YAML and JSON hold the same document');
 
