@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { cacheLifetimesOf } from './config/cache-lifetimes.js';
 import type { GatehouseConfig } from './config/options.js';
 import { EventLog } from './events/event-log.js';
+import { listenMetrics } from './http/metrics-server.js';
+import type { MetricsListener } from './http/metrics-server.js';
 import { createHttpServer } from './http/server.js';
 import type { HttpServices } from './http/services.js';
 import { ApiKeyService } from './admin/api-key-service.js';
@@ -26,6 +28,9 @@ import { MasterKey } from './keys/master-key.js';
 import { AuthorizationBroker } from './oauth/authorization-broker.js';
 import { authorizationCodeGrant } from './oauth/grants/authorization-code.js';
 import { RemoteJwksCache } from './jwt/remote-jwks-cache.js';
+import { NO_METRICS } from './metrics/metrics.js';
+import type { Metrics } from './metrics/metrics.js';
+import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
 import type { AddressPolicy } from './lib/address-policy.js';
@@ -68,6 +73,8 @@ export interface Gatehouse {
   applyKickstart(document: JsonObject): Promise<KickstartSummary>;
   /** Listens on the configured host and port; resolves to the base URL. */
   listen(): Promise<string>;
+  /** The scrape URL once listening with `--metrics` on; undefined otherwise. */
+  readonly metricsUrl: string | undefined;
   /** Drains in-flight requests, stops timers and closes the database. */
   close(): Promise<void>;
 }
@@ -87,6 +94,7 @@ export function buildServices(
   masterKey: MasterKey,
   remoteJwks: RemoteJwksCache,
   lambdaRunner: LambdaRunner,
+  metrics: Metrics = NO_METRICS,
 ): HttpServices {
   const lifetimes = cacheLifetimesOf(config);
   const keys = new KeyService(store, masterKey, clock, lifetimes);
@@ -106,10 +114,11 @@ export function buildServices(
     remoteJwks,
     refreshTokens,
     smart: smartPolicy,
+    metrics,
   };
   const eventLog = new EventLog(store, clock);
   const userTokens = new UserTokenService({ store, clock, keys, publicUrl: config.publicUrl, refreshTokens });
-  const reconcile = new ReconcileService({ store, configuration, clock, verifier: { store, keys, remoteJwks, ownKeys: new OwnSigningKeys(store, clock), clock }, lambdas: lambdaRunner, eventLog, tokens: userTokens });
+  const reconcile = new ReconcileService({ store, configuration, clock, verifier: { store, keys, remoteJwks, ownKeys: new OwnSigningKeys(store, clock), clock }, lambdas: lambdaRunner, eventLog, tokens: userTokens }, metrics);
   const grants = new GrantRegistry()
     .register(authorizationCodeGrant(userTokens))
     .register(clientCredentialsGrant)
@@ -143,7 +152,10 @@ export function buildServices(
 export async function createGatehouse(options: GatehouseOptions): Promise<Gatehouse> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
-  const handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteFile: options.sqliteFile });
+  // One registry per instance: several Gatehouses in one process (tests) never share series.
+  const prometheus = config.metrics ? new PrometheusMetrics(config.databaseUrl ? 'postgres' : 'sqlite') : undefined;
+  const metrics: Metrics = prometheus ?? NO_METRICS;
+  const handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteFile: options.sqliteFile, metrics });
   const store = Store.fromHandle(handle);
   let startupLock: StartupLock | undefined;
   try {
@@ -159,17 +171,18 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       refetchCooldownMs: config.jwksRefetchCooldownSeconds * 1000,
       failureCooldownMs: config.fetchFailureCooldownSeconds * 1000,
       maxEntries: config.jwksCacheEntries,
+      metrics,
     });
     // Sandbox workers start on the first lambda calls, not at start-up.
-    const lambdaRunner = new LambdaRunner(lambdaLimits({ timeoutMs: config.lambdaTimeoutMs, memoryMb: config.lambdaMemoryMb }), config.lambdaWorkers);
-    const services = buildServices(config, store, clock, masterKey, remoteJwks, lambdaRunner);
+    const lambdaRunner = new LambdaRunner(lambdaLimits({ timeoutMs: config.lambdaTimeoutMs, memoryMb: config.lambdaMemoryMb }), config.lambdaWorkers, metrics);
+    const services = buildServices(config, store, clock, masterKey, remoteJwks, lambdaRunner, metrics);
     await services.keys.checkMasterKey();
     await services.tenants.ensureDefaultTenant();
     // Services bound to the root store must not run inside a transaction: on SQLite's single
     // connection they would wait for it forever. Kickstart gets services bound to its transaction.
     const kickstartDocument = (document: JsonObject) =>
       store.transaction(async (tx) => {
-        const txServices = buildServices(config, tx, clock, masterKey, remoteJwks, lambdaRunner);
+        const txServices = buildServices(config, tx, clock, masterKey, remoteJwks, lambdaRunner, metrics);
         const summary = await applyKickstart(txServices, document, process.env);
         await txServices.eventLog.write(
           'Information',
@@ -181,7 +194,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     const generatedApiKey = await services.apiKeys.bootstrap(config.bootstrapApiKey);
     await startupLock.release();
     const tls = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
-    const server = await createHttpServer(services, { tls });
+    const server = await createHttpServer(services, { tls, metrics });
 
     const purge = setInterval(() => {
       const now = clock.now();
@@ -191,6 +204,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     purge.unref();
 
     let closed = false;
+    let metricsListener: MetricsListener | undefined;
     return {
       server,
       services,
@@ -199,14 +213,19 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       applyKickstart: kickstartDocument,
       async listen() {
         await server.listen({ port: config.port, host: config.host });
+        if (prometheus && !metricsListener) metricsListener = await listenMetrics(prometheus, config.metricsHost, config.metricsPort);
         const address = server.server.address();
         const port = typeof address === 'object' && address ? address.port : config.port;
         return `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      },
+      get metricsUrl() {
+        return metricsListener?.url;
       },
       async close() {
         if (closed) return;
         closed = true;
         clearInterval(purge);
+        await metricsListener?.close();
         await server.close();
         await lambdaRunner.close();
         await store.close();
