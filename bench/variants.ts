@@ -9,12 +9,13 @@ export interface Variant {
   check?: () => Promise<string>;
 }
 
-/** Counts the token responses a metrics listener reports (proof that metrics were on and recording). */
-async function scrapedGrants(port: number): Promise<string> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const issued = text.split('\n').find((line) => line.startsWith('gatehouse_grants_issued_total{'));
-  const logins = text.split('\n').find((line) => line.startsWith('gatehouse_logins_total{'));
-  return `scraped: ${issued ?? 'no grant counted'}; ${logins ?? 'no login counted'}`;
+/** What a metrics listener reports: proof that metrics were on, and queries per request (for bench/metrics-cost.ts). */
+async function scrapedCounts(port: number): Promise<string> {
+  const lines = (await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).split('\n');
+  const total = (prefix: string) => lines.filter((line) => line.startsWith(prefix)).reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  const requests = total('gatehouse_http_request_duration_seconds_count{');
+  const queries = total('gatehouse_db_query_duration_seconds_count{');
+  return `${requests} requests, ${total('gatehouse_grants_issued_total{')} grants, ${total('gatehouse_logins_total{')} logins, ${(queries / Math.max(1, requests)).toFixed(1)} queries per request`;
 }
 
 /**
@@ -27,7 +28,7 @@ export async function comparison(name: string): Promise<Variant[]> {
       const metricsPort = await freePort();
       return [
         { name: 'metrics off', flags: ['--metrics', 'false'] },
-        { name: 'metrics on', flags: ['--metrics', 'true', '--metrics-port', String(metricsPort)], check: () => scrapedGrants(metricsPort) },
+        { name: 'metrics on', flags: ['--metrics', 'true', '--metrics-port', String(metricsPort)], check: () => scrapedCounts(metricsPort) },
       ];
     }
     default:
