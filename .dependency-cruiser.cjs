@@ -13,7 +13,7 @@ const layers = [
   ['keys', 'lambda', 'events'], // tenant signing keys, the sandbox, the event log
   ['jwt'], // JWS, JWK sets, algorithms, remote JWKS, and the one verifyJwt
   ['store'], // databases, migrations, repositories
-  ['lib', 'config'], // pure helpers and the options table
+  ['lib', 'config', 'metrics'], // pure helpers, the options table, the metrics recorder (imports nothing of src/)
 ];
 
 const folder = (name) => `^src/${name}/`;

@@ -8,6 +8,8 @@
  *
  * BENCH_SECONDS (10), BENCH_WARMUP (3), BENCH_CONNECTIONS (32), BENCH_ROUNDS (3) tune the run;
  * BENCH_ONLY=returning measures only the baseline and the returning-user logins (for profiling).
+ * BENCH_COMPARE=metrics alternates Gatehouse with a switch off and on (bench/variants.ts) in the
+ * client_credentials and returning-login scenarios and prints the same-round ratios.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,54 +17,28 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchClient, clientCredentialsBody } from './assertions.js';
-import { BENCH_IDP_AUDIENCE, BENCH_IDP_ISSUER, BENCH_LAMBDA, benchIssuer } from './id-tokens.js';
+import { benchKickstart, IDP_ID, PATIENT_APP_ID } from './bench-kickstart.js';
+import { compareVariants } from './compare-variants.js';
+import { benchIssuer } from './id-tokens.js';
 import { drive } from './load.js';
 import type { LoadResult } from './load.js';
-import { cpuMs, rssMb, startProcess } from './processes.js';
+import { cpuMs, freePort, rssMb, startProcess } from './processes.js';
+import { comparison } from './variants.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const warmupSeconds = Number(process.env.BENCH_WARMUP ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const returningOnly = process.env.BENCH_ONLY === 'returning';
+/** BENCH_COMPARE=metrics: Gatehouse against itself with a switch on and off (variants.ts), no baseline. */
+const compareName = process.env.BENCH_COMPARE;
 
 /** The run with the median throughput. */
 const median = (runs: LoadResult[]): LoadResult => [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(runs.length / 2)];
-const TENANT_ID = 'b0000000-0000-4000-8000-000000000001';
-const APP_ID = 'b0000000-0000-4000-8000-000000000002';
-const KT_TENANT_ID = 'b0000000-0000-4000-8000-000000000011';
-const KT_ROLE_ID = 'b0000000-0000-4000-8000-000000000012';
-const KT_APP_ID = 'b0000000-0000-4000-8000-000000000013';
-const KT_OTHER_APP_ID = 'b0000000-0000-4000-8000-000000000014';
-const PATIENT_APP_ID = 'b0000000-0000-4000-8000-000000000021';
-const LAMBDA_ID = 'b0000000-0000-4000-8000-000000000022';
-const IDP_ID = 'b0000000-0000-4000-8000-000000000023';
 /** Returning users: this many identities, each logged in once before the measured runs. */
 const RETURNING_USERS = 1000;
 /** BENCH_PROFILE=1: CPU profiles of the measured Gatehouse processes, in /tmp/gh-prof. */
 const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gh-prof'] : [];
-
-/** A Koppeltaal role of ten permissions: all, own and granted origins. */
-const KOPPELTAAL_PERMISSIONS = [
-  { resourceType: 'Patient', operations: ['read'], origin: 'all' },
-  { resourceType: 'Practitioner', operations: ['read'], origin: 'all' },
-  { resourceType: 'Organization', operations: ['read'], origin: 'all' },
-  { resourceType: 'ActivityDefinition', operations: ['create', 'read', 'update', 'delete'], origin: 'own' },
-  { resourceType: 'ActivityDefinition', operations: ['read'], origin: 'all' },
-  { resourceType: 'Task', operations: ['create', 'read', 'update'], origin: 'own' },
-  { resourceType: 'Task', operations: ['read'], origin: 'granted', grantedApplicationIds: [KT_OTHER_APP_ID] },
-  { resourceType: 'Endpoint', operations: ['create', 'read', 'update'], origin: 'own' },
-  { resourceType: 'CareTeam', operations: ['read'], origin: 'all' },
-  { resourceType: 'AuditEvent', operations: ['create'], origin: 'own' },
-];
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
 
 const fmt = (r: LoadResult) => `${r.requestsPerSecond.toFixed(0).padStart(7)} grants/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms${r.non2xx || r.errors ? `   (non-2xx ${r.non2xx}, errors ${r.errors})` : ''}`;
 
@@ -84,65 +60,7 @@ async function main(): Promise<void> {
     // --- Gatehouse -----------------------------------------------------------------------
     const port = await freePort();
     const kickstart = join(dir, 'kickstart.json');
-    writeFileSync(
-      kickstart,
-      JSON.stringify({
-        tenants: [
-          {
-            id: TENANT_ID,
-            name: 'Bench',
-            slug: 'bench',
-            jwtConfiguration: { timeToLiveInSeconds: 300 },
-            applications: [
-              {
-                id: APP_ID,
-                name: 'bench client',
-                oauthConfiguration: { clientId: 'bench-client', clientAuthenticationMethod: 'private_key_jwt', jwksUri, enabledGrants: ['client_credentials'], allowedScopes: ['system/*.rs'] },
-              },
-              {
-                id: PATIENT_APP_ID,
-                name: 'patient app',
-                roles: [{ name: 'patient', isDefault: true }],
-                loginConfiguration: { generateRefreshTokens: true },
-                oauthConfiguration: { clientId: 'patient-app', clientAuthenticationMethod: 'none', enabledGrants: [] },
-              },
-            ],
-          },
-          {
-            id: KT_TENANT_ID,
-            name: 'Koppeltaal domain',
-            slug: 'koppeltaal',
-            smartConfiguration: { enabled: true, accessTokenAudience: 'fhir-server' },
-            roles: [{ id: KT_ROLE_ID, name: 'eHealth module', permissions: KOPPELTAAL_PERMISSIONS }],
-            applications: [
-              { id: KT_OTHER_APP_ID, name: 'portal', oauthConfiguration: { clientId: 'portal', clientAuthenticationMethod: 'private_key_jwt', jwksUri, enabledGrants: ['client_credentials'] } },
-              {
-                id: KT_APP_ID,
-                name: 'module',
-                oauthConfiguration: { clientId: 'kt-module', clientAuthenticationMethod: 'private_key_jwt', jwksUri, enabledGrants: ['client_credentials'] },
-                smartConfiguration: { roleId: KT_ROLE_ID },
-              },
-            ],
-          },
-        ],
-        lambdas: [{ id: LAMBDA_ID, name: 'mimoto reconcile', type: 'ExternalJWTReconcile', body: BENCH_LAMBDA }],
-        identityProviders: [
-          {
-            id: IDP_ID,
-            type: 'ExternalJWT',
-            name: 'mimoto',
-            enabled: true,
-            headerKeyParameter: 'kid',
-            jwksUri: idpJwksUri,
-            issuer: BENCH_IDP_ISSUER,
-            audiences: [BENCH_IDP_AUDIENCE],
-            oauth2: { uniqueIdClaim: 'ext-mimoto-original-sub-unique', emailClaim: 'urn:telematik:claims:email' },
-            ...(process.env.BENCH_NO_LAMBDA ? {} : { lambdaConfiguration: { reconcileId: LAMBDA_ID } }),
-            applicationConfiguration: { [PATIENT_APP_ID]: { enabled: true, createRegistration: true } },
-          },
-        ],
-      }),
-    );
+    writeFileSync(kickstart, JSON.stringify(benchKickstart(jwksUri, idpJwksUri)));
     const gatehouse = await startProcess(
       ['dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data'), '--kickstart', kickstart, '--fetch-allow-http', 'true', '--fetch-allow-cidr', '127.0.0.0/8', '--log-level', 'warn'],
       { ...process.env, GATEHOUSE_BOOTSTRAP_API_KEY: randomBytes(32).toString('base64url'), DATABASE_URL: '' },
@@ -185,6 +103,20 @@ async function main(): Promise<void> {
     const returningRuns: (LoadResult & { cpuMsPerRequest: number })[] = [];
     const newUserRuns: (LoadResult & { cpuMsPerRequest: number })[] = [];
     let loadedRss = 0;
+    if (compareName) {
+      const seedLogins = async (loginUrl: string) => {
+        for (let n = 0; n < RETURNING_USERS; n++) {
+          const response = await fetch(loginUrl, { method: 'POST', headers: json, body: loginBody(`X-returning-${n}`, `returning-${n}@example.de`) });
+          if (response.status !== 200) throw new Error(`seeding returning users: ${response.status} ${await response.text()}`);
+        }
+      };
+      const commonFlags = ['--log-level', 'warn', '--fetch-allow-http', 'true', '--fetch-allow-cidr', '127.0.0.0/8'];
+      const env = { ...process.env, GATEHOUSE_BOOTSTRAP_API_KEY: randomBytes(32).toString('base64url'), DATABASE_URL: '' };
+      const setup = { port, dir, kickstart, commonFlags, env, tokenPath: '/t/bench/oauth2/token', tokenBody: body, loginBody: returningBody, seedLogins };
+      results.push(`BENCH_COMPARE=${compareName}`, ...(await compareVariants(await comparison(compareName), setup, { rounds, seconds, warmupSeconds, connections })));
+      console.log(results.join('\n'));
+      return;
+    }
     // Alternate baseline and Gatehouse so drift on the machine hits both alike; compare medians.
     for (let round = 0; round < rounds; round++) {
       const baseline = await startProcess(

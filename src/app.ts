@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { cacheLifetimesOf } from './config/cache-lifetimes.js';
 import type { GatehouseConfig } from './config/options.js';
 import { EventLog } from './events/event-log.js';
+import { listenMetrics } from './http/metrics-server.js';
+import type { MetricsListener } from './http/metrics-server.js';
 import { createHttpServer } from './http/server.js';
 import type { HttpServices } from './http/services.js';
 import { adminServices } from './admin/admin-services.js';
@@ -21,6 +23,9 @@ import { AuthorizationBroker } from './oauth/authorization-broker.js';
 import { authorizationCodeGrant } from './oauth/grants/authorization-code.js';
 import { RemoteJwksCache } from './jwt/remote-jwks-cache.js';
 import { UpstreamDiscoveryCache } from './idp/upstream-endpoints.js';
+import { NO_METRICS } from './metrics/metrics.js';
+import type { Metrics } from './metrics/metrics.js';
+import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
 import type { AddressPolicy } from './lib/address-policy.js';
@@ -62,6 +67,8 @@ export interface Gatehouse {
   applyKickstart(document: JsonObject): Promise<KickstartSummary>;
   /** Listens on the configured host and port; resolves to the base URL. */
   listen(): Promise<string>;
+  /** The scrape URL once listening with `--metrics` on; undefined otherwise. */
+  readonly metricsUrl: string | undefined;
   /** Drains in-flight requests, stops timers and closes the database. */
   close(): Promise<void>;
 }
@@ -74,7 +81,7 @@ function addressPolicyOf(config: Readonly<GatehouseConfig>): AddressPolicy {
 }
 
 /** Builds the service graph, once, over the root store. */
-export function buildServices(store: Store, remoteJwks: RemoteJwksCache, configuration: ConfigurationCache, deps: AdminDependencies): HttpServices {
+export function buildServices(store: Store, remoteJwks: RemoteJwksCache, configuration: ConfigurationCache, deps: AdminDependencies, metrics: Metrics = NO_METRICS): HttpServices {
   const { config, clock, masterKey, lambdaRunner, lifetimes } = deps;
   const admin = adminServices(store, deps);
   const { keys } = admin;
@@ -89,6 +96,7 @@ export function buildServices(store: Store, remoteJwks: RemoteJwksCache, configu
     remoteJwks,
     refreshTokens,
     smart: smartPolicy,
+    metrics,
   };
   const eventLog = new EventLog(store, clock);
   const userTokens = new UserTokenService({ store, clock, keys, publicUrl: config.publicUrl, refreshTokens });
@@ -100,7 +108,7 @@ export function buildServices(store: Store, remoteJwks: RemoteJwksCache, configu
     refetchCooldownMs: config.jwksRefetchCooldownSeconds * 1000,
   });
   const verifier = { store, keys, remoteJwks, ownKeys: new OwnSigningKeys(store, clock), clock, discovery };
-  const reconcile = new ReconcileService({ store, configuration, clock, verifier, lambdas: lambdaRunner, eventLog, tokens: userTokens });
+  const reconcile = new ReconcileService({ store, configuration, clock, verifier, lambdas: lambdaRunner, eventLog, tokens: userTokens }, metrics);
   const grants = new GrantRegistry()
     .register(authorizationCodeGrant(userTokens))
     .register(clientCredentialsGrant)
@@ -126,7 +134,10 @@ export function buildServices(store: Store, remoteJwks: RemoteJwksCache, configu
 export async function createGatehouse(options: GatehouseOptions): Promise<Gatehouse> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
-  const handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteFile: options.sqliteFile });
+  // One registry per instance: several Gatehouses in one process (tests) never share series.
+  const prometheus = config.metrics ? new PrometheusMetrics(config.databaseUrl ? 'postgres' : 'sqlite') : undefined;
+  const metrics: Metrics = prometheus ?? NO_METRICS;
+  const handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteFile: options.sqliteFile, metrics });
   const store = Store.fromHandle(handle);
   let startupLock: StartupLock | undefined;
   try {
@@ -142,13 +153,14 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       refetchCooldownMs: config.jwksRefetchCooldownSeconds * 1000,
       failureCooldownMs: config.fetchFailureCooldownSeconds * 1000,
       maxEntries: config.jwksCacheEntries,
+      metrics,
     });
     // Sandbox workers start on the first lambda calls, not at start-up.
-    const lambdaRunner = new LambdaRunner(lambdaLimits({ timeoutMs: config.lambdaTimeoutMs, memoryMb: config.lambdaMemoryMb }), config.lambdaWorkers);
+    const lambdaRunner = new LambdaRunner(lambdaLimits({ timeoutMs: config.lambdaTimeoutMs, memoryMb: config.lambdaMemoryMb }), config.lambdaWorkers, metrics);
     const lifetimes = cacheLifetimesOf(config);
     const configuration = new ConfigurationCache(store, clock, lifetimes.configurationMs);
     const adminDeps: AdminDependencies = { config, clock, masterKey, lambdaRunner, lifetimes, addresses: addressPolicyOf(config), fetchPolicy: remoteJwks.fetchPolicy, onChange: () => configuration.clear() };
-    const services = buildServices(store, remoteJwks, configuration, adminDeps);
+    const services = buildServices(store, remoteJwks, configuration, adminDeps, metrics);
     await services.keys.checkMasterKey();
     await services.tenants.ensureDefaultTenant();
     // Services bound to the root store must not run inside a transaction: on SQLite's single
@@ -167,7 +179,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     const generatedApiKey = await services.apiKeys.bootstrap(config.bootstrapApiKey);
     await startupLock.release();
     const tls = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
-    const server = await createHttpServer(services, { tls });
+    const server = await createHttpServer(services, { tls, metrics });
 
     const purge = setInterval(() => {
       const now = clock.now();
@@ -177,6 +189,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     purge.unref();
 
     let closed = false;
+    let metricsListener: MetricsListener | undefined;
     return {
       server,
       services,
@@ -185,14 +198,19 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       applyKickstart: kickstartDocument,
       async listen() {
         await server.listen({ port: config.port, host: config.host });
+        if (prometheus && !metricsListener) metricsListener = await listenMetrics(prometheus, config.metricsHost, config.metricsPort);
         const address = server.server.address();
         const port = typeof address === 'object' && address ? address.port : config.port;
         return `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+      },
+      get metricsUrl() {
+        return metricsListener?.url;
       },
       async close() {
         if (closed) return;
         closed = true;
         clearInterval(purge);
+        await metricsListener?.close();
         await server.close();
         await lambdaRunner.close();
         await store.close();

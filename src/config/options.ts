@@ -44,6 +44,9 @@ export interface GatehouseConfig {
   lambdaMemoryMb: number;
   lambdaWorkers: number | undefined;
   ssoSessionTtlSeconds: number;
+  metrics: boolean;
+  metricsPort: number;
+  metricsHost: string;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -169,6 +172,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   option({ key: 'lambdaMemoryMb', flag: '--lambda-memory', env: 'GATEHOUSE_LAMBDA_MEMORY_MB', default: 32, parse: integer(4, 1024), doc: 'QuickJS heap limit of one reconcile-lambda call, in MB; each sandbox worker\'s WebAssembly memory is capped at twice this.' }),
   option({ key: 'lambdaWorkers', flag: '--lambda-workers', env: 'GATEHOUSE_LAMBDA_WORKERS', default: undefined, parse: optionalInteger(1, 256), doc: 'Sandbox worker threads for reconcile lambdas, started on demand. Default: the available CPU cores, at least 2.' }),
   option({ key: 'ssoSessionTtlSeconds', flag: '--sso-session-ttl', env: 'GATEHOUSE_SSO_SESSION_TTL', default: 28800, parse: integer(0, 2592000), doc: 'Absolute lifetime of the SSO session a browser login starts (a cookie on `/t/{tenant}`): within it a further `/authorize` of the tenant\'s clients skips the upstream login. 0 turns SSO sessions off.' }),
+  option({ key: 'metrics', flag: '--metrics', env: 'GATEHOUSE_METRICS', default: false, parse: bool, doc: 'Record Prometheus metrics and serve them at `/metrics` on `--metrics-host`:`--metrics-port` (a listener of its own, no authentication). Off: nothing is recorded.' }),
+  option({ key: 'metricsPort', flag: '--metrics-port', env: 'GATEHOUSE_METRICS_PORT', default: 9012, parse: integer(0, 65535), doc: 'TCP port of the metrics listener (0 picks a free one).' }),
+  option({ key: 'metricsHost', flag: '--metrics-host', env: 'GATEHOUSE_METRICS_HOST', default: '127.0.0.1', parse: text, doc: 'Interface of the metrics listener: loopback unless the scraper is elsewhere (it has no authentication; bind it only to a network you trust).' }),
 ];
 
 export function defaultConfig(): GatehouseConfig {
@@ -210,6 +216,7 @@ export function resolveConfig(
   if (result.jwksDefaultTtlSeconds > result.jwksMaxTtlSeconds) {
     throw new ConfigError('--jwks-default-ttl must not exceed --jwks-max-ttl');
   }
+  if (result.metrics && result.metricsPort !== 0 && result.metricsPort === result.port) throw new ConfigError('--metrics-port must differ from --port');
   return Object.freeze(result);
 }
 

@@ -31,6 +31,8 @@ import { registerSmartRoutes } from './routes/smart-routes.js';
 import { registerTenantRoutes } from './routes/tenant-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
 import { registerUserInfoRoutes } from './routes/userinfo-routes.js';
+import { registerRequestMetrics } from './request-metrics.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { HttpServices } from './services.js';
 
 declare module 'fastify' {
@@ -47,6 +49,8 @@ export interface HttpServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Route registrations contributed by capabilities (SMART, identity providers, ...). */
   plugins?: ((app: FastifyInstance, services: HttpServices) => void)[];
+  /** Request timing by route template; not registered at all when metrics are off. */
+  metrics?: Metrics;
 }
 
 /**
@@ -111,6 +115,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  if (options.metrics?.enabled) registerRequestMetrics(app, options.metrics);
 
   let tokenRouteConfig: Record<string, unknown> = {};
   if (config.rateLimitTokenPerMinute > 0) {

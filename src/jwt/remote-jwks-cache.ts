@@ -1,6 +1,7 @@
 import type { Clock } from '../lib/clock.js';
 import { fetchJson, FetchError, maxAgeSeconds } from '../lib/bounded-fetch.js';
 import type { FetchPolicy } from '../lib/bounded-fetch.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { importJwkSet } from './jwk-set.js';
 import type { ImportedJwk } from './jwk-set.js';
 
@@ -17,6 +18,8 @@ export interface RemoteJwksOptions {
   maxEntries: number;
   /** How long a failed fetch is answered from memory before the URL is fetched again (default: refetchCooldownMs). */
   failureCooldownMs?: number;
+  /** Fetches by result and cache hits. */
+  metrics?: Metrics;
 }
 
 interface Entry {
@@ -60,6 +63,7 @@ export class RemoteJwksCache {
     const now = this.options.clock.now();
     const entry = this.entries.get(url);
     if (entry && entry.expiresAt > now) {
+      this.options.metrics?.jwksCacheHit();
       this.touch(url, entry);
       return entry.keys;
     }
@@ -104,10 +108,14 @@ export class RemoteJwksCache {
     try {
       response = await fetchJson(url, this.options.fetchPolicy);
     } catch (error) {
-      if (error instanceof FetchError) throw new JwksFetchError(error.code, error.message);
+      if (error instanceof FetchError) {
+        this.options.metrics?.remoteFetch('jwks', error.code);
+        throw new JwksFetchError(error.code, error.message);
+      }
       throw error;
     }
     const keys = importJwkSet(response.body);
+    this.options.metrics?.remoteFetch('jwks', keys === 'NOT_A_JWKS' ? keys : 'ok');
     if (keys === 'NOT_A_JWKS') throw new JwksFetchError('NOT_A_JWKS', 'document has no "keys" array');
     const now = this.options.clock.now();
     const maxAge = maxAgeSeconds(response.headers.get('cache-control'));

@@ -1,4 +1,6 @@
 import { availableParallelism } from 'node:os';
+import { NO_METRICS } from '../metrics/metrics.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { toWorkerRequest } from './lambda-request.js';
 import { DEFAULT_LAMBDA_LIMITS } from './lambda-types.js';
 import type { LambdaLimits, ReconcileRequest, ReconcileResult } from './lambda-types.js';
@@ -56,6 +58,8 @@ export class LambdaRunner {
   constructor(
     private readonly limits: LambdaLimits = DEFAULT_LAMBDA_LIMITS,
     size: number = defaultWorkerCount(),
+    /** Run time by status; timeouts, memory exhaustion and killed workers by failure code. */
+    private readonly metrics: Metrics = NO_METRICS,
   ) {
     this.size = Math.max(1, Math.floor(size));
     this.slowSlots = Math.max(1, Math.floor(this.size / 2));
@@ -92,6 +96,7 @@ export class LambdaRunner {
   private finished(call: Call, result: ReconcileResult, runMs: number): void {
     const slow = (result.status === 'failed' && result.code === 'LAMBDA_TIMEOUT') || runMs >= this.slowMs;
     const body = call.request.body;
+    if (!call.request.checkOnly) this.metrics.lambdaCall(result.status, result.status === 'failed' ? result.code : 'none', runMs / 1000);
     if (slow && !this.slowBodies.has(body)) {
       this.slowBodies.add(body);
       if (this.slowBodies.size > SLOW_BODIES) this.slowBodies.delete(this.slowBodies.values().next().value as string);

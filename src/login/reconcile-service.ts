@@ -1,5 +1,8 @@
+import { NO_METRICS } from '../metrics/metrics.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { Application, ExternalJwtIdentityProvider, JsonObject } from '../store/records.js';
 import { dryRunLogin } from './dry-run.js';
+import { countedLogin } from './login-metrics.js';
 import { completeOnboarding, loginWithJwt } from './login-pipeline.js';
 import type { DryRunResult, ReconcileDeps, ReconcileOutcome, ReconcileRequest } from './login-types.js';
 import { providersFor } from './resolve.js';
@@ -15,16 +18,20 @@ export { PENDING_TTL_MS } from './onboarding.js';
  * lambda leaves no row behind.
  */
 export class ReconcileService {
-  constructor(private readonly deps: ReconcileDeps) {}
+  constructor(
+    private readonly deps: ReconcileDeps,
+    /** Counts each login's outcome (not dry runs). */
+    private readonly metrics: Metrics = NO_METRICS,
+  ) {}
 
   /** A login with an encoded external JWT. */
   login(request: ReconcileRequest): Promise<ReconcileOutcome> {
-    return loginWithJwt(this.deps, request);
+    return countedLogin(this.metrics, request.authenticationType, loginWithJwt(this.deps, request));
   }
 
   /** `POST /api/identity-provider/onboarding/{id}/complete`: the held claims, plus what was collected. */
   completeOnboarding(pendingId: string, input: JsonObject): Promise<ReconcileOutcome> {
-    return completeOnboarding(this.deps, pendingId, input);
+    return countedLogin(this.metrics, 'FEDERATED_JWT', completeOnboarding(this.deps, pendingId, input));
   }
 
   /** `POST /api/identity-provider/{id}/test`: every step of a login, nothing written, no tokens. */

@@ -4,6 +4,7 @@ import type { ConfigurationCache } from '../identity/configuration-cache.js';
 import type { KeyService } from '../keys/key-service.js';
 import type { RemoteJwksCache } from '../jwt/remote-jwks-cache.js';
 import type { Clock } from '../lib/clock.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { SmartClientPolicy } from '../smart/smart-client-policy.js';
 import type { Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -23,6 +24,8 @@ export interface OAuthContext {
   refreshTokens: RefreshTokens;
   /** The SMART rules that client credentials apply on SMART tenants. */
   smart: SmartClientPolicy;
+  /** Grants issued and refused, jti replays (`NO_METRICS` when metrics are off). */
+  metrics: Metrics;
 }
 
 /** A request to one of a tenant's OAuth endpoints, already parsed by the HTTP layer. */

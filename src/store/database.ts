@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import type { Metrics } from '../metrics/metrics.js';
+import { queryTiming } from './query-timing.js';
 import type { Database } from './schema.js';
 import { cachingSqliteDatabase } from './statement-cache.js';
 
@@ -31,6 +33,8 @@ export interface OpenDatabaseOptions {
   sqliteFile?: string;
   dataDir?: string;
   poolSize?: number;
+  /** Times every query through Kysely (the SQLite replay writer's own connection is not). */
+  metrics?: Metrics;
 }
 
 export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
@@ -42,7 +46,7 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
     pool.on('connect', (client) => client.on('error', () => undefined));
     const url = new URL(options.databaseUrl);
     return {
-      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryTiming(options.metrics) }),
       dialect: 'postgres',
       location: `postgres://${url.host}${url.pathname}`,
     };
@@ -65,7 +69,7 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('wal_autocheckpoint = 0');
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingSqliteDatabase(sqlite) }) }),
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingSqliteDatabase(sqlite) }), log: queryTiming(options.metrics) }),
     dialect: 'sqlite',
     ...(file === ':memory:' ? {} : { sqliteFile: file }),
     location: file,

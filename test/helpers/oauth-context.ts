@@ -7,6 +7,7 @@ import { MasterKey } from '../../src/keys/master-key.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { sha256 } from '../../src/lib/hash.js';
 import { newId } from '../../src/lib/ids.js';
+import { NO_METRICS } from '../../src/metrics/metrics.js';
 import type { OAuthContext } from '../../src/oauth/context.js';
 import { SmartClientPolicy } from '../../src/smart/smart-client-policy.js';
 import { openDatabase } from '../../src/store/database.js';
@@ -58,6 +59,7 @@ export async function createOAuthWorld(): Promise<OAuthWorld> {
     configuration: new ConfigurationCache(store, clock),
     remoteJwks: new RemoteJwksCache({ fetchPolicy: { timeoutMs: 1000, maxBytes: 65536, allowHttp: true, addresses: { allowPrivate: false, allowCidrs: ['127.0.0.0/8'] } }, clock, defaultTtlMs: 60_000, maxTtlMs: 60_000, refetchCooldownMs: 0, maxEntries: 10 }),
     refreshTokens: new RefreshTokens({ store, clock }),
+    metrics: NO_METRICS,
     smart: new SmartClientPolicy(store, clock, PUBLIC_URL),
   };
   let sequence = 0;

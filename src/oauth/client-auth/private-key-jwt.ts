@@ -67,7 +67,10 @@ export async function authenticateWithAssertion(ctx: OAuthContext, request: Endp
   // SMART: a jti is never accepted twice for the same client within its lifetime; the store is
   // the database, so this holds across restarts and nodes.
   const fresh = await ctx.store.replay.consume(`${tenant.id}:${String(sub)}`, jti, ((exp as number) + skew) * 1000, ctx.clock.now());
-  if (!fresh) throw fail('jti replayed');
+  if (!fresh) {
+    ctx.metrics.jtiReplayed('client_assertion');
+    throw fail('jti replayed');
+  }
   return { application: client!, method: 'private_key_jwt' };
 }
 

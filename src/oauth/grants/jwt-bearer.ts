@@ -49,7 +49,10 @@ export function jwtBearerGrant(reconcile: ReconcileService): Grant {
           afterVerify: async (claims) => {
             // Verified by now: the jti is consumed only for a genuine assertion, once.
             const fresh = await ctx.store.replay.consume(`jwt-bearer\u0000${provider.id}`, claims.jti as string, (claims.exp as number) * 1000, ctx.clock.now());
-            if (!fresh) throw new ReconcileError('InvalidJWT', 'The assertion was used before (jti).', { reason: 'REPLAYED' });
+            if (!fresh) {
+              ctx.metrics.jtiReplayed('jwt_bearer');
+              throw new ReconcileError('InvalidJWT', 'The assertion was used before (jti).', { reason: 'REPLAYED' });
+            }
           },
         },
         'invalid_grant',

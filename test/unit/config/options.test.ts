@@ -129,4 +129,14 @@ describe('configuration', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('has metrics off by default, on loopback port 9012 when on, and refuses the main port for them', () => {
+    const config = resolveConfig({ env: {} });
+    assert.equal(config.metrics, false);
+    assert.equal(config.metricsPort, 9012);
+    assert.equal(config.metricsHost, '127.0.0.1');
+    assert.equal(resolveConfig({ env: { GATEHOUSE_METRICS: 'true' } }).metrics, true);
+    assert.throws(() => resolveConfig({ argv: ['--metrics', 'true', '--port', '9012'] }), /--metrics-port must differ from --port/);
+    assert.equal(resolveConfig({ argv: ['--metrics', 'false', '--port', '9012'] }).metricsPort, 9012);
+  });
 });
