@@ -106,6 +106,7 @@ export function buildServices(store: Store, remoteJwks: RemoteJwksCache, configu
     ttlMs: lifetimes.upstreamDiscoveryMs,
     failureCooldownMs: config.fetchFailureCooldownSeconds * 1000,
     refetchCooldownMs: config.jwksRefetchCooldownSeconds * 1000,
+    metrics,
   });
   const verifier = { store, keys, remoteJwks, ownKeys: new OwnSigningKeys(store, clock), clock, discovery };
   const reconcile = new ReconcileService({ store, configuration, clock, verifier, lambdas: lambdaRunner, eventLog, tokens: userTokens }, metrics);

@@ -3,6 +3,7 @@ import type { FetchPolicy } from '../lib/bounded-fetch.js';
 import type { ExternalJwtIdentityProvider } from '../store/records.js';
 import { DiscoveryError, issuersOfDiscoveryUrl, readDiscoveryDocument } from './upstream-discovery.js';
 import type { UpstreamMetadata } from './upstream-discovery.js';
+import type { Metrics } from '../metrics/metrics.js';
 
 /** Where Gatehouse talks to one upstream provider: discovered, else as configured. */
 export interface UpstreamEndpoints {
@@ -33,6 +34,8 @@ export interface DiscoveryCacheOptions {
   failureCooldownMs: number;
   /** Least time between two reads caused by an unknown `kid`. */
   refetchCooldownMs: number;
+  /** Counts each read by result (`ok` or the DiscoveryError code). */
+  metrics?: Pick<Metrics, 'remoteFetch'>;
 }
 
 type Entry = { metadata: UpstreamMetadata; until: number; fetchedAt: number } | { error: DiscoveryError; until: number; fetchedAt: number };
@@ -75,9 +78,13 @@ export class UpstreamDiscoveryCache {
     if (running) return running;
     const { clock, fetchPolicy, ttlMs, failureCooldownMs } = this.options;
     const promise = readDiscoveryDocument(url, expectedIssuers, fetchPolicy)
-      .then((metadata): Entry => ({ metadata, until: clock.now() + ttlMs, fetchedAt: clock.now() }))
+      .then((metadata): Entry => {
+        this.options.metrics?.remoteFetch('discovery', 'ok');
+        return { metadata, until: clock.now() + ttlMs, fetchedAt: clock.now() };
+      })
       .catch((error: unknown): Entry => {
         if (!(error instanceof DiscoveryError)) throw error;
+        this.options.metrics?.remoteFetch('discovery', error.code);
         return { error, until: clock.now() + failureCooldownMs, fetchedAt: clock.now() };
       })
       .then((entry) => {
