@@ -20,6 +20,8 @@ import { SigningKeyRepository } from './repositories/signing-key-repository.js';
 import { SmartRoleRepository } from './repositories/smart-role-repository.js';
 import { TenantRepository } from './repositories/tenant-repository.js';
 import { UserRepository } from './repositories/user-repository.js';
+import { WebhookOutboxRepository } from './repositories/webhook-outbox-repository.js';
+import { WebhookRepository } from './repositories/webhook-repository.js';
 import type { Database } from './schema.js';
 import { SqliteReplayWriter } from './sqlite-replay-writer.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -48,6 +50,8 @@ export class Store {
   readonly pendingActions: PendingActionRepository;
   readonly refreshTokens: RefreshTokenRepository;
   readonly authorizationTransactions: AuthorizationTransactionRepository;
+  readonly webhooks: WebhookRepository;
+  readonly webhookOutbox: WebhookOutboxRepository;
 
   private writeBatcher: WriteBatcher<Store> | undefined;
 
@@ -74,6 +78,8 @@ export class Store {
     this.pendingActions = new PendingActionRepository(db);
     this.refreshTokens = new RefreshTokenRepository(db);
     this.authorizationTransactions = new AuthorizationTransactionRepository(db);
+    this.webhooks = new WebhookRepository(db);
+    this.webhookOutbox = new WebhookOutboxRepository(db, dialect);
   }
 
   static fromHandle(handle: DatabaseHandle): Store {
