@@ -24,6 +24,7 @@ import { registerOAuthRoutes } from './routes/oauth-routes.js';
 import { registerSmartRoutes } from './routes/smart-routes.js';
 import { registerTenantRoutes } from './routes/tenant-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
+import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import type { HttpServices } from './services.js';
 
 declare module 'fastify' {
@@ -132,6 +133,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
   registerLoginRoutes(app, services);
   registerLinkRoutes(app, services);
   registerRefreshTokenRoutes(app, services);
+  registerWebhookRoutes(app, services);
   for (const plugin of options.plugins ?? []) plugin(app, services);
   return app;
 }
