@@ -3,6 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { cacheLifetimesOf } from './config/cache-lifetimes.js';
 import type { GatehouseConfig } from './config/options.js';
 import { EventLog } from './events/event-log.js';
+import { WebhookDeliverer } from './events/webhook-deliverer.js';
+import type { WebhookDeliveryResult } from './events/webhook-deliverer.js';
+import { WebhookOutbox } from './events/webhook-outbox.js';
 import { createHttpServer } from './http/server.js';
 import type { HttpServices } from './http/services.js';
 import { ApiKeyService } from './admin/api-key-service.js';
@@ -12,6 +15,7 @@ import { ConfigurationCache } from './identity/configuration-cache.js';
 import { LinkService } from './admin/link-service.js';
 import { ReconcileService } from './login/reconcile-service.js';
 import { UserService } from './admin/user-service.js';
+import { WebhookService } from './admin/webhook-service.js';
 import { RefreshTokens } from './tokens/refresh-tokens.js';
 import { UserTokenService } from './tokens/user-tokens.js';
 import { applyKickstart, loadKickstartFile } from './kickstart/kickstart.js';
@@ -56,6 +60,8 @@ export interface GatehouseOptions {
   fetch?: typeof fetch;
   /** SQLite file instead of `{dataDir}/gatehouse.sqlite` (`:memory:` for tests). */
   sqliteFile?: string;
+  /** Called after every webhook delivery attempt (metrics). */
+  onWebhookDelivery?: (result: WebhookDeliveryResult) => void;
 }
 
 export interface Gatehouse {
@@ -73,6 +79,8 @@ export interface Gatehouse {
 }
 
 const PURGE_INTERVAL_MS = 60_000;
+/** Delivered and failed webhook rows are kept this long (for inspection), then purged. */
+const OUTBOX_RETENTION_MS = 7 * 24 * 3_600_000;
 
 /** The operator's outbound address rules (`--fetch-allow-private`, `--fetch-allow-cidr`). */
 function addressPolicyOf(config: Readonly<GatehouseConfig>): AddressPolicy {
@@ -96,7 +104,8 @@ export function buildServices(
   const applications = new ApplicationService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp, addresses: addressPolicyOf(config) }, changed);
   const roles = new RoleService(store, clock);
   const smartPolicy = new SmartClientPolicy(store, clock, config.publicUrl, lifetimes.configurationMs);
-  const refreshTokens = new RefreshTokens({ store, clock });
+  const webhookOutbox = new WebhookOutbox({ clock, enabled: config.webhooks, cacheMs: lifetimes.configurationMs });
+  const refreshTokens = new RefreshTokens({ store, clock, webhooks: webhookOutbox });
   const oauth: OAuthContext = {
     config,
     clock,
@@ -109,7 +118,7 @@ export function buildServices(
   };
   const eventLog = new EventLog(store, clock);
   const userTokens = new UserTokenService({ store, clock, keys, publicUrl: config.publicUrl, refreshTokens });
-  const reconcile = new ReconcileService({ store, configuration, clock, verifier: { store, keys, remoteJwks, ownKeys: new OwnSigningKeys(store, clock), clock }, lambdas: lambdaRunner, eventLog, tokens: userTokens });
+  const reconcile = new ReconcileService({ store, configuration, clock, verifier: { store, keys, remoteJwks, ownKeys: new OwnSigningKeys(store, clock), clock }, lambdas: lambdaRunner, eventLog, tokens: userTokens, webhooks: webhookOutbox });
   const grants = new GrantRegistry()
     .register(authorizationCodeGrant(userTokens))
     .register(clientCredentialsGrant)
@@ -124,7 +133,7 @@ export function buildServices(
     authorizationBroker: new AuthorizationBroker({ ctx: oauth, reconcile, eventLog, decryptSecret: (s) => masterKey.decrypt(s) }),
     tenants,
     applications,
-    users: new UserService(store, clock),
+    users: new UserService(store, clock, webhookOutbox),
     apiKeys: new ApiKeyService(store, clock),
     keys,
     roles,
@@ -133,9 +142,10 @@ export function buildServices(
     lambdas: new LambdaService(store, lambdaRunner, clock, changed),
     identityProviders: new IdentityProviderService(store, clock, { allowHttpJwksUri: config.fetchAllowHttp, addresses: addressPolicyOf(config), encryptSecret: (s) => masterKey.encrypt(s) }, changed),
     reconcile,
-    links: new LinkService(store, clock),
+    links: new LinkService(store, clock, webhookOutbox),
     userTokens,
     configuration,
+    webhooks: new WebhookService(store, clock, { urls: { allowHttp: config.fetchAllowHttp, addresses: addressPolicyOf(config) }, encryptSecret: (s) => masterKey.encrypt(s) }, () => webhookOutbox.changed()),
   };
 }
 
@@ -182,10 +192,24 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     await startupLock.release();
     const tls = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
     const server = await createHttpServer(services, { tls });
+    const deliverer = config.webhooks
+      ? new WebhookDeliverer({
+          store,
+          clock,
+          eventLog: services.eventLog,
+          fetchPolicy: { maxBytes: config.fetchMaxBytes, allowHttp: config.fetchAllowHttp, addresses: addressPolicyOf(config), fetch: options.fetch },
+          decrypt: (s) => masterKey.decrypt(s),
+          pollIntervalMs: config.webhookPollIntervalMs,
+          maxAttempts: config.webhookMaxAttempts,
+          backoffBaseMs: config.webhookBackoffBaseMs,
+          onDelivery: options.onWebhookDelivery,
+        })
+      : undefined;
+    deliverer?.start();
 
     const purge = setInterval(() => {
       const now = clock.now();
-      Promise.all([store.replay.purge(now), store.revocations.purge(now), store.pendingActions.purge(now), store.refreshTokens.purge(now), store.authorizationTransactions.purge(now)])
+      Promise.all([store.replay.purge(now), store.revocations.purge(now), store.pendingActions.purge(now), store.refreshTokens.purge(now), store.authorizationTransactions.purge(now), store.webhookOutbox.purgeCompleted(now - OUTBOX_RETENTION_MS)])
         .then(() => store.checkpoint()).catch((error: unknown) => server.log.warn({ err: error }, 'purge failed'));
     }, PURGE_INTERVAL_MS);
     purge.unref();
@@ -207,6 +231,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         if (closed) return;
         closed = true;
         clearInterval(purge);
+        await deliverer?.stop();
         await server.close();
         await lambdaRunner.close();
         await store.close();

@@ -40,6 +40,10 @@ export interface GatehouseConfig {
   lambdaTimeoutMs: number;
   lambdaMemoryMb: number;
   lambdaWorkers: number | undefined;
+  webhooks: boolean;
+  webhookPollIntervalMs: number;
+  webhookMaxAttempts: number;
+  webhookBackoffBaseMs: number;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -163,6 +167,10 @@ export const OPTIONS: readonly OptionSpec[] = [
   option({ key: 'lambdaTimeoutMs', flag: '--lambda-timeout', env: 'GATEHOUSE_LAMBDA_TIMEOUT_MS', default: 500, parse: integer(10, 60000), doc: 'Time budget of one reconcile-lambda call, counted from when its code starts in the sandbox (its thread\'s CPU time on Linux, else wall time); queueing does not count.' }),
   option({ key: 'lambdaMemoryMb', flag: '--lambda-memory', env: 'GATEHOUSE_LAMBDA_MEMORY_MB', default: 32, parse: integer(4, 1024), doc: 'QuickJS heap limit of one reconcile-lambda call, in MB; each sandbox worker\'s WebAssembly memory is capped at twice this.' }),
   option({ key: 'lambdaWorkers', flag: '--lambda-workers', env: 'GATEHOUSE_LAMBDA_WORKERS', default: undefined, parse: optionalInteger(1, 256), doc: 'Sandbox worker threads for reconcile lambdas, started on demand. Default: the available CPU cores, at least 2.' }),
+  option({ key: 'webhooks', flag: '--webhooks', env: 'GATEHOUSE_WEBHOOKS', default: true, parse: bool, doc: 'Write webhook events to the outbox (with the change they report) and deliver them. `false`: no event rows, no deliverer.' }),
+  option({ key: 'webhookPollIntervalMs', flag: '--webhook-poll-interval', env: 'GATEHOUSE_WEBHOOK_POLL_INTERVAL_MS', default: 1000, parse: integer(10, 60000), doc: 'How often each node looks for due webhook deliveries.' }),
+  option({ key: 'webhookMaxAttempts', flag: '--webhook-max-attempts', env: 'GATEHOUSE_WEBHOOK_MAX_ATTEMPTS', default: 10, parse: integer(1, 100), doc: 'Attempts per event and webhook before the delivery is marked failed (and logged as an Error).' }),
+  option({ key: 'webhookBackoffBaseMs', flag: '--webhook-backoff-base', env: 'GATEHOUSE_WEBHOOK_BACKOFF_BASE_MS', default: 1000, parse: integer(1, 3600000), doc: 'Wait after the first failed attempt; doubled after each further one (jittered, capped at an hour).' }),
 ];
 
 export function defaultConfig(): GatehouseConfig {
