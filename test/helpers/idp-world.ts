@@ -8,6 +8,7 @@ import type { DatabaseKind, TestDatabase } from './databases.js';
 import { createApplication, DEFAULT_TENANT, DEFAULT_TENANT_ID } from './fixtures.js';
 import { startDocumentServer } from './jwks-server.js';
 import type { DocumentServer } from './jwks-server.js';
+import type { GatehouseConfig } from '../../src/config/options.js';
 import { startTestServer } from './test-server.js';
 import type { Reply, TestServer } from './test-server.js';
 
@@ -36,10 +37,10 @@ export interface IdpWorld {
   close(): Promise<void>;
 }
 
-export async function startIdpWorld(kind: DatabaseKind, applicationFields: Record<string, unknown> = {}): Promise<IdpWorld> {
+export async function startIdpWorld(kind: DatabaseKind, applicationFields: Record<string, unknown> = {}, config: Partial<GatehouseConfig> = {}): Promise<IdpWorld> {
   const db = await createTestDatabase(kind);
   const documents = await startDocumentServer();
-  const server = await startTestServer(db);
+  const server = await startTestServer(db, { config });
   const issuerKey = await clientKey('ES256');
   documents.set('/mimoto/.well-known/jwks', jwks(issuerKey));
   const jwksUri = `${documents.baseUrl}/mimoto/.well-known/jwks`;
