@@ -51,6 +51,8 @@ export class WebhookDeliverer {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = true;
+  /** One policy object per time budget: the bounded fetch pools connections per policy object. */
+  private readonly policies = new Map<number, FetchPolicy>();
 
   constructor(private readonly options: WebhookDelivererOptions) {}
 
@@ -72,8 +74,10 @@ export class WebhookDeliverer {
   async runOnce(): Promise<number> {
     const { store, clock } = this.options;
     const now = clock.now();
-    const entries = await store.webhookOutbox.claimDue(now, now + CLAIM_LEASE_MS, this.options.batchSize ?? 20);
-    await Promise.all(entries.map((entry) => this.deliver(entry)));
+    const entries = await store.webhookOutbox.claimDue(now, now + CLAIM_LEASE_MS, this.options.batchSize ?? 50);
+    const delivered = (await Promise.all(entries.map((entry) => this.deliver(entry)))).filter((id): id is string => id !== undefined);
+    // The delivered rows of a batch are marked in one statement (one commit, not one per row).
+    await store.webhookOutbox.completeDelivered(delivered, clock.now());
     return entries.length;
   }
 
@@ -81,7 +85,7 @@ export class WebhookDeliverer {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = this.runOnce()
-        .then((claimed) => this.schedule(claimed >= (this.options.batchSize ?? 20) ? 0 : this.options.pollIntervalMs))
+        .then((claimed) => this.schedule(claimed >= (this.options.batchSize ?? 50) ? 0 : this.options.pollIntervalMs))
         .catch(async (error: unknown) => {
           await this.options.eventLog.write('Error', `Webhook delivery stopped for one poll: ${(error as Error).message}`).catch(() => undefined);
           this.schedule(this.options.pollIntervalMs);
@@ -90,7 +94,8 @@ export class WebhookDeliverer {
     this.timer.unref();
   }
 
-  private async deliver(entry: OutboxEntry): Promise<void> {
+  /** One attempt; answers the row's id when it was delivered (the caller marks it), else records the failure. */
+  private async deliver(entry: OutboxEntry): Promise<string | undefined> {
     const { store, clock } = this.options;
     const started = clock.now();
     let status: number | undefined;
@@ -99,7 +104,7 @@ export class WebhookDeliverer {
       const webhook = await store.webhooks.findById(entry.webhookId);
       if (!webhook) problem = 'the webhook was deleted';
       else {
-        status = await postForStatus(webhook.url, { ...this.options.fetchPolicy, timeoutMs: webhook.connectTimeout + webhook.readTimeout }, await this.headers(webhook, entry), entry.body);
+        status = await postForStatus(webhook.url, this.policy(webhook.connectTimeout + webhook.readTimeout), await this.headers(webhook, entry), entry.body);
         if (status < 200 || status > 299) problem = `the receiver answered ${status}`;
       }
     } catch (error) {
@@ -108,9 +113,8 @@ export class WebhookDeliverer {
     const now = clock.now();
     const result = { webhookId: entry.webhookId, eventId: entry.eventId, eventType: entry.eventType, attempt: entry.attempts, ...(status !== undefined ? { status } : {}), durationMs: now - started };
     if (problem === undefined) {
-      await store.webhookOutbox.complete(entry.id, 'delivered', now);
       this.options.onDelivery?.({ ...result, outcome: 'delivered' });
-      return;
+      return entry.id;
     }
     const last = entry.attempts >= this.options.maxAttempts;
     const what = `Webhook ${entry.webhookId} event ${entry.eventType} ${entry.eventId}: attempt ${entry.attempts} of ${this.options.maxAttempts} failed (${problem})`;
@@ -119,6 +123,13 @@ export class WebhookDeliverer {
     if (last) await store.webhookOutbox.complete(entry.id, 'failed', now, problem);
     else await store.webhookOutbox.retryAt(entry.id, now + backoffDelayMs(entry.attempts, this.options.backoffBaseMs, this.options.random), problem);
     this.options.onDelivery?.({ ...result, outcome: last ? 'failed' : 'retry' });
+    return undefined;
+  }
+
+  private policy(timeoutMs: number): FetchPolicy {
+    let policy = this.policies.get(timeoutMs);
+    if (!policy) this.policies.set(timeoutMs, (policy = { ...this.options.fetchPolicy, timeoutMs }));
+    return policy;
   }
 
   private async headers(webhook: Webhook, entry: OutboxEntry): Promise<Record<string, string>> {

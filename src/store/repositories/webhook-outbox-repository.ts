@@ -88,6 +88,17 @@ export class WebhookOutboxRepository {
       .execute();
   }
 
+  /** Marks claimed rows delivered, in one statement. */
+  async completeDelivered(ids: readonly string[], now: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('webhook_outbox')
+      .set({ status: 'delivered', completed_instant: now, locked_until: null, last_error: null })
+      .where('id', 'in', ids)
+      .where('status', '=', 'pending')
+      .execute();
+  }
+
   /** Releases a claimed row for another attempt at `nextAttemptAt`. */
   async retryAt(id: string, nextAttemptAt: number, error: string): Promise<void> {
     await this.db
