@@ -84,6 +84,11 @@ async function main(): Promise<void> {
             const hook = { webhook: { url: `http://127.0.0.1:${receiverPort}/hook`, global: true, eventsEnabled: { 'user.login.success': true } } };
             await fetch(`${base}/api/webhook`, { method: 'POST', headers: { authorization: apiKey, 'content-type': 'application/json' }, body: JSON.stringify(hook) });
           }
+          // The previous round's deliveries finish first: the token run measures this node idle-polling.
+          for (let last = -1; last !== received; ) {
+            last = received;
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+          }
           const tokenUrl = `http://localhost:${port}/t/bench/oauth2/token`;
           runs[webhooks].token.push(await drive(`${base}/t/bench/oauth2/token`, () => clientCredentialsBody(client, 'bench-client', tokenUrl), { seconds, warmupSeconds, connections }));
           const login = () => {
