@@ -5,6 +5,9 @@ import type { GatehouseConfig } from './config/options.js';
 import { EventLog } from './events/event-log.js';
 import { listenMetrics } from './http/metrics-server.js';
 import type { MetricsListener } from './http/metrics-server.js';
+import { WebhookDeliverer } from './events/webhook-deliverer.js';
+import type { WebhookDeliveryResult } from './events/webhook-deliverer.js';
+import { WebhookOutbox } from './events/webhook-outbox.js';
 import { createHttpServer } from './http/server.js';
 import type { HttpServices } from './http/services.js';
 import { adminServices } from './admin/admin-services.js';
@@ -55,6 +58,8 @@ export interface GatehouseOptions {
   fetch?: typeof fetch;
   /** SQLite file instead of `{dataDir}/gatehouse.sqlite` (`:memory:` for tests). */
   sqliteFile?: string;
+  /** Called after every webhook delivery attempt (metrics). */
+  onWebhookDelivery?: (result: WebhookDeliveryResult) => void;
 }
 
 export interface Gatehouse {
@@ -74,6 +79,8 @@ export interface Gatehouse {
 }
 
 const PURGE_INTERVAL_MS = 60_000;
+/** Delivered and failed webhook rows are kept this long (for inspection), then purged. */
+const OUTBOX_RETENTION_MS = 7 * 24 * 3_600_000;
 
 /** The operator's outbound address rules (`--fetch-allow-private`, `--fetch-allow-cidr`). */
 function addressPolicyOf(config: Readonly<GatehouseConfig>): AddressPolicy {
@@ -86,7 +93,7 @@ export function buildServices(store: Store, remoteJwks: RemoteJwksCache, configu
   const admin = adminServices(store, deps);
   const { keys } = admin;
   const smartPolicy = new SmartClientPolicy(store, clock, config.publicUrl, lifetimes.configurationMs);
-  const refreshTokens = new RefreshTokens({ store, clock });
+  const refreshTokens = new RefreshTokens({ store, clock, webhooks: deps.webhooks });
   const oauth: OAuthContext = {
     config,
     clock,
@@ -109,7 +116,7 @@ export function buildServices(store: Store, remoteJwks: RemoteJwksCache, configu
     metrics,
   });
   const verifier = { store, keys, remoteJwks, ownKeys: new OwnSigningKeys(store, clock), clock, discovery };
-  const reconcile = new ReconcileService({ store, configuration, clock, verifier, lambdas: lambdaRunner, eventLog, tokens: userTokens }, metrics);
+  const reconcile = new ReconcileService({ store, configuration, clock, verifier, lambdas: lambdaRunner, eventLog, tokens: userTokens, webhooks: deps.webhooks }, metrics);
   const grants = new GrantRegistry()
     .register(authorizationCodeGrant(userTokens))
     .register(clientCredentialsGrant)
@@ -160,7 +167,8 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     const lambdaRunner = new LambdaRunner(lambdaLimits({ timeoutMs: config.lambdaTimeoutMs, memoryMb: config.lambdaMemoryMb }), config.lambdaWorkers, metrics);
     const lifetimes = cacheLifetimesOf(config);
     const configuration = new ConfigurationCache(store, clock, lifetimes.configurationMs);
-    const adminDeps: AdminDependencies = { config, clock, masterKey, lambdaRunner, lifetimes, addresses: addressPolicyOf(config), fetchPolicy: remoteJwks.fetchPolicy, onChange: () => configuration.clear() };
+    const webhooks = new WebhookOutbox({ clock, enabled: config.webhooks, cacheMs: lifetimes.configurationMs });
+    const adminDeps: AdminDependencies = { config, clock, masterKey, lambdaRunner, lifetimes, addresses: addressPolicyOf(config), fetchPolicy: remoteJwks.fetchPolicy, webhooks, onChange: () => configuration.clear() };
     const services = buildServices(store, remoteJwks, configuration, adminDeps, metrics);
     await services.keys.checkMasterKey();
     await services.tenants.ensureDefaultTenant();
@@ -181,10 +189,24 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     await startupLock.release();
     const tls = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
     const server = await createHttpServer(services, { tls, metrics });
+    const deliverer = config.webhooks
+      ? new WebhookDeliverer({
+          store,
+          clock,
+          eventLog: services.eventLog,
+          fetchPolicy: { maxBytes: config.fetchMaxBytes, allowHttp: config.fetchAllowHttp, addresses: addressPolicyOf(config), fetch: options.fetch },
+          decrypt: (s) => masterKey.decrypt(s),
+          pollIntervalMs: config.webhookPollIntervalMs,
+          maxAttempts: config.webhookMaxAttempts,
+          backoffBaseMs: config.webhookBackoffBaseMs,
+          onDelivery: options.onWebhookDelivery,
+        })
+      : undefined;
+    deliverer?.start();
 
     const purge = setInterval(() => {
       const now = clock.now();
-      Promise.all([store.replay.purge(now), store.revocations.purge(now), store.pendingActions.purge(now), store.refreshTokens.purge(now), store.authorizationTransactions.purge(now), store.ssoSessions.purge(now)])
+      Promise.all([store.replay.purge(now), store.revocations.purge(now), store.pendingActions.purge(now), store.refreshTokens.purge(now), store.authorizationTransactions.purge(now), store.ssoSessions.purge(now), store.webhookOutbox.purgeCompleted(now - OUTBOX_RETENTION_MS)])
         .then(() => store.checkpoint()).catch((error: unknown) => server.log.warn({ err: error }, 'purge failed'));
     }, PURGE_INTERVAL_MS);
     purge.unref();
@@ -211,6 +233,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
         if (closed) return;
         closed = true;
         clearInterval(purge);
+        await deliverer?.stop();
         await metricsListener?.close();
         await server.close();
         await lambdaRunner.close();

@@ -5,6 +5,7 @@ import type { MasterKey } from '../keys/master-key.js';
 import type { LambdaRunner } from '../lambda/lambda-runner.js';
 import type { AddressPolicy } from '../lib/address-policy.js';
 import type { FetchPolicy } from '../lib/bounded-fetch.js';
+import type { WebhookOutbox } from '../events/webhook-outbox.js';
 import type { Clock } from '../lib/clock.js';
 import type { Store } from '../store/store.js';
 import { ApiKeyService } from './api-key-service.js';
@@ -15,6 +16,7 @@ import { LinkService } from './link-service.js';
 import { RoleService } from './role-service.js';
 import { TenantService } from './tenant-service.js';
 import { UserService } from './user-service.js';
+import { WebhookService } from './webhook-service.js';
 
 /** The configuration services of one unit of work: they all write through the same store. */
 export interface AdminServices {
@@ -27,6 +29,7 @@ export interface AdminServices {
   lambdas: LambdaService;
   identityProviders: IdentityProviderService;
   links: LinkService;
+  webhooks: WebhookService;
 }
 
 /** What the admin services share across units of work. */
@@ -39,6 +42,8 @@ export interface AdminDependencies {
   addresses: AddressPolicy;
   /** The outbound fetch rules (the discovery preview fetches). */
   fetchPolicy: FetchPolicy;
+  /** Writes webhook events in the transaction of their change. */
+  webhooks: WebhookOutbox;
   /** Called after every configuration write (clears the login path's configuration cache). */
   onChange: () => void;
 }
@@ -56,10 +61,11 @@ export function adminServices(store: Store, deps: AdminDependencies): AdminServi
     tenants: new TenantService(store, keys, clock, onChange),
     applications: new ApplicationService(store, clock, fetchRules, onChange),
     roles: new RoleService(store, clock),
-    users: new UserService(store, clock),
+    users: new UserService(store, clock, deps.webhooks),
     apiKeys: new ApiKeyService(store, clock),
     lambdas: new LambdaService(store, deps.lambdaRunner, clock, onChange),
     identityProviders: new IdentityProviderService(store, clock, { ...fetchRules, encryptSecret: (s) => masterKey.encrypt(s), fetchPolicy: deps.fetchPolicy }, onChange),
-    links: new LinkService(store, clock),
+    links: new LinkService(store, clock, deps.webhooks),
+    webhooks: new WebhookService(store, clock, { urls: { allowHttp: config.fetchAllowHttp, addresses: deps.addresses }, encryptSecret: (s) => masterKey.encrypt(s) }, () => deps.webhooks.changed()),
   };
 }

@@ -1,3 +1,4 @@
+import type { WebhookOutbox } from '../events/webhook-outbox.js';
 import { ApiError, FieldErrors } from '../lib/api-error.js';
 import type { Clock } from '../lib/clock.js';
 import { isUuid } from '../lib/ids.js';
@@ -34,6 +35,8 @@ export class LinkService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    /** The webhook outbox: `user.identity-provider.link` is written with the link. */
+    private readonly webhooks?: WebhookOutbox,
   ) {}
 
   /**
@@ -95,6 +98,11 @@ export class LinkService {
           throw ApiError.field(400, 'pendingIdPLinkId', 'invalid', 'The pending link was completed already.');
         }
         await tx.links.insert(created);
+        if (this.webhooks) {
+          const { token: _token, ...identityProviderLink } = this.view(created, provider);
+          const linked = { ...user, registrations: (await tx.registrations.listByUser(user.id)).map(({ tenantId: _t, ...r }) => r) };
+          await this.webhooks.emit(tx, [this.webhooks.event('user.identity-provider.link', tenantId, { user: linked, identityProviderLink })]);
+        }
       });
     } catch (error) {
       if (isUniqueViolation(error)) {

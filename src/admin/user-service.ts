@@ -1,3 +1,4 @@
+import type { WebhookOutbox } from '../events/webhook-outbox.js';
 import { ApiError, FieldErrors } from '../lib/api-error.js';
 import { PROFILE_FIELDS, userFieldErrors } from '../identity/user-rules.js';
 import type { UserView } from '../identity/user-rules.js';
@@ -52,6 +53,8 @@ export class UserService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    /** The webhook outbox: events are written in the transaction of their change. */
+    private readonly webhooks?: WebhookOutbox,
   ) {}
 
   async get(tenantId: string, id: string): Promise<UserView> {
@@ -77,7 +80,11 @@ export class UserService {
   }
 
   create(tenantId: string, input: UserInput, id?: string): Promise<UserView> {
-    return this.insert(this.store, tenantId, input, id);
+    return this.store.transaction(async (store) => {
+      const user = await this.insert(store, tenantId, input, id);
+      await this.webhooks?.emit(store, [this.webhooks.event('user.create', tenantId, { user })]);
+      return user;
+    });
   }
 
   /** Replaces the user's fields (PUT; a PATCH arrives here merged). */
@@ -85,15 +92,20 @@ export class UserService {
     const existing = await this.get(tenantId, id);
     const user = this.build(tenantId, fieldsOf(input), id, existing);
     await this.validate(this.store, user, fieldsOf(input), false);
-    await this.store.users.update(user);
-    return this.view(this.store, user);
+    return this.store.transaction(async (store) => {
+      await store.users.update(user);
+      const updated = await this.view(store, user);
+      await this.webhooks?.emit(store, [this.webhooks.event('user.update', tenantId, { user: updated, original: existing })]);
+      return updated;
+    });
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
-    await this.get(tenantId, id);
+    const user = await this.get(tenantId, id);
     await this.store.transaction(async (store) => {
       await store.db.deleteFrom('registrations').where('user_id', '=', id).execute();
       await store.users.delete(id);
+      await this.webhooks?.emit(store, [this.webhooks.event('user.delete', tenantId, { user })]);
     });
   }
 
@@ -115,7 +127,11 @@ export class UserService {
       }
       await store.registrations.insert(registration);
       const { tenantId: _t, ...view } = registration;
-      return { user: await this.view(store, user), registration: view };
+      const userView = await this.view(store, user);
+      const events = [this.webhooks?.event('user.registration.create', tenantId, { user: userView, applicationId: view.applicationId, registration: view })];
+      if (!userId) events.unshift(this.webhooks?.event('user.create', tenantId, { user: userView }));
+      await this.webhooks?.emit(store, events.filter((e) => e !== undefined));
+      return { user: userView, registration: view };
     });
   }
 

@@ -33,6 +33,7 @@ import { registerUserRoutes } from './routes/user-routes.js';
 import { registerUserInfoRoutes } from './routes/userinfo-routes.js';
 import { registerRequestMetrics } from './request-metrics.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { registerWebhookRoutes } from './routes/webhook-routes.js';
 import type { HttpServices } from './services.js';
 
 declare module 'fastify' {
@@ -152,6 +153,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
   registerLinkRoutes(app, services);
   registerRefreshTokenRoutes(app, services);
   registerJwtRoutes(app, services);
+  registerWebhookRoutes(app, services);
   for (const plugin of options.plugins ?? []) plugin(app, services);
   return app;
 }

@@ -9,6 +9,7 @@ import type { UserTokenService } from '../tokens/user-tokens.js';
 import type { ApplicationService } from '../admin/application-service.js';
 import type { TenantService } from '../admin/tenant-service.js';
 import type { UserService } from '../admin/user-service.js';
+import type { WebhookService } from '../admin/webhook-service.js';
 import type { KeyService } from '../keys/key-service.js';
 import type { LambdaService } from '../admin/lambda-service.js';
 import type { AuthorizationBroker } from '../oauth/authorization-broker.js';
@@ -41,4 +42,5 @@ export interface HttpServices {
   userTokens: UserTokenService;
   /** The login path's cache of providers, applications, tenants and lambdas. */
   configuration: ConfigurationCache;
+  webhooks: WebhookService;
 }

@@ -10,6 +10,7 @@ import type { JsonObject, SigningAlgorithm, StoredKey } from '../store/records.j
 import type { Store } from '../store/store.js';
 import { jwkThumbprint } from '../jwt/jwk-thumbprint.js';
 import { ALGORITHMS, isSigningAlgorithm, keyFitsAlgorithm, MIN_RSA_BITS } from '../jwt/algorithms.js';
+import { hmacKeyFromImport } from './hmac-key.js';
 import { generatePair, keyTypeOf, parseKeyMaterial } from './key-material.js';
 import type { MasterKey } from './master-key.js';
 
@@ -39,6 +40,8 @@ export interface ImportKeyRequest {
   /** Gatehouse: a public JWK. */
   jwk?: JsonObject;
   type?: string;
+  /** An HMAC key's shared secret (with `type: HMAC` or an HS algorithm). */
+  secret?: string;
 }
 
 /** A tenant signing key's name, within the 191 characters of the column however long the tenant's name is. */
@@ -141,6 +144,12 @@ export class KeyService {
     const errors = new FieldErrors();
     if (!request.name) errors.add('key.name', 'blank', 'You must specify the [key.name] property.');
     if (request.id !== undefined && !isUuid(request.id)) errors.add('key.id', 'invalid', 'The key id must be a UUID.');
+    if (request.type === 'HMAC' || request.secret !== undefined) {
+      const hmac = hmacKeyFromImport(request, this.clock.now(), errors);
+      errors.throwIfAny();
+      await this.insertUnique(this.store, hmac.key, { privateKey: null, secret: this.masterKey.encrypt(hmac.secret) });
+      return hmac.key;
+    }
     const sources = [request.publicKey, request.certificate, request.jwk].filter((s) => s !== undefined);
     if (sources.length === 0 && !request.privateKey) {
       errors.add('key.publicKey', 'blank', 'Provide a [key.publicKey], [key.certificate], [key.jwk] or [key.privateKey].');

@@ -118,6 +118,32 @@ export interface TextResponse {
   text: string;
 }
 
+/** Sends one request under the policy: the URL and address checks, no redirects, the time budget. */
+async function send(rawUrl: string, policy: FetchPolicy, init: { method?: string; headers: Record<string, string>; body?: string }, signal: AbortSignal): Promise<Response> {
+  const url = checkOutboundUrl(rawUrl, policy);
+  const doFetch = policy.fetch ?? (undiciFetch as unknown as typeof fetch);
+  try {
+    return await doFetch(url, { ...init, redirect: 'error', signal, dispatcher: dispatcherOf(policy) } as RequestInit);
+  } catch (error) {
+    const refused = addressRefusalIn(error);
+    if (refused) throw new FetchError('FETCH_ADDRESS_FORBIDDEN', refused.message);
+    if (signal.aborted) throw new FetchError('FETCH_TIMEOUT', `no answer within ${policy.timeoutMs} ms`);
+    throw new FetchError('FETCH_NETWORK', `request failed: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * POSTs `body` and answers the status once the response (at most `maxBytes`, then discarded)
+ * has arrived within the time budget: for webhooks, where only the status counts. Redirects are
+ * refused like everywhere else: a 3xx is an answer, not a delivery.
+ */
+export async function postForStatus(rawUrl: string, policy: FetchPolicy, headers: Record<string, string>, body: string): Promise<number> {
+  const signal = AbortSignal.timeout(policy.timeoutMs);
+  const response = await send(rawUrl, policy, { method: 'POST', headers, body }, signal);
+  await readLimited(response, policy.maxBytes, signal);
+  return response.status;
+}
+
 export async function fetchJson(rawUrl: string, policy: FetchPolicy, request?: JsonRequest): Promise<JsonResponse> {
   const { status, headers, text } = await fetchText(rawUrl, policy, request, 'application/json');
   try {
@@ -129,24 +155,9 @@ export async function fetchJson(rawUrl: string, policy: FetchPolicy, request?: J
 
 /** fetchJson's request with its limits, answered as text; `accept` is sent as the Accept header. */
 export async function fetchText(rawUrl: string, policy: FetchPolicy, request: JsonRequest | undefined, accept: string): Promise<TextResponse> {
-  const url = checkOutboundUrl(rawUrl, policy);
-  const doFetch = policy.fetch ?? (undiciFetch as unknown as typeof fetch);
   const signal = AbortSignal.timeout(policy.timeoutMs);
-  let response: Response;
-  try {
-    response = await doFetch(url, {
-      ...(request ? { method: request.method, ...(request.body !== undefined ? { body: request.body } : {}) } : {}),
-      headers: { ...(request?.headers ?? {}), accept },
-      redirect: 'error',
-      signal,
-      dispatcher: dispatcherOf(policy),
-    } as RequestInit);
-  } catch (error) {
-    const refused = addressRefusalIn(error);
-    if (refused) throw new FetchError('FETCH_ADDRESS_FORBIDDEN', refused.message);
-    if (signal.aborted) throw new FetchError('FETCH_TIMEOUT', `no answer within ${policy.timeoutMs} ms`);
-    throw new FetchError('FETCH_NETWORK', `request failed: ${(error as Error).message}`);
-  }
+  const init = { ...(request ? { method: request.method, ...(request.body !== undefined ? { body: request.body } : {}) } : {}), headers: { ...(request?.headers ?? {}), accept } };
+  const response = await send(rawUrl, policy, init, signal);
   if (response.status !== 200) {
     await response.body?.cancel().catch(() => undefined);
     throw new FetchError('FETCH_STATUS', `status ${response.status}`);

@@ -1,10 +1,12 @@
 import type { UserView } from '../identity/user-rules.js';
 import type { LambdaLog } from '../lambda/lambda-types.js';
+import type { WebhookOutbox } from '../events/webhook-outbox.js';
 import type { Clock } from '../lib/clock.js';
 import type { User } from '../store/records.js';
 import type { TenantRegistration } from '../store/repositories/registration-repository.js';
 import type { Store } from '../store/store.js';
 import type { UserTokenService } from '../tokens/user-tokens.js';
+import { loginEvents } from './login-events.js';
 import type { LoginPlan, LoginSubject, ReconcileOutcome, TraceStep } from './login-types.js';
 import { prepareLoginTokens } from './tokens.js';
 import type { PreparedLoginTokens } from './tokens.js';
@@ -13,6 +15,7 @@ export interface CommitDeps {
   store: Store;
   clock: Clock;
   tokens: UserTokenService;
+  webhooks?: WebhookOutbox;
 }
 
 /** The rows of one login: written together or not at all. */
@@ -37,10 +40,14 @@ export async function commitLogin(deps: CommitDeps, subject: LoginSubject, plan:
   const registration = plan.registration && plan.registrationChanged ? { ...plan.registration, lastUpdateInstant: now } : plan.registration;
   const publicRegistration = registration ? (({ tenantId: _t, ...r }) => r)(registration) : undefined;
   const tokens = await prepareLoginTokens(deps.tokens, deps.clock, subject, user, publicRegistration);
-  await deps.store.write((tx) => writeLogin(tx, { subject, plan, user, registration, tokens, now }));
-  steps.push({ title: 'Saved', success: true, detail: created ? `User ${user.id} created and linked.` : plan.decision.kind === 'linked' ? `User ${user.id} updated.` : `User ${user.id} linked.` });
   const registrations = [...plan.otherRegistrations, ...(registration ? [registration] : [])].sort((a, b) => a.insertInstant - b.insertInstant);
   const view: UserView = { ...user, registrations: registrations.map(({ tenantId: _t, ...r }) => r) };
+  const events = deps.webhooks ? loginEvents(deps.webhooks, subject, plan, view, publicRegistration) : [];
+  await deps.store.write(async (tx) => {
+    await writeLogin(tx, { subject, plan, user, registration, tokens, now });
+    await deps.webhooks?.emit(tx, events);
+  });
+  steps.push({ title: 'Saved', success: true, detail: created ? `User ${user.id} created and linked.` : plan.decision.kind === 'linked' ? `User ${user.id} updated.` : `User ${user.id} linked.` });
   return { kind: 'loggedIn', user: view, registration: publicRegistration, tokens: tokens?.tokens, created, steps, logs };
 }
 

@@ -3,6 +3,7 @@ import type { JsonObject, PendingIdentity } from '../store/records.js';
 import { isUniqueViolation } from '../store/unique-violation.js';
 import { commitLogin } from './commit.js';
 import { lostLinkRace, MAX_ATTEMPTS, retryStep } from './link.js';
+import { emitLoginFailure } from './login-events.js';
 import type { LoginPlan, LoginSubject, PendingDecision, ReconcileDeps, ReconcileOutcome, ReconcileRequest, TraceStep } from './login-types.js';
 import { holdPendingLogin, takePendingOnboarding } from './onboarding.js';
 import { planLogin } from './plan.js';
@@ -20,6 +21,7 @@ export async function loginWithJwt(deps: ReconcileDeps, request: ReconcileReques
     await request.afterVerify?.(identity.claims);
   } catch (error) {
     await writeTrace(deps.eventLog, provider, steps);
+    await emitLoginFailure(deps.webhooks, deps.store, { tenant, provider, application, authenticationType: request.authenticationType }, error);
     throw error;
   }
   const options = {
@@ -73,6 +75,7 @@ async function runLogin(deps: ReconcileDeps, subject: LoginSubject, steps: Trace
     }
   } catch (error) {
     traceRefusal(steps, error);
+    await emitLoginFailure(deps.webhooks, deps.store, { ...subject, authenticationType: subject.options.authenticationType }, error);
     throw error;
   } finally {
     await writeTrace(deps.eventLog, subject.provider, steps);

@@ -2,6 +2,7 @@ import type { ConfigurationCache } from '../identity/configuration-cache.js';
 import type { LinkDecision } from '../identity/linking-strategy.js';
 import type { UserView } from '../identity/user-rules.js';
 import type { EventLog } from '../events/event-log.js';
+import type { WebhookOutbox } from '../events/webhook-outbox.js';
 import type { LambdaRunner } from '../lambda/lambda-runner.js';
 import type { LambdaLog } from '../lambda/lambda-types.js';
 import type { Clock } from '../lib/clock.js';
@@ -105,4 +106,6 @@ export interface ReconcileDeps {
   lambdas: LambdaRunner;
   eventLog: EventLog;
   tokens: UserTokenService;
+  /** The webhook outbox; without it a login emits no events. */
+  webhooks?: WebhookOutbox;
 }

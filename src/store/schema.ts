@@ -193,6 +193,37 @@ export interface SsoSessionRow {
   expires_at: number;
 }
 
+/** Webhooks (FusionAuth `/api/webhook`): global objects, the whole object in `data`. */
+export interface WebhookRow {
+  id: string;
+  url: string;
+  data: string;
+  insert_instant: number;
+  last_update_instant: number;
+}
+
+/**
+ * The transactional outbox: one row per (event, webhook), written in the transaction of the
+ * change it reports and delivered afterwards. `locked_until` is a claim's lease: a node that
+ * dies mid-delivery loses its claim when the lease runs out.
+ */
+export interface WebhookOutboxRow {
+  id: string;
+  event_id: string;
+  event_type: string;
+  webhook_id: string;
+  tenant_id: string | null;
+  /** The exact request body (`{"event": {...}}`), signed and sent as these bytes. */
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: number;
+  locked_until: number | null;
+  last_error: string | null;
+  insert_instant: number;
+  completed_instant: number | null;
+}
+
 export interface MetaRow {
   name: string;
   value: string;
@@ -218,4 +249,6 @@ export interface Database {
   refresh_tokens: RefreshTokenRow;
   authorization_transactions: AuthorizationTransactionRow;
   sso_sessions: SsoSessionRow;
+  webhooks: WebhookRow;
+  webhook_outbox: WebhookOutboxRow;
 }

@@ -21,6 +21,8 @@ import { SmartRoleRepository } from './repositories/smart-role-repository.js';
 import { SsoSessionRepository } from './repositories/sso-session-repository.js';
 import { TenantRepository } from './repositories/tenant-repository.js';
 import { UserRepository } from './repositories/user-repository.js';
+import { WebhookOutboxRepository } from './repositories/webhook-outbox-repository.js';
+import { WebhookRepository } from './repositories/webhook-repository.js';
 import type { Database } from './schema.js';
 import { SqliteReplayWriter } from './sqlite-replay-writer.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -50,6 +52,8 @@ export class Store {
   readonly refreshTokens: RefreshTokenRepository;
   readonly authorizationTransactions: AuthorizationTransactionRepository;
   readonly ssoSessions: SsoSessionRepository;
+  readonly webhooks: WebhookRepository;
+  readonly webhookOutbox: WebhookOutboxRepository;
 
   private writeBatcher: WriteBatcher<Store> | undefined;
 
@@ -77,6 +81,8 @@ export class Store {
     this.refreshTokens = new RefreshTokenRepository(db);
     this.authorizationTransactions = new AuthorizationTransactionRepository(db);
     this.ssoSessions = new SsoSessionRepository(db);
+    this.webhooks = new WebhookRepository(db);
+    this.webhookOutbox = new WebhookOutboxRepository(db, dialect);
   }
 
   static fromHandle(handle: DatabaseHandle): Store {

@@ -1,3 +1,4 @@
+import type { WebhookOutbox } from '../events/webhook-outbox.js';
 import type { Clock } from '../lib/clock.js';
 import { sha256 } from '../lib/hash.js';
 import { newId, randomSecret } from '../lib/ids.js';
@@ -48,7 +49,8 @@ export interface PresentedRefreshToken {
  * successor a racing rotation stores at the same moment (see the repository's family lock).
  */
 export class RefreshTokens {
-  constructor(private readonly deps: { store: Store; clock: Clock }) {}
+  /** `webhooks`: the outbox that gets `jwt.refresh-token.revoke` in the revoking transaction. */
+  constructor(private readonly deps: { store: Store; clock: Clock; webhooks?: WebhookOutbox }) {}
 
   /** A new token: of `family` when rotating, else the root of a new family living `lifetimeMinutes`. */
   draw(
@@ -130,18 +132,30 @@ export class RefreshTokens {
     const record = await this.deps.store.refreshTokens.findByHash(sha256(token));
     if (!record || (holder.tenantId !== undefined && record.tenantId !== holder.tenantId)) return 'NOT_FOUND';
     if (holder.applicationId !== undefined && record.applicationId !== holder.applicationId) return 'WRONG_CLIENT';
-    await this.revokeFamily(record.userId, record.familyId);
+    await this.revoked(record.userId, record.applicationId, (store) => store.refreshTokens.revokeFamily(record.userId, record.familyId));
     return 'REVOKED';
   }
 
   /** Revokes one family (e.g. RFC 6749 §4.1.2: the tokens of an authorization code used twice). */
   revokeFamily(userId: string, familyId: string): Promise<number> {
-    return this.deps.store.refreshTokens.revokeFamily(userId, familyId);
+    return this.revoked(userId, undefined, (store) => store.refreshTokens.revokeFamily(userId, familyId));
   }
 
   /** Revokes every family of a user, optionally of one application (FusionAuth: log out everywhere). */
   revokeByUser(userId: string, applicationId?: string): Promise<number> {
-    return this.deps.store.refreshTokens.revokeByUser(userId, applicationId);
+    return this.revoked(userId, applicationId, (store) => store.refreshTokens.revokeByUser(userId, applicationId));
+  }
+
+  /** Runs a revocation; with an outbox, in one transaction with its `jwt.refresh-token.revoke` event (when it revoked anything). */
+  private revoked(userId: string, applicationId: string | undefined, revoke: (store: Store) => Promise<number>): Promise<number> {
+    const { webhooks } = this.deps;
+    if (!webhooks) return revoke(this.deps.store);
+    return this.deps.store.transaction(async (tx) => {
+      const count = await revoke(tx);
+      const user = count > 0 ? await tx.users.findById(userId) : undefined;
+      if (user) await webhooks.emit(tx, [webhooks.event('jwt.refresh-token.revoke', user.tenantId, { userId, user, ...(applicationId ? { applicationId } : {}) })]);
+      return count;
+    });
   }
 
   /** Revokes the families issued under an SSO session (OpenID Connect RP-Initiated Logout: the session ends). */
@@ -155,7 +169,7 @@ export class RefreshTokens {
   }
 
   private async reused(record: RefreshTokenRecord): Promise<RefreshTokenError> {
-    await this.revokeFamily(record.userId, record.familyId);
+    await this.revoked(record.userId, record.applicationId, (store) => store.refreshTokens.revokeFamily(record.userId, record.familyId));
     return new RefreshTokenError('REUSED', 'The refresh token was used before; its family is revoked.');
   }
 }

@@ -87,7 +87,7 @@ for (const kind of selectedKinds()) {
       try {
         const results = await Promise.all(handles.map((s) => s.migrate().catch((error: Error) => error)));
         const applied = results.filter((r): r is string[] => Array.isArray(r)).flat();
-        assert.deepEqual(applied, ['0001-foundation', '0002-smart-roles', '0003-event-log', '0004-lambdas', '0005-identity-providers', '0006-reconcile', '0007-authorization-code', '0008-refresh-token-family-revocation', '0009-sso-sessions']);
+        assert.deepEqual(applied, ['0001-foundation', '0002-smart-roles', '0003-event-log', '0004-lambdas', '0005-identity-providers', '0006-reconcile', '0007-authorization-code', '0008-refresh-token-family-revocation', '0009-sso-sessions', '0010-webhooks']);
         for (const r of results) if (r instanceof Error && kind === 'postgres') assert.fail(`migration failed: ${r.message}`);
         await handles[0].ping();
       } finally {

@@ -34,6 +34,7 @@ export const ImportKeyBody = Type.Object(
         certificate: Type.Optional(SafeText(LIMITS.pem)),
         jwk: Type.Optional(FreeObject('Gatehouse: a public JWK.')),
         type: Type.Optional(SafeString(16)),
+        secret: Type.Optional(SafeString(LIMITS.pem, { description: 'An HMAC key\'s shared secret (HS256 at least 32 bytes).' })),
       },
       open,
     ),

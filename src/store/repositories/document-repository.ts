@@ -5,7 +5,7 @@ import type { Database } from '../schema.js';
  * Rows that hold a FusionAuth-shaped object: indexed columns for lookups plus the whole object
  * as JSON in `data`. The object is the source of truth; columns are derived from it on write.
  */
-type DocumentTable = 'tenants' | 'applications' | 'users' | 'registrations' | 'api_keys' | 'keys' | 'smart_roles' | 'lambdas' | 'identity_providers';
+type DocumentTable = 'tenants' | 'applications' | 'users' | 'registrations' | 'api_keys' | 'keys' | 'smart_roles' | 'lambdas' | 'identity_providers' | 'webhooks';
 
 export abstract class DocumentRepository<T extends { id: string }, Table extends DocumentTable> {
   /** The same handle without table typing: this class is generic over the table name. */

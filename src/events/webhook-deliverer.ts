@@ -1,0 +1,148 @@
+import { postForStatus } from '../lib/bounded-fetch.js';
+import type { FetchPolicy } from '../lib/bounded-fetch.js';
+import type { Clock } from '../lib/clock.js';
+import type { OutboxEntry } from '../store/repositories/webhook-outbox-repository.js';
+import type { Webhook } from '../store/repositories/webhook-repository.js';
+import type { Store } from '../store/store.js';
+import type { EventLog } from './event-log.js';
+import { backoffDelayMs } from './webhook-backoff.js';
+import { loadWebhookSigningKey, webhookSignatureJwt } from './webhook-signature.js';
+
+/** What one attempt came to, for metrics (`onDelivery`). */
+export interface WebhookDeliveryResult {
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  outcome: 'delivered' | 'retry' | 'failed';
+  /** The attempt number (1 for the first). */
+  attempt: number;
+  /** The receiver's status, when it answered. */
+  status?: number;
+  durationMs: number;
+}
+
+export interface WebhookDelivererOptions {
+  store: Store;
+  clock: Clock;
+  eventLog: EventLog;
+  /** Address and scheme rules of outbound requests; each webhook brings its own time budget. */
+  fetchPolicy: Omit<FetchPolicy, 'timeoutMs'>;
+  /** Opens encrypted secrets (signing keys, HTTP Basic passwords). */
+  decrypt: (ciphertext: string) => string;
+  pollIntervalMs: number;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  batchSize?: number;
+  random?: () => number;
+  onDelivery?: (result: WebhookDeliveryResult) => void;
+}
+
+/** Connect plus read timeout are at most 2 × 30 s; a claim outlives the slowest attempt. */
+export const CLAIM_LEASE_MS = 90_000;
+
+/**
+ * Delivers the outbox: claims due rows (with a lease, so a node that dies loses its claims and
+ * another node takes them over), POSTs each body to its webhook through the SSRF-safe fetch, and
+ * records the outcome. A 2xx answer is delivered; anything else is retried with capped,
+ * jittered exponential backoff up to `maxAttempts`, then marked failed in the event log. At
+ * least once: a receiver deduplicates by `event.id`.
+ */
+export class WebhookDeliverer {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = true;
+  /** One policy object per time budget: the bounded fetch pools connections per policy object. */
+  private readonly policies = new Map<number, FetchPolicy>();
+
+  constructor(private readonly options: WebhookDelivererOptions) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for the attempts in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Claims and delivers one batch of due rows; answers how many were claimed. */
+  async runOnce(): Promise<number> {
+    const { store, clock } = this.options;
+    const now = clock.now();
+    const entries = await store.webhookOutbox.claimDue(now, now + CLAIM_LEASE_MS, this.options.batchSize ?? 50);
+    const delivered = (await Promise.all(entries.map((entry) => this.deliver(entry)))).filter((id): id is string => id !== undefined);
+    // The delivered rows of a batch are marked in one statement (one commit, not one per row).
+    await store.webhookOutbox.completeDelivered(delivered, clock.now());
+    return entries.length;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.runOnce()
+        .then((claimed) => this.schedule(claimed >= (this.options.batchSize ?? 50) ? 0 : this.options.pollIntervalMs))
+        .catch(async (error: unknown) => {
+          await this.options.eventLog.write('Error', `Webhook delivery stopped for one poll: ${(error as Error).message}`).catch(() => undefined);
+          this.schedule(this.options.pollIntervalMs);
+        });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** One attempt; answers the row's id when it was delivered (the caller marks it), else records the failure. */
+  private async deliver(entry: OutboxEntry): Promise<string | undefined> {
+    const { store, clock } = this.options;
+    const started = clock.now();
+    let status: number | undefined;
+    let problem: string | undefined;
+    try {
+      const webhook = await store.webhooks.findById(entry.webhookId);
+      if (!webhook) problem = 'the webhook was deleted';
+      else {
+        status = await postForStatus(webhook.url, this.policy(webhook.connectTimeout + webhook.readTimeout), await this.headers(webhook, entry), entry.body);
+        if (status < 200 || status > 299) problem = `the receiver answered ${status}`;
+      }
+    } catch (error) {
+      problem = (error as Error).message;
+    }
+    const now = clock.now();
+    const result = { webhookId: entry.webhookId, eventId: entry.eventId, eventType: entry.eventType, attempt: entry.attempts, ...(status !== undefined ? { status } : {}), durationMs: now - started };
+    if (problem === undefined) {
+      this.options.onDelivery?.({ ...result, outcome: 'delivered' });
+      return entry.id;
+    }
+    const last = entry.attempts >= this.options.maxAttempts;
+    const what = `Webhook ${entry.webhookId} event ${entry.eventType} ${entry.eventId}: attempt ${entry.attempts} of ${this.options.maxAttempts} failed (${problem})`;
+    // Logged before the row moves on, so the log of attempt n precedes attempt n + 1.
+    await this.options.eventLog.write('Error', last ? `${what}; giving up.` : `${what}; retrying.`);
+    if (last) await store.webhookOutbox.complete(entry.id, 'failed', now, problem);
+    else await store.webhookOutbox.retryAt(entry.id, now + backoffDelayMs(entry.attempts, this.options.backoffBaseMs, this.options.random), problem);
+    this.options.onDelivery?.({ ...result, outcome: last ? 'failed' : 'retry' });
+    return undefined;
+  }
+
+  private policy(timeoutMs: number): FetchPolicy {
+    let policy = this.policies.get(timeoutMs);
+    if (!policy) this.policies.set(timeoutMs, (policy = { ...this.options.fetchPolicy, timeoutMs }));
+    return policy;
+  }
+
+  private async headers(webhook: Webhook, entry: OutboxEntry): Promise<Record<string, string>> {
+    const headers: Record<string, string> = { ...webhook.headers, 'content-type': 'application/json' };
+    if (webhook.httpAuthenticationUsername !== undefined) {
+      const password = webhook.encryptedHttpAuthenticationPassword ? this.options.decrypt(webhook.encryptedHttpAuthenticationPassword) : '';
+      headers.authorization = `Basic ${Buffer.from(`${webhook.httpAuthenticationUsername}:${password}`).toString('base64')}`;
+    }
+    const { signatureConfiguration } = webhook;
+    if (signatureConfiguration.enabled && signatureConfiguration.signingKeyId) {
+      const key = await loadWebhookSigningKey(this.options.store, signatureConfiguration.signingKeyId, this.options.decrypt);
+      headers['x-fusionauth-signature-jwt'] = webhookSignatureJwt(entry.body, key, Math.floor(this.options.clock.now() / 1000));
+    }
+    return headers;
+  }
+}

@@ -1,0 +1,31 @@
+import { Type } from 'typebox';
+import type { Static } from 'typebox';
+import { FreeObject, LIMITS, List, SafeString, Uuid } from './common.js';
+
+/** `/api/webhook`: FusionAuth's Webhook object. Unknown fields are accepted and ignored. */
+export const Webhook = Type.Object(
+  {
+    id: Type.Optional(Uuid()),
+    url: Type.Optional(SafeString(LIMITS.url, { description: 'Where events are POSTed; checked against the outbound address rules.' })),
+    description: Type.Optional(SafeString(LIMITS.text)),
+    eventsEnabled: Type.Optional(Type.Record(Type.String({ maxLength: LIMITS.token }), Type.Boolean(), { maxProperties: 200, description: 'Event type → subscribed, e.g. {"user.create": true}.' })),
+    connectTimeout: Type.Optional(Type.Integer({ description: 'Milliseconds to connect (1…30000, default 1000).' })),
+    readTimeout: Type.Optional(Type.Integer({ description: 'Milliseconds to read the answer (1…30000, default 2000).' })),
+    headers: Type.Optional(Type.Record(Type.String({ maxLength: 128 }), SafeString(LIMITS.text), { maxProperties: 50, description: 'Extra request headers.' })),
+    httpAuthenticationUsername: Type.Optional(SafeString(LIMITS.name)),
+    httpAuthenticationPassword: Type.Optional(SafeString(LIMITS.name, { description: 'Stored encrypted, never returned.' })),
+    global: Type.Optional(Type.Boolean({ description: 'Events of every tenant; else those of tenantIds.' })),
+    tenantIds: Type.Optional(List(Uuid())),
+    signatureConfiguration: Type.Optional(
+      Type.Object(
+        { enabled: Type.Optional(Type.Boolean()), signingKeyId: Type.Optional(Uuid('A Key Master key: HMAC (HS256/384/512) or an asymmetric key pair.')) },
+        { additionalProperties: true },
+      ),
+    ),
+    data: Type.Optional(FreeObject()),
+  },
+  { additionalProperties: true },
+);
+
+export const WebhookBody = Type.Object({ webhook: Webhook }, { additionalProperties: true });
+export type WebhookBody = Static<typeof WebhookBody>;
