@@ -108,17 +108,17 @@ export class RefreshTokens {
    */
   async rotate(presented: PresentedRefreshToken, successor: DrawnRefreshToken): Promise<void> {
     const { record } = presented;
-    const outcome = await this.deps.store.transaction(async (tx): Promise<'ROTATED' | 'TAKEN' | 'REVOKED'> => {
-      if (!(await tx.refreshTokens.markRotated(presented.hash))) return 'TAKEN';
-      if (!(await tx.refreshTokens.lockLiveFamily(record.userId, record.familyId))) throw new FamilyRevoked();
+    // Root first, then the token: the order every revocation takes its locks in, so a rotation
+    // and a revocation of the same family wait for each other instead of deadlocking.
+    const outcome = await this.deps.store.transaction(async (tx): Promise<'ROTATED' | 'NOT_TAKEN'> => {
+      if (!(await tx.refreshTokens.lockLiveFamily(record.userId, record.familyId))) return 'NOT_TAKEN';
+      if (!(await tx.refreshTokens.markRotated(presented.hash))) return 'NOT_TAKEN';
       await tx.refreshTokens.insert(sha256(successor.token), successor.record);
       return 'ROTATED';
-    }).catch((error: unknown) => {
-      if (error instanceof FamilyRevoked) return 'REVOKED' as const;
-      throw error;
     });
     if (outcome === 'ROTATED') return;
-    if (outcome === 'REVOKED') throw new RefreshTokenError('REVOKED', 'The refresh token has been revoked.');
+    // Not taken: a rotated token presented again is reuse (whether or not its family was revoked
+    // for it already); anything else was revoked.
     const now = await this.deps.store.refreshTokens.findByHash(presented.hash);
     if (now?.status === 'rotated') throw await this.reused(record);
     throw new RefreshTokenError('REVOKED', 'The refresh token has been revoked.');
@@ -174,5 +174,3 @@ export class RefreshTokens {
   }
 }
 
-/** Rolls a rotation back when its family was revoked under it. */
-class FamilyRevoked extends Error {}

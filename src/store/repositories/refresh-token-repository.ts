@@ -80,7 +80,8 @@ export class RefreshTokenRepository {
 
   /**
    * Inside a rotation's transaction: locks the family's root row and tells whether the family
-   * is still live (false: revoked, or its root is gone). Lock order is always token, then root.
+   * is still live (false: revoked, or its root is gone). Lock order is always root, then token,
+   * as in every revocation.
    */
   async lockLiveFamily(userId: string, familyId: string): Promise<boolean> {
     const result = await this.db
