@@ -21,6 +21,8 @@ export interface OidcProviderUpstream {
   nextAccount(id: string, claims: Record<string, unknown>, authentication?: { acr?: string; amr?: string[] }): void;
   /** The query of every authorization request the provider received. */
   authorizationRequests: URLSearchParams[];
+  /** How many requests its userinfo endpoint (`/me`) received. */
+  userinfoRequests(): number;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export async function startOidcProviderUpstream(options: { redirectUris: string[
   const accounts = new Map<string, Record<string, unknown>>();
   let next: { id: string; acr?: string; amr?: string[] } = { id: 'nobody' };
   const authorizationRequests: URLSearchParams[] = [];
+  let userinfoRequests = 0;
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), kid: 'upstream-rs256', alg: 'RS256', use: 'sig' };
 
@@ -59,6 +62,7 @@ export async function startOidcProviderUpstream(options: { redirectUris: string[
   server.on('request', (request, response) => {
     const url = new URL(request.url ?? '/', issuer);
     if (url.pathname === '/auth') authorizationRequests.push(url.searchParams);
+    if (url.pathname === '/me') userinfoRequests++;
     if (!url.pathname.startsWith('/interaction/')) return callback(request, response);
     void (async () => {
       const details = await provider.interactionDetails(request, response);
@@ -86,6 +90,7 @@ export async function startOidcProviderUpstream(options: { redirectUris: string[
       next = { id, ...authentication };
     },
     authorizationRequests,
+    userinfoRequests: () => userinfoRequests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
