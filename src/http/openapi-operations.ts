@@ -26,6 +26,7 @@ const GROUPS: { prefix: string; tag: Tag }[] = [
   { prefix: '/api/lambda', tag: { name: 'Lambda', description: 'FusionAuth Lambda API: reconcile lambdas.' } },
   { prefix: '/api/smart', tag: { name: 'SMART', description: 'SMART Backend Services / Koppeltaal roles (Gatehouse).' } },
   { prefix: '/api/system', tag: { name: 'System', description: 'FusionAuth System API: the event log.' } },
+  { prefix: '/api/webhook', tag: { name: 'Webhook', description: 'FusionAuth Webhook API: events delivered from the transactional outbox, signed as FusionAuth signs them.' } },
   { prefix: '/t/:tenant/oauth2', tag: { name: 'OAuth', description: 'OAuth 2.0 endpoints of a tenant (RFC 6749, RFC 7662, RFC 7009, RFC 8693, RFC 7523); `/oauth2/…` at the root are aliases for the `default` tenant.' } },
   { prefix: '/t/:tenant/broker', tag: { name: 'OAuth', description: '' } },
   { prefix: '/t/:tenant/fhir', tag: { name: 'SMART', description: '' } },

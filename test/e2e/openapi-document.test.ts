@@ -38,6 +38,12 @@ for (const kind of selectedKinds()) {
       assert.deepEqual(missing, []);
     });
 
+    it('defines every tag an operation uses (a route group added later needs its tag)', () => {
+      const defined = new Set(((document as unknown as { tags: { name: string }[] }).tags).map((t) => t.name));
+      const used = Object.values(document.paths as unknown as Record<string, Record<string, { tags?: string[] }>>).flatMap((ops) => Object.values(ops).flatMap((op) => op.tags ?? []));
+      assert.deepEqual([...new Set(used.filter((t) => !defined.has(t)))], []);
+    });
+
     it('documents the auth scheme and the error shapes of both API families', () => {
       const user = document.paths['/api/user/{id}'].get;
       assert.deepEqual(user.security, [{ apiKey: [] }]);
