@@ -3,6 +3,7 @@ import type { Clock } from '../lib/clock.js';
 import { ASYMMETRIC_ALGORITHMS } from '../jwt/algorithms.js';
 import { jwtFailure } from '../jwt/jwt-failure.js';
 import { verifyJwt } from '../jwt/verify-jwt.js';
+import type { KeySource } from '../jwt/verify-jwt.js';
 import { issuerUrl } from '../config/issuer-url.js';
 import type { KeyService } from '../keys/key-service.js';
 import type { Tenant } from '../store/records.js';
@@ -15,6 +16,18 @@ export interface OwnTokenVerification {
   clock: Clock;
   keys: Pick<KeyService, 'publishedKey' | 'publicKeyOf'>;
   store: Pick<Store, 'revocations'>;
+}
+
+/** The tenant's published signing keys as `verifyJwt`'s key source: one by `kid` and `alg` (tokens Gatehouse itself issued). */
+export function publishedKeySource(ctx: Pick<OwnTokenVerification, 'keys'>, tenant: Tenant): KeySource {
+  return {
+    kind: 'resolve',
+    resolve: async ({ kid, alg }) => {
+      const stored = await ctx.keys.publishedKey(tenant.id, kid!, alg);
+      if (!stored) return jwtFailure('JWKS_NO_MATCHING_KEY', `No published key of tenant ${tenant.slug} has kid ${kid} and alg ${alg}.`);
+      return { kind: 'key', key: ctx.keys.publicKeyOf(stored), label: `signing key ${stored.kid} of tenant ${tenant.slug}` };
+    },
+  };
 }
 
 /**
@@ -30,14 +43,7 @@ export async function verifyOwnAccessToken(ctx: OwnTokenVerification, tenant: Te
     // RFC 9068 §2.1 `at+jwt` or the compatible `JWT`: a tenant may switch, and its live tokens stay valid.
     typ: ACCESS_TOKEN_TYPES,
     kid: 'required',
-    keys: {
-      kind: 'resolve',
-      resolve: async ({ kid, alg }) => {
-        const stored = await ctx.keys.publishedKey(tenant.id, kid!, alg);
-        if (!stored) return jwtFailure('JWKS_NO_MATCHING_KEY', `No published key of tenant ${tenant.slug} has kid ${kid} and alg ${alg}.`);
-        return { kind: 'key', key: ctx.keys.publicKeyOf(stored), label: `signing key ${stored.kid} of tenant ${tenant.slug}` };
-      },
-    },
+    keys: publishedKeySource(ctx, tenant),
     clock: ctx.clock,
     clockToleranceSeconds: ctx.config.clockSkewSeconds,
     expToleranceSeconds: 0,

@@ -1,8 +1,8 @@
 import { ASYMMETRIC_ALGORITHMS } from '../jwt/algorithms.js';
-import { jwtFailure } from '../jwt/jwt-failure.js';
 import { verifyJwt } from '../jwt/verify-jwt.js';
 import { issuerUrl } from '../config/issuer-url.js';
 import type { Tenant } from '../store/records.js';
+import { publishedKeySource } from './access-token-verifier.js';
 import type { OwnTokenVerification } from './access-token-verifier.js';
 
 /** What an `id_token_hint` tells the logout endpoint: the client, the user and the session. */
@@ -22,14 +22,7 @@ export async function verifyIdTokenHint(ctx: Omit<OwnTokenVerification, 'store'>
   const verified = await verifyJwt(token, {
     algorithms: ASYMMETRIC_ALGORITHMS,
     kid: 'required',
-    keys: {
-      kind: 'resolve',
-      resolve: async ({ kid, alg }) => {
-        const stored = await ctx.keys.publishedKey(tenant.id, kid!, alg);
-        if (!stored) return jwtFailure('JWKS_NO_MATCHING_KEY', `No published key of tenant ${tenant.slug} has kid ${kid} and alg ${alg}.`);
-        return { kind: 'key', key: ctx.keys.publicKeyOf(stored), label: `signing key ${stored.kid} of tenant ${tenant.slug}` };
-      },
-    },
+    keys: publishedKeySource(ctx, tenant),
     clock: ctx.clock,
     clockToleranceSeconds: ctx.config.clockSkewSeconds,
     expToleranceSeconds: Number.POSITIVE_INFINITY,
