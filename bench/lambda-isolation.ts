@@ -18,11 +18,9 @@ import autocannon from 'autocannon';
 import { BENCH_IDP_AUDIENCE, BENCH_IDP_ISSUER, BENCH_LAMBDA, benchIssuer } from './id-tokens.js';
 import { drive } from './load.js';
 import type { LoadResult } from './load.js';
-import { startProcess } from './processes.js';
+import { freePort, startProcess } from './processes.js';
+import { connections, seconds, warmupSeconds } from './settings.js';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const warmupSeconds = Number(process.env.BENCH_WARMUP ?? 3);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const loopers = Number(process.env.BENCH_LOOPERS ?? 8);
 
 const TENANT_ID = 'b0000000-0000-4000-8000-000000000031';
@@ -40,13 +38,6 @@ async function listen(server: ReturnType<typeof createServer>): Promise<number> 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   return typeof address === 'object' && address ? address.port : 0;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  const port = await listen(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const identityProvider = (id: string, name: string, lambdaId: string, jwksUri: string) => ({

@@ -23,12 +23,9 @@ import { benchIssuer } from './id-tokens.js';
 import { drive } from './load.js';
 import type { LoadResult } from './load.js';
 import { cpuMs, freePort, rssMb, startProcess } from './processes.js';
+import { connections, rounds, seconds, warmupSeconds } from './settings.js';
 import { comparison } from './variants.js';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const warmupSeconds = Number(process.env.BENCH_WARMUP ?? 3);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const returningOnly = process.env.BENCH_ONLY === 'returning';
 /** BENCH_COMPARE=metrics: Gatehouse against itself with a switch on and off (variants.ts), no baseline. */
 const compareName = process.env.BENCH_COMPARE;

@@ -14,11 +14,8 @@ import { BENCH_IDP_AUDIENCE, BENCH_IDP_ISSUER, benchIssuer } from './id-tokens.j
 import { drive } from './load.js';
 import type { LoadResult } from './load.js';
 import { startProcess } from './processes.js';
+import { connections, rounds, seconds, warmupSeconds } from './settings.js';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 10);
-const warmupSeconds = Number(process.env.BENCH_WARMUP ?? 3);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const TENANT_ID = 'b1000000-0000-4000-8000-000000000001';
 const APP_ID = 'b1000000-0000-4000-8000-000000000002';
 const PATIENT_APP_ID = 'b1000000-0000-4000-8000-000000000021';
