@@ -4,6 +4,7 @@ import type { ResourceSpec } from './resource-spec.js';
 import { LambdaDryRun } from './views/lambda-dry-run.js';
 import { DiscoveryImport, ProviderTest } from './views/provider-test.js';
 import { ScopePreview } from './views/scope-preview.js';
+import { SigningKeyPanel } from './views/signing-key-panel.js';
 
 const ALGORITHMS = ['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA'];
 const LINKING = ['LinkByEmail', 'LinkByEmailForExistingUser', 'LinkByUsername', 'LinkByUsernameForExistingUser', 'LinkAnonymously', 'CreatePendingLink', 'Disabled'];
@@ -28,6 +29,7 @@ export const tenants: ResourceSpec = {
     { path: 'smartConfiguration.accessTokenAudience', label: 'SMART access token audience', kind: 'url' },
     { path: 'tenantConfiguration.limitUserLinkCount', label: 'Link count limit (JSON)', kind: 'json', help: '{"enabled": true, "maximumLinks": 1}' },
   ],
+  panels: [(tenant) => html`<${SigningKeyPanel} key=${tenant.id} tenant=${tenant} />`],
 };
 
 export const applications: ResourceSpec = {

@@ -53,6 +53,16 @@ for (const kind of selectedKinds()) {
       assert.deepEqual(tenants[0].smartConfiguration, { ...tenants[0].smartConfiguration, enabled: true, fhirBaseUrl: 'https://fhir.example/r4' });
     });
 
+    it('rotates a tenant’s signing key', async () => {
+      const before = (await server.api('GET', '/api/tenant')).body.tenants[0].jwtConfiguration.accessTokenKeyId;
+      await page.locator('#signing-key-title ~ p a').first().waitFor();
+      await page.getByRole('button', { name: 'Rotate signing key' }).click();
+      await page.getByRole('status').getByText('Rotated').waitFor();
+      const after = (await server.api('GET', '/api/tenant')).body.tenants[0].jwtConfiguration.accessTokenKeyId;
+      assert.notEqual(after, before);
+      assert.equal(await page.locator(`#signing-key-title ~ p a[href="#/keys/${after}"]`).count(), 1);
+    });
+
     it('creates an API key, shown once, that works', async () => {
       await openSection(page, 'API keys');
       await expectAccessible(page, 'api keys');
