@@ -7,4 +7,6 @@ const root = document.getElementById('app');
 if (root) {
   root.textContent = '';
   render(html`<${App} />`, root);
+  // For bench/console-paint.ts: when the app's first view is in the DOM.
+  performance.mark('gatehouse-console-rendered');
 }
