@@ -133,6 +133,58 @@ for (const kind of selectedKinds()) {
       await expectAccessible(page, 'user detail');
     });
 
+    it('fills an OpenID Connect provider from its discovery URL', async () => {
+      const issuer = `${documents.baseUrl}/op`;
+      documents.set('/op/.well-known/openid-configuration', {
+        issuer,
+        jwks_uri: `${documents.baseUrl}/jwks`,
+        authorization_endpoint: `${issuer}/authorize`,
+        token_endpoint: `${issuer}/token`,
+        response_types_supported: ['code'],
+        subject_types_supported: ['public'],
+        id_token_signing_alg_values_supported: ['ES256', 'HS256'],
+      });
+      await openSection(page, 'Identity providers');
+      await page.getByRole('link', { name: 'New Identity provider' }).click();
+      await page.getByLabel('OpenID Connect discovery URL').fill(`${documents.baseUrl}/nowhere/.well-known/openid-configuration`);
+      await page.getByRole('button', { name: 'Fill from discovery' }).click();
+      await page.locator('.tool .error-summary').getByText('DISCOVERY_FETCH_FAILED', { exact: false }).waitFor();
+      await page.getByLabel('OpenID Connect discovery URL').fill(`${issuer}/.well-known/openid-configuration`);
+      await page.getByRole('button', { name: 'Fill from discovery' }).click();
+      await page.getByText('Filled in issuer').waitFor();
+      assert.equal(await page.getByLabel('Issuer', { exact: true }).inputValue(), issuer);
+      assert.equal(await page.getByLabel('JWKS URL').inputValue(), `${documents.baseUrl}/jwks`);
+      assert.equal(await page.getByLabel('Allowed algorithms (one per line)').inputValue(), 'ES256', 'only asymmetric algorithms');
+      assert.equal(await page.getByLabel('Token endpoint').inputValue(), `${issuer}/token`);
+      await expectAccessible(page, 'identity provider from discovery');
+      await page.getByLabel('Name', { exact: true }).fill('Discovered');
+      await page.getByLabel('Audiences (one per line)').fill('console');
+      await page.getByRole('button', { name: 'Create Identity provider' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Identity provider: Discovered' }).waitFor();
+      const saved = (await server.api('GET', '/api/identity-provider')).body.identityProviders.find((p: { name: string }) => p.name === 'Discovered');
+      assert.equal(saved.issuer, issuer);
+      assert.equal(saved.oauth2.token_endpoint, `${issuer}/token`);
+    });
+
+    it('signs in and moves around with the keyboard alone', async () => {
+      const keyboardPage = await page.context().browser()!.newPage();
+      try {
+        await keyboardPage.goto(`${server.url}/admin`);
+        await keyboardPage.locator('#api-key').waitFor();
+        await keyboardPage.keyboard.press('Tab');
+        assert.equal(await keyboardPage.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id), 'api-key');
+        await keyboardPage.keyboard.type(server.apiKey);
+        await keyboardPage.keyboard.press('Enter');
+        await keyboardPage.getByRole('link', { name: 'Skip to content' }).waitFor({ state: 'attached' });
+        await keyboardPage.keyboard.press('Tab');
+        assert.equal(await keyboardPage.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent), 'Skip to content');
+        await keyboardPage.keyboard.press('Enter');
+        assert.equal(await keyboardPage.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id), 'main');
+      } finally {
+        await keyboardPage.close();
+      }
+    });
+
     it('looks up pending links, and shows the remaining views accessibly', async () => {
       await openSection(page, 'Pending links');
       await page.getByLabel('Pending link id').fill('00000000-0000-4000-8000-000000000000');
