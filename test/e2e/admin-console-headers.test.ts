@@ -28,7 +28,7 @@ describe('admin console: headers, caching and CSP', () => {
   };
 
   it('serves the page with a strict CSP, no inline script, nosniff and no framing', async () => {
-    for (const path of ['/admin', '/admin/']) {
+    for (const path of ['/admin', '/admin/', '/admin/?from=bookmark']) {
       const page = await get(path);
       assert.equal(page.status, 200);
       assert.match(String(page.headers['content-type']), /^text\/html/);

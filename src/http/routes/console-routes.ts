@@ -47,6 +47,11 @@ function send(request: FastifyRequest, reply: FastifyReply, asset: ConsoleAsset,
   return reply.send(gzip ? asset.gzip : asset.body);
 }
 
+/** `/admin/` is `/admin` (rewritten before routing, so the API description has one path for the page). */
+export function rewriteConsoleSlash(url: string): string {
+  return url === `${CONSOLE_PREFIX}/` || url.startsWith(`${CONSOLE_PREFIX}/?`) ? `${CONSOLE_PREFIX}${url.slice(CONSOLE_PREFIX.length + 1)}` : url;
+}
+
 export function registerConsoleRoutes(app: FastifyInstance): void {
   const assets = consoleAssets();
   const page = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -55,7 +60,6 @@ export function registerConsoleRoutes(app: FastifyInstance): void {
     return send(request, reply, assets.index, 'no-cache');
   };
   app.get(CONSOLE_PREFIX, { schema: pageSchema }, page);
-  app.get(`${CONSOLE_PREFIX}/`, { schema: pageSchema }, page);
   const asset = async (request: FastifyRequest<AssetParams>, reply: FastifyReply) => {
     const { version, folder, file } = request.params;
     const found = assets && version === assets.version ? assets.files.get(folder ? `${folder}/${file}` : file) : undefined;
