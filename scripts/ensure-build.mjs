@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Compiles the TypeScript only when dist/ is older than its sources, so `npm start` and `npm test`
+ * Compiles the TypeScript (server and admin console) only when dist/ is older than its sources, so `npm start` and `npm test`
  * skip the 10-second `tsc` when nothing changed:
  *   node scripts/ensure-build.mjs          build when stale (a source, directory, tsconfig.json or
  *                                          package.json newer than the stamp, or no stamp)
@@ -17,7 +17,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = join(root, 'dist', '.build-stamp');
-const SOURCES = ['src', 'test', 'bench', 'tsconfig.json', 'package.json'];
+const SOURCES = ['src', 'test', 'bench', 'console', 'tsconfig.json', 'package.json'];
+/** The server, tests and benches (Node), then the admin console's browser modules (DOM, ES modules). */
+const PROJECTS = ['tsconfig.json', join('console', 'tsconfig.json')];
 
 /** The newest mtime (ms) of a file, or of a directory and everything under it. */
 function newest(path) {
@@ -44,8 +46,10 @@ const force = process.argv.includes('--force');
 if (force || Math.max(...SOURCES.map((s) => newest(join(root, s)))) >= stampTime()) {
   const started = new Date();
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  for (const project of PROJECTS) {
+    const result = spawnSync(process.execPath, [tsc, '-p', join(root, project)], { stdio: 'inherit', cwd: root });
+    if (result.status !== 0) process.exit(result.status ?? 1);
+  }
   mkdirSync(dirname(stamp), { recursive: true });
   writeFileSync(stamp, `${started.toISOString()}\n`);
   utimesSync(stamp, started, started);

@@ -15,6 +15,7 @@ import { registerOpenApi } from './openapi.js';
 import { rootAliasRewriteUrl } from './root-aliases.js';
 import { registerApiKeyRoutes } from './routes/api-key-routes.js';
 import { registerApplicationRoutes } from './routes/application-routes.js';
+import { registerConsoleRoutes, rewriteConsoleSlash } from './routes/console-routes.js';
 import { registerEventLogRoutes } from './routes/event-log-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerIdentityProviderRoutes } from './routes/identity-provider-routes.js';
@@ -90,7 +91,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
     requestIdHeader: false,
     trustProxy: false,
     // FusionAuth's root paths (`/oauth2/…`, `/.well-known/…`) as aliases of the default tenant's.
-    rewriteUrl: rootAliasRewriteUrl,
+    rewriteUrl: (request) => rewriteConsoleSlash(rootAliasRewriteUrl(request)),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: AJV_OPTIONS },
@@ -154,6 +155,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
   registerRefreshTokenRoutes(app, services);
   registerJwtRoutes(app, services);
   registerWebhookRoutes(app, services);
+  registerConsoleRoutes(app);
   for (const plugin of options.plugins ?? []) plugin(app, services);
   return app;
 }

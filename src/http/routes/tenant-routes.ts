@@ -38,6 +38,11 @@ export function registerTenantRoutes(fastify: FastifyInstance, { tenants }: Http
     const { id } = request.params;
     return { tenant: await tenants.update(id, await patched<TenantInput>(tenants.get(id), request.body.tenant)) };
   });
+  // Gatehouse: a new active signing key (`gatehouse keys rotate`); the old one stays in the JWKS until the tokens it signed have expired.
+  app.post('/api/tenant/:id/rotate-signing-key', { schema: { params: IdParams, summary: 'Rotate the tenant’s signing key (Gatehouse)' } }, async (request) => {
+    requireGlobalKey(request);
+    return { tenant: await tenants.rotateSigningKey(request.params.id) };
+  });
   app.delete('/api/tenant/:id', { schema: { params: IdParams } }, async (request, reply) => {
     requireGlobalKey(request);
     await tenants.delete(request.params.id);
