@@ -7,7 +7,8 @@
  * every CHECKPOINT_INTERVAL_MS: PASSIVE, which copies what it can without taking the writer
  * lock. A PASSIVE checkpoint never resets the log while writers keep appending, so the file
  * grew without bound (3.7 GB in a minute of mixed load). Once the log holds more than
- * RESTART_AT_BYTES, a RESTART checkpoint follows the PASSIVE one: it takes the writer lock,
+ * RESTART_AT_BYTES (and the PASSIVE pass reached its end; past FORCE_RESTART_AT_BYTES in any
+ * case), a RESTART checkpoint follows the PASSIVE one: it takes the writer lock,
  * copies the few frames the PASSIVE pass left, waits for readers to leave the log, and makes the
  * next writer start the log from its beginning. Its busy handler is kept short
  * (RESTART_BUSY_TIMEOUT_MS): the main connection's writers wait while it holds the writer lock,
@@ -17,6 +18,8 @@
  */
 export const CHECKPOINT_INTERVAL_MS = 100;
 export const RESTART_AT_BYTES = 16 * 1024 * 1024;
+/** A RESTART even when readers kept the PASSIVE pass from copying the whole log. */
+export const FORCE_RESTART_AT_BYTES = 40 * 1024 * 1024;
 export const RESTART_BUSY_TIMEOUT_MS = 10;
 /** The ordinary busy timeout of both connections. */
 export const BUSY_TIMEOUT_MS = 5000;
