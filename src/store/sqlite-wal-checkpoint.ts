@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { BUSY_TIMEOUT_MS, FORCE_RESTART_AT_BYTES, RESTART_AT_BYTES, RESTART_BUSY_TIMEOUT_MS } from './sqlite-wal-policy.js';
+import { BUSY_TIMEOUT_MS, FORCE_RESTART_AT_BYTES, FORCE_RESTART_BUSY_TIMEOUT_MS, RESTART_AT_BYTES, RESTART_BUSY_TIMEOUT_MS } from './sqlite-wal-policy.js';
 
 /** One row of `pragma wal_checkpoint` (https://www.sqlite.org/pragma.html#pragma_wal_checkpoint). */
 interface CheckpointResult {
@@ -31,7 +31,7 @@ export function checkpointWal(db: BetterSqlite3.Database, pageSize: number): Che
     const logBytes = passive.log * pageSize;
     const caughtUp = passive.busy === 0 && passive.checkpointed === passive.log;
     if (logBytes < RESTART_AT_BYTES || (!caughtUp && logBytes < FORCE_RESTART_AT_BYTES)) return { logBytes, restarted: false };
-    db.pragma(`busy_timeout = ${RESTART_BUSY_TIMEOUT_MS}`);
+    db.pragma(`busy_timeout = ${logBytes < FORCE_RESTART_AT_BYTES ? RESTART_BUSY_TIMEOUT_MS : FORCE_RESTART_BUSY_TIMEOUT_MS}`);
     try {
       const [restart] = db.pragma('wal_checkpoint(RESTART)') as CheckpointResult[];
       return { logBytes, restarted: restart.busy === 0 };

@@ -18,9 +18,13 @@
  */
 export const CHECKPOINT_INTERVAL_MS = 100;
 export const RESTART_AT_BYTES = 16 * 1024 * 1024;
-/** A RESTART even when readers kept the PASSIVE pass from copying the whole log. */
-export const FORCE_RESTART_AT_BYTES = 40 * 1024 * 1024;
+/**
+ * A RESTART even when readers kept the PASSIVE pass from copying the whole log, and with a longer
+ * busy handler (FORCE_RESTART_BUSY_TIMEOUT_MS): past this size bounding the disk comes first.
+ */
+export const FORCE_RESTART_AT_BYTES = 32 * 1024 * 1024;
 export const RESTART_BUSY_TIMEOUT_MS = 10;
+export const FORCE_RESTART_BUSY_TIMEOUT_MS = 50;
 /** The ordinary busy timeout of both connections. */
 export const BUSY_TIMEOUT_MS = 5000;
 /** What a reset log is truncated to (`pragma journal_size_limit`), on both connections. */
