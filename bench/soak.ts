@@ -78,7 +78,7 @@ async function main(): Promise<void> {
       cli, 'start', '--port', String(port), '--data-dir', dataDir, '--kickstart', kickstart, '--log-level', 'warn', '--fetch-allow-http', 'true', '--fetch-allow-cidr', '127.0.0.0/8',
       '--metrics', 'true', '--metrics-port', String(metricsPort), ...(otherBuild ? [] : ['--purge-interval', String(purgeMs)]),
     ];
-    const server = await startProcess(args, { ...process.env, GATEHOUSE_BOOTSTRAP_API_KEY: randomBytes(32).toString('base64url'), DATABASE_URL: '' }, `http://127.0.0.1:${port}/ready`);
+    const server = await startProcess(args, { ...process.env, GATEHOUSE_BOOTSTRAP_API_KEY: randomBytes(32).toString('base64url'), DATABASE_URL: '' }, `http://127.0.0.1:${port}/ready`, 120_000);
     try {
       const loginUrl = `http://127.0.0.1:${port}/api/identity-provider/login`;
       const loginBody = (uniqueId: string, email: string) => JSON.stringify({ applicationId: PATIENT_APP_ID, identityProviderId: IDP_ID, encodedJWT: issuer.idToken(uniqueId, email) });
