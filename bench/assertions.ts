@@ -8,7 +8,8 @@ export interface BenchClient {
   assertion(clientId: string, audience: string): string;
 }
 
-export function benchClient(kid = 'bench-client-key'): BenchClient {
+/** `lifetimeSeconds`: how far ahead each assertion's `exp` is (and so how long its jti row lives). */
+export function benchClient(kid = 'bench-client-key', lifetimeSeconds = 240): BenchClient {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const header = Buffer.from(JSON.stringify({ alg: 'ES256', kid, typ: 'JWT' })).toString('base64url');
   return {
@@ -16,7 +17,7 @@ export function benchClient(kid = 'bench-client-key'): BenchClient {
     publicJwk: { ...(publicKey.export({ format: 'jwk' }) as Record<string, unknown>), kid, use: 'sig', alg: 'ES256' },
     assertion(clientId, audience) {
       const now = Math.floor(Date.now() / 1000);
-      const payload = Buffer.from(JSON.stringify({ iss: clientId, sub: clientId, aud: audience, exp: now + 240, iat: now, jti: randomUUID() })).toString('base64url');
+      const payload = Buffer.from(JSON.stringify({ iss: clientId, sub: clientId, aud: audience, exp: now + lifetimeSeconds, iat: now, jti: randomUUID() })).toString('base64url');
       return `${header}.${payload}.${sign('sha256', Buffer.from(`${header}.${payload}`), { key: privateKey as KeyObject, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
     },
   };

@@ -10,6 +10,7 @@
  * BENCH_ONLY=returning measures only the baseline and the returning-user logins (for profiling).
  * BENCH_COMPARE=metrics alternates Gatehouse with a switch off and on (bench/variants.ts) in the
  * client_credentials and returning-login scenarios and prints the same-round ratios.
+ * BENCH_MODE=soak runs the soak instead (bench/soak.ts, also `npm run bench:soak`).
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -216,7 +217,10 @@ async function main(): Promise<void> {
   console.log(results.join('\n'));
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+// BENCH_MODE=soak: the soak of bench/soak.ts instead (minutes of mixed load, bounded log).
+if (process.env.BENCH_MODE === 'soak') await import('./soak.js');
+else
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });

@@ -40,6 +40,7 @@ import { tokenExchangeGrant } from './oauth/grants/token-exchange.js';
 import { GrantRegistry } from './oauth/grants/grant.js';
 import { SmartClientPolicy } from './smart/smart-client-policy.js';
 import { openDatabase } from './store/database.js';
+import { purgeExpiredRows } from './store/expired-rows-purge.js';
 import type { JsonObject } from './store/records.js';
 import { StartupLock } from './store/startup-lock.js';
 import { Store } from './store/store.js';
@@ -78,7 +79,6 @@ export interface Gatehouse {
   close(): Promise<void>;
 }
 
-const PURGE_INTERVAL_MS = 60_000;
 /** Delivered and failed webhook rows are kept this long (for inspection), then purged. */
 const OUTBOX_RETENTION_MS = 7 * 24 * 3_600_000;
 
@@ -204,11 +204,16 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       : undefined;
     deliverer?.start();
 
+    // One purge at a time: a run that outlasts the interval skips the next tick.
+    let purging = false;
     const purge = setInterval(() => {
-      const now = clock.now();
-      Promise.all([store.replay.purge(now), store.revocations.purge(now), store.pendingActions.purge(now), store.refreshTokens.purge(now), store.authorizationTransactions.purge(now), store.ssoSessions.purge(now), store.webhookOutbox.purgeCompleted(now - OUTBOX_RETENTION_MS)])
-        .then(() => store.checkpoint()).catch((error: unknown) => server.log.warn({ err: error }, 'purge failed'));
-    }, PURGE_INTERVAL_MS);
+      if (purging) return;
+      purging = true;
+      purgeExpiredRows(store, clock.now(), OUTBOX_RETENTION_MS)
+        .then(() => store.checkpoint())
+        .catch((error: unknown) => server.log.warn({ err: error }, 'purge failed'))
+        .finally(() => (purging = false));
+    }, config.purgeIntervalMs);
     purge.unref();
 
     let closed = false;

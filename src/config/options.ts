@@ -51,6 +51,7 @@ export interface GatehouseConfig {
   webhookPollIntervalMs: number;
   webhookMaxAttempts: number;
   webhookBackoffBaseMs: number;
+  purgeIntervalMs: number;
 }
 
 type Parser<T> = (raw: string) => T;
@@ -183,6 +184,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   option({ key: 'webhookPollIntervalMs', flag: '--webhook-poll-interval', env: 'GATEHOUSE_WEBHOOK_POLL_INTERVAL_MS', default: 1000, parse: integer(10, 60000), doc: 'How often each node looks for due webhook deliveries.' }),
   option({ key: 'webhookMaxAttempts', flag: '--webhook-max-attempts', env: 'GATEHOUSE_WEBHOOK_MAX_ATTEMPTS', default: 10, parse: integer(1, 100), doc: 'Attempts per event and webhook before the delivery is marked failed (and logged as an Error).' }),
   option({ key: 'webhookBackoffBaseMs', flag: '--webhook-backoff-base', env: 'GATEHOUSE_WEBHOOK_BACKOFF_BASE_MS', default: 1000, parse: integer(1, 3600000), doc: 'Wait after the first failed attempt; doubled after each further one (jittered, capped at an hour).' }),
+  option({ key: 'purgeIntervalMs', flag: '--purge-interval', env: 'GATEHOUSE_PURGE_INTERVAL_MS', default: 60000, parse: integer(100, 3600000), doc: 'How often each node deletes expired rows (used jtis, revocations, refresh tokens, pending actions, authorization transactions, SSO sessions, completed webhook deliveries), in small batches.' }),
 ];
 
 export function defaultConfig(): GatehouseConfig {

@@ -3,13 +3,15 @@
  * B-tree inserts and WAL writes of `used_jtis` run off the event loop. Each message is one
  * batch, written in one transaction; the answer says, per row, whether it was fresh.
  *
- * It also checkpoints the WAL (PASSIVE, every CHECKPOINT_INTERVAL_MS): the connections do not
- * checkpoint on commit, so the page copies — up to 35 ms at a time, measured under login load —
- * happen here instead of in a request on the event loop.
+ * It also checkpoints the WAL (sqlite-wal-policy.ts: PASSIVE every interval, RESTART once the log
+ * passes a size): the connections do not checkpoint on commit, so the page copies — up to 35 ms at
+ * a time, measured under login load — happen here instead of in a request on the event loop.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { CONSUME_JTI_SQL } from './replay-sql.js';
+import { checkpointWal } from './sqlite-wal-checkpoint.js';
+import { BUSY_TIMEOUT_MS, CHECKPOINT_INTERVAL_MS, JOURNAL_SIZE_LIMIT_BYTES } from './sqlite-wal-policy.js';
 
 /** One batch: `id`, then per row `key expiresAt now` lines (one string is cheap to post). */
 export interface ReplayBatch {
@@ -21,18 +23,13 @@ export interface ReplayBatch {
 export type ReplayBatchResult = { id: number; fresh: string } | { id: number; error: string };
 
 const db = new BetterSqlite3((workerData as { file: string }).file);
-db.pragma('busy_timeout = 5000');
+db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
 db.pragma('synchronous = NORMAL');
 db.pragma('cache_size = -65536');
 db.pragma('wal_autocheckpoint = 0');
-const CHECKPOINT_INTERVAL_MS = 200;
-const checkpoints = setInterval(() => {
-  try {
-    db.pragma('wal_checkpoint(PASSIVE)');
-  } catch {
-    // Busy or closing: the next interval tries again.
-  }
-}, CHECKPOINT_INTERVAL_MS);
+db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
+const pageSize = db.pragma('page_size', { simple: true }) as number;
+const checkpoints = setInterval(() => checkpointWal(db, pageSize), CHECKPOINT_INTERVAL_MS);
 let statement: BetterSqlite3.Statement | undefined;
 const write = db.transaction((rows: string): string => {
   let fresh = '';

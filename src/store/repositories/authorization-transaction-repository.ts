@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { JsonObject } from '../records.js';
 import type { AuthorizationTransactionRow, Database } from '../schema.js';
+import { deleteInBatches, expiredBy } from './batched-delete.js';
 
 export interface AuthorizationTransaction {
   handleHash: string;
@@ -74,8 +75,8 @@ export class AuthorizationTransactionRepository {
     await this.db.updateTable('authorization_transactions').set({ data: JSON.stringify(data) }).where('handle_hash', '=', handleHash).execute();
   }
 
-  async purge(now: number): Promise<number> {
-    const result = await this.db.deleteFrom('authorization_transactions').where('expires_at', '<=', now).executeTakeFirst();
-    return Number(result.numDeletedRows);
+  /** Deletes the rows expired by `now`, in batches (batched-delete.ts). */
+  purge(now: number, batchRows?: number): Promise<number> {
+    return deleteInBatches(this.db, 'authorization_transactions', 'handle_hash', expiredBy(now), batchRows);
   }
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { PendingAction } from '../records.js';
 import type { Database } from '../schema.js';
+import { deleteInBatches, expiredBy } from './batched-delete.js';
 
 /** Pending links and onboardings: short-lived, consumed at most once. */
 export class PendingActionRepository {
@@ -40,8 +41,8 @@ export class PendingActionRepository {
     return Number(result.numDeletedRows) === 1;
   }
 
-  async purge(now: number): Promise<number> {
-    const result = await this.db.deleteFrom('pending_actions').where('expires_at', '<=', now).executeTakeFirst();
-    return Number(result.numDeletedRows);
+  /** Deletes the rows expired by `now`, in batches (batched-delete.ts). */
+  purge(now: number, batchRows?: number): Promise<number> {
+    return deleteInBatches(this.db, 'pending_actions', 'id', expiredBy(now), batchRows);
   }
 }

@@ -3,6 +3,7 @@ import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { RefreshTokenRecord } from '../records.js';
 import type { Database, RefreshTokenRow } from '../schema.js';
 import { PreparedQuery } from '../prepared-query.js';
+import { deleteInBatches, expiredBy } from './batched-delete.js';
 
 const COLUMNS = ['token_hash', 'id', 'family_id', 'tenant_id', 'user_id', 'application_id', 'status', 'session_id', 'data', 'insert_instant', 'expires_at'] as const;
 const INSERT = new PreparedQuery((db, p) =>
@@ -136,8 +137,8 @@ export class RefreshTokenRepository {
     return Number(roots.numUpdatedRows) + Number(rest.numUpdatedRows);
   }
 
-  async purge(now: number): Promise<number> {
-    const result = await this.db.deleteFrom('refresh_tokens').where('expires_at', '<=', now).executeTakeFirst();
-    return Number(result.numDeletedRows);
+  /** Deletes the rows expired by `now`, in batches (batched-delete.ts). */
+  purge(now: number, batchRows?: number): Promise<number> {
+    return deleteInBatches(this.db, 'refresh_tokens', 'token_hash', expiredBy(now), batchRows);
   }
 }

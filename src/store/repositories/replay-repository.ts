@@ -5,6 +5,7 @@ import type { Dialect } from '../database.js';
 import { CONSUME_JTI_SQL } from '../replay-sql.js';
 import type { Database } from '../schema.js';
 import type { SqliteReplayWriter } from '../sqlite-replay-writer.js';
+import { deleteInBatches, expiredBy } from './batched-delete.js';
 
 /**
  * The first 132 bits (22 base64url characters) of SHA-256 over scope and jti: fixed-size keys,
@@ -35,8 +36,8 @@ export class ReplayRepository {
     return Number(result.numAffectedRows ?? 0) === 1;
   }
 
-  async purge(now: number): Promise<number> {
-    const result = await this.db.deleteFrom('used_jtis').where('expires_at', '<=', now).executeTakeFirst();
-    return Number(result.numDeletedRows);
+  /** Deletes the rows expired by `now`, in batches (batched-delete.ts). */
+  purge(now: number, batchRows?: number): Promise<number> {
+    return deleteInBatches(this.db, 'used_jtis', 'jti_key', expiredBy(now), batchRows);
   }
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { deleteInBatches, expiredBy } from './batched-delete.js';
 
 /** Revoked access tokens by `jti`, kept until they would have expired anyway (RFC 7009). */
 export class RevocationRepository {
@@ -18,8 +19,8 @@ export class RevocationRepository {
     return row !== undefined;
   }
 
-  async purge(now: number): Promise<number> {
-    const result = await this.db.deleteFrom('revoked_tokens').where('expires_at', '<=', now).executeTakeFirst();
-    return Number(result.numDeletedRows);
+  /** Deletes the rows expired by `now`, in batches (batched-delete.ts). */
+  purge(now: number, batchRows?: number): Promise<number> {
+    return deleteInBatches(this.db, 'revoked_tokens', 'jti', expiredBy(now), batchRows);
   }
 }

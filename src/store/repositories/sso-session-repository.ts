@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SsoSessionRow } from '../schema.js';
+import { deleteInBatches, expiredBy } from './batched-delete.js';
 
 /** A browser's SSO session at a tenant (OIDC Core §3.1.2.3: the OP's own authentication of the user). */
 export interface SsoSession {
@@ -77,8 +78,8 @@ export class SsoSessionRepository {
     return Number(result.numDeletedRows) === 1;
   }
 
-  async purge(now: number): Promise<number> {
-    const result = await this.db.deleteFrom('sso_sessions').where('expires_at', '<=', now).executeTakeFirst();
-    return Number(result.numDeletedRows);
+  /** Deletes the rows expired by `now`, in batches (batched-delete.ts). */
+  purge(now: number, batchRows?: number): Promise<number> {
+    return deleteInBatches(this.db, 'sso_sessions', 'secret_hash', expiredBy(now), batchRows);
   }
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Dialect } from '../database.js';
 import type { Database, WebhookOutboxRow } from '../schema.js';
+import { deleteInBatches } from './batched-delete.js';
 
 /** One event to deliver to one webhook. */
 export interface OutboxEntry {
@@ -125,9 +126,9 @@ export class WebhookOutboxRepository {
   }
 
   /** Removes delivered and failed rows completed before `before`. */
-  async purgeCompleted(before: number): Promise<number> {
-    const result = await this.db.deleteFrom('webhook_outbox').where('status', '<>', 'pending').where('completed_instant', '<', before).executeTakeFirst();
-    return Number(result.numDeletedRows);
+  /** Deletes delivered and failed rows completed before `before`, in batches (batched-delete.ts). */
+  purgeCompleted(before: number, batchRows?: number): Promise<number> {
+    return deleteInBatches(this.db, 'webhook_outbox', 'id', sql`status <> 'pending' and completed_instant < ${before}`, batchRows);
   }
 }
 
