@@ -60,11 +60,11 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-// A test that hangs fails after three minutes, and the whole suite after ten, so CI always ends.
+// A test that hangs fails after three minutes, and the whole suite after fifteen, so CI always ends.
 const result = spawnSync(process.execPath, ['--test', '--test-force-exit', '--test-concurrency=2', '--test-timeout=180000', '--test-reporter=spec', ...files], {
   stdio: 'inherit',
   env,
-  timeout: 10 * 60_000,
+  timeout: 15 * 60_000,
   killSignal: 'SIGKILL',
 });
 if (result.error) console.error(`test run stopped: ${result.error.message}`);

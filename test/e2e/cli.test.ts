@@ -22,7 +22,7 @@ function startCli(args: string[], env: NodeJS.ProcessEnv) {
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready: ${stdout}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`not ready: ${stdout}`)), 60_000); // a bound for a hung start, not a speed check
     child.stdout.on('data', () => {
       if (stdout.includes('gatehouse ready')) {
         clearTimeout(timer);
