@@ -66,9 +66,6 @@ export type RealmCreation = { realm: HardenedRealm } | { unsuitable: true } | { 
 export type RealmRun = CallRun | { tentative: WorkerResult };
 
 export class HardenedRealm {
-  /** Calls served, for the pool's statistics and the tests that prove reuse. */
-  calls = 0;
-
   private constructor(
     private readonly vm: QuickJSContext,
     private readonly api: SandboxApi,
@@ -106,7 +103,6 @@ export class HardenedRealm {
 
   /** One call; `startBudget` is called when the lambda's code starts. */
   run(request: WorkerRequest, startBudget: () => void): RealmRun {
-    this.calls += 1;
     const vm = this.vm;
     const state = newCallState(request);
     this.api.state = state;
