@@ -9,8 +9,8 @@
  * - every object reachable from the global object (prototypes, constructors, namespaces, getters
  *   and setters, the console and the outcome functions) and the intrinsics reachable only through
  *   syntax (generator and iterator prototypes, arguments objects; without Promise, async functions
- *   have no prototype) are frozen, the global
- *   object included: nothing reachable at the start of a call can hold a value written by another;
+ *   have no prototype) are frozen, the global object included: nothing reachable at the start of a
+ *   call can hold a value written by another;
  * - `Math.random` is the host's: QuickJS's generator state lives in the context and is not frozen;
  * - the body must compile as a script on its own and is then wrapped in a strict arrow function
  *   `(() => { body; return reconcile })`, called once per call: its declarations (`var`, `let`,
@@ -19,7 +19,8 @@
  * - the wrapper is frozen, `eval` and `Function` code sees the frozen global object (indirect eval's
  *   `let` stays in its own scope, its `var` cannot be added), the Symbol registry holds no values
  *   and already spans the runtime's contexts, as before;
- * - a call that times out or runs out of memory discards the realm (and the runtime, as before).
+ * - a call that times out or runs out of memory discards the realm (and the runtime, as before);
+ *   out of memory is also seen at the WebAssembly memory cap when the lambda catches it.
  * What differs from a fresh context is what the lambda itself may do: writing to a builtin or the
  * global object fails, the body is strict, and its top-level `var`s are not properties of
  * `globalThis`. Most such code throws (a TypeError or ReferenceError in strict mode); any call that

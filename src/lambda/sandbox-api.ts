@@ -133,7 +133,8 @@ export class SandboxApi {
    * arrays, so only those are visited and no JavaScript is compiled per call for it).
    */
   arguments(scope: CallScope, request: WorkerRequest): QuickJSHandle[] {
-    const { vm, keep } = { vm: this.vm, keep: scope.keep };
+    const vm = this.vm;
+    const keep = scope.keep;
     const deepFreeze = (handle: QuickJSHandle, shape: FreezeShape | null): QuickJSHandle => {
       if (shape === null) return handle;
       for (const [key, nested] of Object.entries(shape)) deepFreeze(keep(vm.getProp(handle, key)), nested);
