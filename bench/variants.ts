@@ -31,7 +31,13 @@ export async function comparison(name: string): Promise<Variant[]> {
         { name: 'metrics on', flags: ['--metrics', 'true', '--metrics-port', String(metricsPort)], check: () => scrapedCounts(metricsPort) },
       ];
     }
+    case 'lambda-workers':
+      // The lambda pool's size against the cores it shares with the rest of the server and the load generator.
+      return [
+        { name: '2 lambda workers', flags: ['--lambda-workers', '2'] },
+        { name: '1 lambda worker', flags: ['--lambda-workers', '1'] },
+      ];
     default:
-      throw new Error(`BENCH_COMPARE=${name}: unknown comparison (known: metrics)`);
+      throw new Error(`BENCH_COMPARE=${name}: unknown comparison (known: metrics, lambda-workers)`);
   }
 }

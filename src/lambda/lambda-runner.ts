@@ -3,7 +3,7 @@ import { NO_METRICS } from '../metrics/metrics.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { toWorkerRequest } from './lambda-request.js';
 import { DEFAULT_LAMBDA_LIMITS } from './lambda-types.js';
-import type { LambdaLimits, ReconcileRequest, ReconcileResult } from './lambda-types.js';
+import type { CallContext, LambdaLimits, ReconcileRequest, ReconcileResult } from './lambda-types.js';
 import { SandboxWorker } from './sandbox-worker.js';
 import type { Call, WorkerEvents } from './sandbox-worker.js';
 
@@ -29,6 +29,8 @@ export interface PoolStats {
   live: number;
   /** Workers started so far, replacements included. */
   started: number;
+  /** Calls answered so far by the kind of context they ran in (see hardened-realm.ts). */
+  contexts: Record<CallContext, number>;
 }
 
 /**
@@ -54,6 +56,7 @@ export class LambdaRunner {
   private readonly events: WorkerEvents;
   private nextId = 0;
   private started = 0;
+  private readonly contexts: Record<CallContext, number> = { fresh: 0, 'new-realm': 0, 'reused-realm': 0 };
 
   constructor(
     private readonly limits: LambdaLimits = DEFAULT_LAMBDA_LIMITS,
@@ -65,7 +68,10 @@ export class LambdaRunner {
     this.slowSlots = Math.max(1, Math.floor(this.size / 2));
     this.slowMs = limits.timeoutMs * SLOW_SHARE;
     this.events = {
-      finished: (call, result, runMs) => this.finished(call, result, runMs),
+      finished: (call, result, runMs, context) => {
+        if (context) this.contexts[context] += 1;
+        this.finished(call, result, runMs);
+      },
       gone: (worker, unstarted) => this.gone(worker, unstarted),
       free: () => this.pump(),
     };
@@ -81,7 +87,7 @@ export class LambdaRunner {
   }
 
   stats(): PoolStats {
-    return { size: this.size, live: this.workers.length, started: this.started };
+    return { size: this.size, live: this.workers.length, started: this.started, contexts: { ...this.contexts } };
   }
 
   /** Stops every worker; calls not answered yet fail. The runner starts new workers if used again. */

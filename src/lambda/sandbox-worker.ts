@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { decode } from './lambda-request.js';
 import { threadCpuClock } from './thread-cpu.js';
 import type { CpuClock } from './thread-cpu.js';
-import type { LambdaErrorCode, LambdaLimits, ReconcileResult, WorkerCall, WorkerMessage, WorkerRequest } from './lambda-types.js';
+import type { CallContext, LambdaErrorCode, LambdaLimits, ReconcileResult, WorkerCall, WorkerMessage, WorkerRequest } from './lambda-types.js';
 
 export interface Call {
   id: number;
@@ -13,8 +13,8 @@ export interface Call {
 }
 
 export interface WorkerEvents {
-  /** A call ended: its result, and how long it ran (host wall time from its start on the worker). */
-  finished(call: Call, result: ReconcileResult, runMs: number): void;
+  /** A call ended: its result, how long it ran (host wall time from its start on the worker), and where (unless it was killed). */
+  finished(call: Call, result: ReconcileResult, runMs: number, context?: CallContext): void;
   /** The worker is gone; `unstarted` were posted to it but never began, and go elsewhere. */
   gone(worker: SandboxWorker, unstarted: Call[]): void;
   /** The worker can take more calls. */
@@ -100,7 +100,7 @@ export class SandboxWorker {
     } else {
       this.worker.unref();
     }
-    this.events.finished(head, decode(message.result), runMs);
+    this.events.finished(head, decode(message.result), runMs, message.context);
     if (message.retire) this.events.gone(this, this.queue.splice(0));
     this.events.free();
   }
