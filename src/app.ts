@@ -92,7 +92,7 @@ export function buildServices(store: Store, remoteJwks: RemoteJwksCache, configu
   const { config, clock, masterKey, lambdaRunner, lifetimes } = deps;
   const admin = adminServices(store, deps);
   const { keys } = admin;
-  const smartPolicy = new SmartClientPolicy(store, clock, config.publicUrl, lifetimes.configurationMs);
+  const smartPolicy = new SmartClientPolicy(store, clock, config.publicUrl, lifetimes.configurationMs, configuration);
   const refreshTokens = new RefreshTokens({ store, clock, webhooks: deps.webhooks });
   const oauth: OAuthContext = {
     config,
