@@ -11,7 +11,7 @@ import { registerCors } from './cors.js';
 import { AJV_OPTIONS, registerApiValidation } from './api-validation.js';
 import { errorHandler, notFoundHandler } from './error-replies.js';
 import { parseFormBody } from './form-body.js';
-import { createLazyValidation, trackLazyValidation } from './lazy-validation.js';
+import { createLazyCompilers, trackLazyCompilers } from './lazy-schema-compilers.js';
 import { registerOpenApi } from './openapi.js';
 import { rootAliasRewriteUrl } from './root-aliases.js';
 import { registerApiKeyRoutes } from './routes/api-key-routes.js';
@@ -77,7 +77,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
       handler(request, response);
     };
   const tls = options.tls;
-  const validation = createLazyValidation();
+  const compilers = createLazyCompilers();
   const base: FastifyServerOptions = {
     logger: {
       level: config.logLevel,
@@ -96,8 +96,8 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: AJV_OPTIONS },
-    // Each route's ajv validator is compiled on the route's first request (lazy-validation.ts).
-    schemaController: { compilersFactory: { buildValidator: validation.buildValidator } },
+    // Each route's validators and serializers are compiled on its first request (lazy-schema-compilers.ts).
+    schemaController: { compilersFactory: compilers.compilersFactory },
   };
   const app = Fastify({
     ...base,
@@ -107,7 +107,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
         : createHttpServerNode(wrap(handler as RequestListener)),
   }) as unknown as FastifyInstance;
 
-  trackLazyValidation(app, validation);
+  trackLazyCompilers(app, compilers);
   recordRoutes(app);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     try {

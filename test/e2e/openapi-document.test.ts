@@ -7,7 +7,7 @@ import { createTestDatabase, selectedKinds } from '../helpers/databases.js';
 import type { TestDatabase } from '../helpers/databases.js';
 import { startTestServer } from '../helpers/test-server.js';
 import type { TestServer } from '../helpers/test-server.js';
-import { compileRouteValidators } from '../../src/http/lazy-validation.js';
+import { compileRouteSchemas } from '../../src/http/lazy-schema-compilers.js';
 import { registeredRoutes } from '../../src/http/route-table.js';
 
 const DOCS_ROUTES = /^\/api\/(docs(\/|$)|openapi\.json$)/;
@@ -31,9 +31,9 @@ for (const kind of selectedKinds()) {
       await db?.drop();
     });
 
-    it('every route schema compiles (validators are otherwise compiled on first use)', () => {
-      assert.ok(compileRouteValidators(server.gatehouse.server) > 50);
-      assert.equal(compileRouteValidators(server.gatehouse.server), 0);
+    it('every route schema compiles (validators and serializers are otherwise compiled on first use)', () => {
+      assert.ok(compileRouteSchemas(server.gatehouse.server) > 50);
+      assert.equal(compileRouteSchemas(server.gatehouse.server), 0);
     });
 
     it('is OpenAPI 3.1 and documents every registered route with its method', () => {
