@@ -36,7 +36,7 @@ const median = (runs: LoadResult[]): LoadResult => [...runs].sort((a, b) => a.re
 /** Returning users: this many identities, each logged in once before the measured runs. */
 const RETURNING_USERS = 1000;
 /** BENCH_PROFILE=1: CPU profiles of the measured Gatehouse processes, in /tmp/gh-prof. */
-const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/gh-prof'] : [];
+const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR ?? '/tmp/gh-prof'}`] : [];
 
 const fmt = (r: LoadResult) => `${r.requestsPerSecond.toFixed(0).padStart(7)} grants/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms${r.non2xx || r.errors ? `   (non-2xx ${r.non2xx}, errors ${r.errors})` : ''}`;
 
@@ -82,8 +82,8 @@ async function main(): Promise<void> {
     const signing = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     const tokenUrl = `http://localhost:${port}/t/bench/oauth2/token`;
     const body = () => clientCredentialsBody(client, 'bench-client', tokenUrl);
-    const gatehouseRuns: LoadResult[] = [];
-    const koppeltaalRuns: LoadResult[] = [];
+    const gatehouseRuns: (LoadResult & { cpuMsPerRequest: number })[] = [];
+    const koppeltaalRuns: (LoadResult & { cpuMsPerRequest: number })[] = [];
     const baselineRuns: LoadResult[] = [];
     const ktTokenUrl = `http://localhost:${port}/t/koppeltaal/oauth2/token`;
     const ktBody = () => clientCredentialsBody(client, 'kt-module', ktTokenUrl);
@@ -133,8 +133,14 @@ async function main(): Promise<void> {
           `http://127.0.0.1:${port}/ready`,
         );
         // The replay table grows during the run; alternate which scenario goes first.
-        const plain = () => drive(`http://127.0.0.1:${port}/t/bench/oauth2/token`, body, { seconds, warmupSeconds, connections });
-        const koppeltaal = () => drive(`http://127.0.0.1:${port}/t/koppeltaal/oauth2/token`, ktBody, { seconds, warmupSeconds, connections });
+        // CPU per grant (all threads of the server), as for the logins below.
+        const withCpu = async (run: () => Promise<LoadResult>) => {
+          const before = cpuMs(server.child.pid!);
+          const result = await run();
+          return { ...result, cpuMsPerRequest: (cpuMs(server.child.pid!) - before) / (result.requestsPerSecond * (seconds + warmupSeconds)) };
+        };
+        const plain = () => withCpu(() => drive(`http://127.0.0.1:${port}/t/bench/oauth2/token`, body, { seconds, warmupSeconds, connections }));
+        const koppeltaal = () => withCpu(() => drive(`http://127.0.0.1:${port}/t/koppeltaal/oauth2/token`, ktBody, { seconds, warmupSeconds, connections }));
         if (round % 2 === 0) {
           gatehouseRuns.push(await plain());
           koppeltaalRuns.push(await koppeltaal());
@@ -191,13 +197,13 @@ async function main(): Promise<void> {
 
     results.push('');
     results.push(`client_credentials + private_key_jwt (ES256), SQLite, replay protection on, ${connections} connections, median of ${rounds} alternating ${seconds} s runs:`);
-    results.push(`  gatehouse  ${fmt(gatehouseResult)}   (RSS under load ${loadedRss} MB; runs: ${runs(gatehouseRuns)})`);
+    results.push(`  gatehouse  ${fmt(gatehouseResult)}   (RSS under load ${loadedRss} MB; runs: ${runs(gatehouseRuns)}; server CPU per grant: ${cpu(gatehouseRuns)} ms)`);
     results.push(`  baseline   ${fmt(baselineResult)}   (runs: ${runs(baselineRuns)})`);
     results.push(`  ratio gatehouse / baseline: ${(gatehouseResult.requestsPerSecond / baselineResult.requestsPerSecond).toFixed(2)} (target >= 0.80)`);
     if (gatehouseResult.non2xx > 0 || gatehouseResult.errors > 0) results.push('  WARNING: Gatehouse answered non-2xx or failed requests; the figure is not valid.');
     results.push('');
     results.push('client_credentials on a Koppeltaal tenant (JWKS URL client, role of 10 permissions, scopes derived per token):');
-    results.push(`  gatehouse  ${fmt(koppeltaalResult)}   (runs: ${runs(koppeltaalRuns)})`);
+    results.push(`  gatehouse  ${fmt(koppeltaalResult)}   (runs: ${runs(koppeltaalRuns)}; server CPU per grant: ${cpu(koppeltaalRuns)} ms)`);
     results.push(`  ratio gatehouse / baseline: ${(koppeltaalResult.requestsPerSecond / baselineResult.requestsPerSecond).toFixed(2)} (target >= 0.80)`);
     if (koppeltaalResult.non2xx > 0 || koppeltaalResult.errors > 0) results.push('  WARNING: Gatehouse answered non-2xx or failed requests; the figure is not valid.');
     results.push('');

@@ -28,7 +28,6 @@ import { RemoteJwksCache } from './jwt/remote-jwks-cache.js';
 import { UpstreamDiscoveryCache } from './idp/upstream-endpoints.js';
 import { NO_METRICS } from './metrics/metrics.js';
 import type { Metrics } from './metrics/metrics.js';
-import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
 import type { AddressPolicy } from './lib/address-policy.js';
@@ -92,7 +91,7 @@ export function buildServices(store: Store, remoteJwks: RemoteJwksCache, configu
   const { config, clock, masterKey, lambdaRunner, lifetimes } = deps;
   const admin = adminServices(store, deps);
   const { keys } = admin;
-  const smartPolicy = new SmartClientPolicy(store, clock, config.publicUrl, lifetimes.configurationMs);
+  const smartPolicy = new SmartClientPolicy(store, clock, config.publicUrl, lifetimes.configurationMs, configuration);
   const refreshTokens = new RefreshTokens({ store, clock, webhooks: deps.webhooks });
   const oauth: OAuthContext = {
     config,
@@ -143,7 +142,8 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
   const { config } = options;
   const clock = options.clock ?? systemClock;
   // One registry per instance: several Gatehouses in one process (tests) never share series.
-  const prometheus = config.metrics ? new PrometheusMetrics(config.databaseUrl ? 'postgres' : 'sqlite') : undefined;
+  // prom-client is loaded only when metrics are on (importing it cost about 20 ms at start-up).
+  const prometheus = config.metrics ? new (await import('./metrics/prometheus-metrics.js')).PrometheusMetrics(config.databaseUrl ? 'postgres' : 'sqlite') : undefined;
   const metrics: Metrics = prometheus ?? NO_METRICS;
   const handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteFile: options.sqliteFile, metrics });
   const store = Store.fromHandle(handle);

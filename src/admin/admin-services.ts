@@ -60,7 +60,7 @@ export function adminServices(store: Store, deps: AdminDependencies): AdminServi
     keys,
     tenants: new TenantService(store, keys, clock, onChange),
     applications: new ApplicationService(store, clock, fetchRules, onChange),
-    roles: new RoleService(store, clock),
+    roles: new RoleService(store, clock, onChange),
     users: new UserService(store, clock, deps.webhooks),
     apiKeys: new ApiKeyService(store, clock),
     lambdas: new LambdaService(store, deps.lambdaRunner, clock, onChange),

@@ -25,6 +25,8 @@ export class RoleService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    /** Called after every role write (clears the configuration cache the token endpoint reads roles from). */
+    private readonly onChange: () => void = () => undefined,
   ) {}
 
   list(tenantId: string): Promise<SmartRole[]> {
@@ -42,6 +44,7 @@ export class RoleService {
     const role = this.build(tenantId, fieldsOf(input), id ?? optionalString(input.id) ?? newId());
     await this.validate(role, true);
     await this.store.smartRoles.insert(role);
+    this.onChange();
     return role;
   }
 
@@ -51,6 +54,7 @@ export class RoleService {
     const role = this.build(tenantId, fieldsOf(input), id, existing);
     await this.validate(role, false);
     await this.store.smartRoles.update(role);
+    this.onChange();
     return role;
   }
 
@@ -59,6 +63,7 @@ export class RoleService {
     const users = (await this.store.applications.listByTenant(tenantId)).filter((a) => a.smartConfiguration?.roleId === id);
     if (users.length > 0) throw ApiError.general(400, '[RoleInUse]', `The role is assigned to ${users.length} application(s).`);
     await this.store.smartRoles.delete(id);
+    this.onChange();
   }
 
   private build(tenantId: string, input: JsonObject, id: string, existing?: SmartRole): SmartRole {

@@ -11,6 +11,7 @@ import { registerCors } from './cors.js';
 import { AJV_OPTIONS, registerApiValidation } from './api-validation.js';
 import { errorHandler, notFoundHandler } from './error-replies.js';
 import { parseFormBody } from './form-body.js';
+import { createLazyCompilers, trackLazyCompilers } from './lazy-schema-compilers.js';
 import { registerOpenApi } from './openapi.js';
 import { rootAliasRewriteUrl } from './root-aliases.js';
 import { registerApiKeyRoutes } from './routes/api-key-routes.js';
@@ -77,6 +78,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
       handler(request, response);
     };
   const tls = options.tls;
+  const compilers = createLazyCompilers();
   const base: FastifyServerOptions = {
     logger: {
       level: config.logLevel,
@@ -95,6 +97,8 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: AJV_OPTIONS },
+    // Each route's validators and serializers are compiled on its first request (lazy-schema-compilers.ts).
+    schemaController: { compilersFactory: compilers.compilersFactory },
   };
   const app = Fastify({
     ...base,
@@ -104,6 +108,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
         : createHttpServerNode(wrap(handler as RequestListener)),
   }) as unknown as FastifyInstance;
 
+  trackLazyCompilers(app, compilers);
   recordRoutes(app);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     try {

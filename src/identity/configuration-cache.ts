@@ -1,14 +1,14 @@
 import { DEFAULT_CACHE_LIFETIMES } from '../config/cache-lifetimes.js';
 import type { Clock } from '../lib/clock.js';
 import { TtlCache } from '../lib/ttl-cache.js';
-import type { Application, ExternalJwtIdentityProvider, Lambda, Tenant } from '../store/records.js';
+import type { Application, ExternalJwtIdentityProvider, Lambda, SmartRole, Tenant } from '../store/records.js';
 import type { ApplicationWithSecret } from '../store/repositories/application-repository.js';
 import type { Store } from '../store/store.js';
 
 /**
- * The configuration every login reads — provider, application, client, tenant, lambda — cached
- * per node for `ttlMs` (`config/cache-lifetimes.ts`). The services that write these objects clear it, so
- * this node sees its own changes at once; other nodes within the TTL.
+ * The configuration every login and token reads — provider, application, client, tenant, lambda,
+ * SMART role — cached per node for `ttlMs` (`config/cache-lifetimes.ts`). The services that write
+ * these objects clear it, so this node sees its own changes at once; other nodes within the TTL.
  */
 export class ConfigurationCache {
   private readonly cache: TtlCache<unknown>;
@@ -53,6 +53,11 @@ export class ConfigurationCache {
 
   lambda(id: string): Promise<Lambda | undefined> {
     return this.load(`l:${id}`, () => this.store.lambdas.findById(id));
+  }
+
+  /** A SMART role (Koppeltaal client credentials derive every token's scopes from it). */
+  role(id: string): Promise<SmartRole | undefined> {
+    return this.load(`r:${id}`, () => this.store.smartRoles.findById(id));
   }
 
   clear(): void {

@@ -1,8 +1,8 @@
-import { fetch as undiciFetch } from 'undici';
 import { addressRefusal, literalAddress } from './address-policy.js';
 import type { AddressPolicy } from './address-policy.js';
 import { addressRefusalIn, guardedDispatcher } from './guarded-dispatcher.js';
 import type { HostResolver } from './guarded-dispatcher.js';
+import { undici } from './undici-module.js';
 
 /**
  * Every outbound HTTP request of Gatehouse (JWKS, discovery, upstream token endpoints): an
@@ -118,10 +118,19 @@ export interface TextResponse {
   text: string;
 }
 
+/**
+ * The time budget of one request, started once its dispatcher exists: the first outbound request
+ * of the process loads undici, and that is not the remote server's time.
+ */
+function timeBudget(policy: FetchPolicy): AbortSignal {
+  dispatcherOf(policy);
+  return AbortSignal.timeout(policy.timeoutMs);
+}
+
 /** Sends one request under the policy: the URL and address checks, no redirects, the time budget. */
 async function send(rawUrl: string, policy: FetchPolicy, init: { method?: string; headers: Record<string, string>; body?: string }, signal: AbortSignal): Promise<Response> {
   const url = checkOutboundUrl(rawUrl, policy);
-  const doFetch = policy.fetch ?? (undiciFetch as unknown as typeof fetch);
+  const doFetch = policy.fetch ?? (undici().fetch as unknown as typeof fetch);
   try {
     return await doFetch(url, { ...init, redirect: 'error', signal, dispatcher: dispatcherOf(policy) } as RequestInit);
   } catch (error) {
@@ -138,7 +147,7 @@ async function send(rawUrl: string, policy: FetchPolicy, init: { method?: string
  * refused like everywhere else: a 3xx is an answer, not a delivery.
  */
 export async function postForStatus(rawUrl: string, policy: FetchPolicy, headers: Record<string, string>, body: string): Promise<number> {
-  const signal = AbortSignal.timeout(policy.timeoutMs);
+  const signal = timeBudget(policy);
   const response = await send(rawUrl, policy, { method: 'POST', headers, body }, signal);
   await readLimited(response, policy.maxBytes, signal);
   return response.status;
@@ -155,7 +164,7 @@ export async function fetchJson(rawUrl: string, policy: FetchPolicy, request?: J
 
 /** fetchJson's request with its limits, answered as text; `accept` is sent as the Accept header. */
 export async function fetchText(rawUrl: string, policy: FetchPolicy, request: JsonRequest | undefined, accept: string): Promise<TextResponse> {
-  const signal = AbortSignal.timeout(policy.timeoutMs);
+  const signal = timeBudget(policy);
   const init = { ...(request ? { method: request.method, ...(request.body !== undefined ? { body: request.body } : {}) } : {}), headers: { ...(request?.headers ?? {}), accept } };
   const response = await send(rawUrl, policy, init, signal);
   if (response.status !== 200) {

@@ -1,9 +1,9 @@
 import { promises as dns } from 'node:dns';
 import type { LookupAddress, LookupOptions } from 'node:dns';
-import { Agent, buildConnector } from 'undici';
 import type { Dispatcher } from 'undici';
 import { addressRefusal, literalAddress } from './address-policy.js';
 import type { AddressPolicy } from './address-policy.js';
+import { undici } from './undici-module.js';
 
 /** Resolves a host name to every address it has (`dns.lookup` with `all: true`; tests inject one). */
 export type HostResolver = (hostname: string) => Promise<LookupAddress[]>;
@@ -49,6 +49,7 @@ export function guardedLookup(policy: AddressPolicy, resolve: HostResolver) {
  * before connecting, a name through `guardedLookup`.
  */
 export function guardedDispatcher(policy: AddressPolicy, resolve: HostResolver = systemResolver): Dispatcher {
+  const { Agent, buildConnector } = undici();
   const connectSocket = buildConnector({ lookup: guardedLookup(policy, resolve) });
   return new Agent({
     connect(options, callback) {

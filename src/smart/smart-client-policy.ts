@@ -11,6 +11,11 @@ import { fhirBaseOf } from './smart-urls.js';
 /** SMART Backend Services: "SHOULD NOT exceed" five minutes (`expires_in`); Koppeltaal issues 300 s. */
 export const SMART_MAX_TOKEN_LIFETIME = 300;
 
+/** Where the policy reads a role: the configuration cache in the server (cleared by role writes), the store otherwise. */
+export interface SmartRoleSource {
+  role(id: string): Promise<SmartRole | undefined>;
+}
+
 /** What SMART grants a client: its scopes, or why nothing (the OAuth layer answers `invalid_scope`). */
 export type SmartScopeGrant = { scopes: string[] } | { refused: 'NO_ROLE_SCOPES' | 'NONE_GRANTED'; description: string };
 
@@ -33,6 +38,7 @@ export class SmartClientPolicy {
     clock: Clock,
     private readonly publicUrl: string,
     ttlMs: number = DEFAULT_CACHE_LIFETIMES.configurationMs,
+    private readonly roles: SmartRoleSource = { role: (id) => store.smartRoles.findById(id) },
   ) {
     this.devices = new TtlCache(clock, ttlMs);
     this.derived = new TtlCache(clock, ttlMs);
@@ -67,13 +73,13 @@ export class SmartClientPolicy {
 
   /**
    * The role's scopes for this application, in the Koppeltaal reference format. Kept per version
-   * of the application and of the role (the role is read from the store for every token, one
-   * indexed read), so a role change applies to the next token; granted devices follow within
-   * the device cache's lifetime.
+   * of the application and of the role; the role comes from the role source (in the server the
+   * configuration cache, which every role write clears), so a role change applies to this node's
+   * next token and to other nodes' within the cache lifetime; granted devices likewise.
    */
   async roleScopes(tenant: Tenant, application: Application): Promise<string[]> {
     const roleId = application.smartConfiguration?.roleId;
-    const stored = roleId ? await this.store.smartRoles.findById(roleId) : undefined;
+    const stored = roleId ? await this.roles.role(roleId) : undefined;
     const role = stored?.tenantId === tenant.id ? stored : undefined;
     if (!role) return [];
     const key = `${application.id}\u0000${application.lastUpdateInstant}\u0000${role.id}\u0000${role.lastUpdateInstant}`;

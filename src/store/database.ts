@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type pgModule from 'pg';
 import type { Metrics } from '../metrics/metrics.js';
 import { queryTiming } from './query-timing.js';
 import { BUSY_TIMEOUT_MS, JOURNAL_SIZE_LIMIT_BYTES } from './sqlite-wal-policy.js';
@@ -20,11 +21,15 @@ export interface DatabaseHandle {
   location: string;
 }
 
+let pgLoaded: typeof pgModule | undefined;
+/** The pg driver, loaded only when a PostgreSQL database is opened (a SQLite node never imports it). */
+const pg = (): typeof pgModule => (pgLoaded ??= createRequire(import.meta.url)('pg') as typeof pgModule);
+
 /** PostgreSQL's BIGINT (OID 20) as a JS number: every BIGINT here is an epoch-ms instant. */
 const pgTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === 20) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
+    return pg().types.getTypeParser(oid, format);
   },
 };
 
@@ -40,7 +45,7 @@ export interface OpenDatabaseOptions {
 
 export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, types: pgTypes });
+    const pool = new (pg().Pool)({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, types: pgTypes });
     // An idle client that errors (server restart) must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
     // Nor one that errors while checked out between queries (the start-up lock's): its next query fails.
