@@ -8,6 +8,13 @@ export type LambdaErrorCode =
   | 'LAMBDA_BAD_OUTPUT'
   | 'LAMBDA_CRASHED';
 
+/**
+ * One entry of `context.requireOnboarding(reason, { missing })` as the sandbox hands it over: a
+ * field name, or a description whose members are kept only when they are strings or booleans
+ * (the login pipeline validates them strictly, see src/login/onboarding-fields.ts).
+ */
+export type MissingEntry = string | { name?: string; label?: string; type?: string; required?: boolean };
+
 export interface LambdaLog {
   level: 'debug' | 'info' | 'error';
   message: string;
@@ -53,7 +60,7 @@ export type WorkerResult =
 export type ReconcileResult =
   | { status: 'completed'; user: Record<string, unknown>; registration: Record<string, unknown>; logs: LambdaLog[] }
   | { status: 'rejected'; code: string; message: string; logs: LambdaLog[] }
-  | { status: 'onboarding'; reason: string; missing: string[]; logs: LambdaLog[] }
+  | { status: 'onboarding'; reason: string; missing: MissingEntry[]; logs: LambdaLog[] }
   | { status: 'failed'; code: LambdaErrorCode; message: string; logs: LambdaLog[] };
 
 export interface LambdaLimits {

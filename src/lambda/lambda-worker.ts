@@ -23,7 +23,8 @@ import { newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core';
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSSyncVariant } from 'quickjs-emscripten-core';
 import { ExecutionBudget } from './execution-budget.js';
 import { currentThreadId } from './thread-cpu.js';
-import type { FreezeShape, LambdaLimits, LambdaLog, WorkerCall, WorkerMessage, WorkerRequest, WorkerResult } from './lambda-types.js';
+import { missingEntry } from './missing-entry.js';
+import type { FreezeShape, LambdaLimits, LambdaLog, MissingEntry, WorkerCall, WorkerMessage, WorkerRequest, WorkerResult } from './lambda-types.js';
 
 const limits = (workerData as { limits: LambdaLimits }).limits;
 
@@ -55,7 +56,7 @@ const RUNTIME_CALLS = 1000;
 const FIND_RECONCILE = 'typeof reconcile === "function" ? reconcile : undefined';
 
 type Failure = Extract<WorkerResult, { status: 'failed' }>;
-type Outcome = { status: 'completed' } | { status: 'rejected'; code: string; message: string } | { status: 'onboarding'; reason: string; missing: string[] };
+type Outcome = { status: 'completed' } | { status: 'rejected'; code: string; message: string } | { status: 'onboarding'; reason: string; missing: MissingEntry[] };
 
 function failureOf(error: unknown, logs: LambdaLog[]): Failure {
   const e = (error ?? {}) as { name?: string; message?: string };
@@ -200,7 +201,7 @@ function reconcile(request: WorkerRequest): WorkerResult {
     vm.setProp(context, 'reject', reject);
     reject.dispose();
     const requireOnboarding = vm.newFunction('requireOnboarding', (reason, details) => {
-      let missing: string[] = [];
+      let missing: MissingEntry[] = [];
       if (details !== undefined && vm.typeof(details) === 'object') {
         const listed = vm.getProp(details, 'missing');
         let dumped: unknown;
@@ -209,7 +210,7 @@ function reconcile(request: WorkerRequest): WorkerResult {
         } finally {
           if (listed.alive) listed.dispose();
         }
-        if (Array.isArray(dumped)) missing = dumped.slice(0, 100).map((m) => String(m).slice(0, 200));
+        if (Array.isArray(dumped)) missing = dumped.slice(0, 100).map(missingEntry);
       }
       outcome = { status: 'onboarding', reason: reason === undefined ? '' : text(reason), missing };
     });

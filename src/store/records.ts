@@ -205,7 +205,8 @@ export interface PendingIdentity {
 
 export interface PendingOnboarding extends PendingIdentity {
   reason: string;
-  missing: string[];
+  /** Field names, or field descriptions (src/login/onboarding-fields.ts), as the lambda listed them. */
+  missing: Array<string | { name?: string; label?: string; type?: string; required?: boolean }>;
 }
 
 export interface PendingAction {
