@@ -45,10 +45,12 @@ export async function startHostedLoginWorld(kind: DatabaseKind): Promise<HostedL
   const db: TestDatabase = await createTestDatabase(kind);
   const server = await startTestServer(db);
   const issuer = `${server.publicUrl}/t/${DEFAULT_TENANT}`;
-  const providerIds = Array.from({ length: 8 }, () => randomUUID());
+  const providerIds = Array.from({ length: 16 }, () => randomUUID());
   let nextProvider = 0;
   const op = await startOidcProviderUpstream({ redirectUris: providerIds.map((id) => `${issuer}/broker/${id}/endpoint`), gatehouseJwksUri: `${issuer}/.well-known/jwks.json` });
   const providers: { id: string; options: { lambdaBody?: string; linkingStrategy?: string; name?: string } }[] = [];
+  // Provider names are unique: a template's name is used as it is the first time, then with a suffix.
+  const usedNames = new Set<string>();
 
   return {
     server,
@@ -67,6 +69,9 @@ export async function startHostedLoginWorld(kind: DatabaseKind): Promise<HostedL
       for (const name of names) {
         const { options } = providers.find((p) => p.id === name)!;
         const id = providerIds[nextProvider++];
+        const wanted = options.name ?? name;
+        const providerName = usedNames.has(wanted) ? `${wanted}-${id.slice(0, 4)}` : wanted;
+        usedNames.add(providerName);
         let reconcileId: string | undefined;
         if (options.lambdaBody) {
           const lambda = await server.api('POST', '/api/lambda', { lambda: { name: `l-${randomUUID()}`, type: 'ExternalJWTReconcile', body: options.lambdaBody } });
@@ -75,7 +80,7 @@ export async function startHostedLoginWorld(kind: DatabaseKind): Promise<HostedL
         }
         const created = await server.api('POST', `/api/identity-provider/${id}`, {
           identityProvider: {
-            type: 'ExternalJWT', name: options.name ?? `${name}-${id.slice(0, 4)}`, enabled: true, headerKeyParameter: 'kid', linkingStrategy: options.linkingStrategy ?? 'LinkByEmail',
+            type: 'ExternalJWT', name: providerName, enabled: true, headerKeyParameter: 'kid', linkingStrategy: options.linkingStrategy ?? 'LinkByEmail',
             applicationConfiguration: { [app.id]: { enabled: true, createRegistration: true } },
             ...(reconcileId ? { lambdaConfiguration: { reconcileId } } : {}),
             oauth2: { scope: 'openid email profile', discoveryUrl: op.discoveryUrl, client_id: op.publicClientId, clientAuthenticationMethod: 'none' },

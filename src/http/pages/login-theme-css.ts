@@ -21,6 +21,7 @@ body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif
 main{max-width:28rem;margin:3rem auto;padding:2rem;background:#fff;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.15)}
 header{text-align:center;margin-bottom:1rem}
 header img{max-height:64px;max-width:100%}
+.tenant{font-weight:600;color:#4a4a4a}
 h1{font-size:1.4rem;margin:0 0 1rem}
 p{margin:0 0 1rem}
 label{display:block;font-weight:600;margin-bottom:.25rem}

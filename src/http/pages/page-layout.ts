@@ -32,7 +32,7 @@ export function renderPage(page: PageContext, title: string, body: SafeHtml): st
 </head>
 <body>
 <main>
-<header>${logo ? html`<img src="${logo}" alt="${tenant.name}">` : html`<p class="code">${tenant.name}</p>`}</header>
+<header>${logo ? html`<img src="${logo}" alt="${tenant.name}">` : html`<p class="tenant">${tenant.name}</p>`}</header>
 ${body}
 </main>
 </body>
