@@ -8,6 +8,7 @@ import { refusedLogin, settleBrokeredLogin } from './brokered-login-finish.js';
 import type { BrowserLoginStep } from './brokered-login-finish.js';
 import type { OAuthContext } from './context.js';
 import { checkCsrfToken, findInteraction, InteractionError, takeInteraction } from './login-interaction.js';
+import { findSsoSession } from './sso-session.js';
 import type { LoginInteraction } from './login-interaction.js';
 
 export interface HostedLoginDeps {
@@ -67,6 +68,51 @@ export class HostedLoginFlow {
     }
     const provider = await this.deps.ctx.store.identityProviders.findById(login.providerId);
     return settleBrokeredLogin(this.deps.ctx, tenant, login, outcome, sessionSecret, provider?.name ?? '');
+  }
+
+  /** The account the pending-link page offers to link to: the user of the browser's live SSO session of this tenant. */
+  async sessionAccount(tenant: Tenant, sessionSecret: string | undefined): Promise<{ userId: string; label: string } | undefined> {
+    const session = await findSsoSession(this.deps.ctx, tenant, sessionSecret);
+    const user = session ? await this.deps.ctx.store.users.findById(session.userId) : undefined;
+    if (!user || !user.active || user.tenantId !== tenant.id) return undefined;
+    return { userId: user.id, label: user.email ?? user.username ?? user.fullName ?? user.id };
+  }
+
+  /**
+   * The pending-link page's "link to my account": the user proves the existing account by being
+   * logged in with it in this browser (its SSO session: a login through a provider that account
+   * is linked to) and confirms that very account (`user_id` of the form, as the page showed it).
+   * The pending link is completed through the Link API's rules (`link`, which answers a refusal's
+   * message), then the held identity logs in through its new link and the client gets its code.
+   */
+  async confirmLink(
+    tenant: Tenant,
+    id: string,
+    binding: string | undefined,
+    form: ReadonlyMap<string, string>,
+    sessionSecret: string | undefined,
+    link: (pendingIdPLinkId: string, userId: string) => Promise<string | undefined>,
+  ): Promise<BrowserLoginStep> {
+    const { ctx, reconcile } = this.deps;
+    const interaction = await this.interaction(tenant, id, binding, 'pendingLink');
+    checkCsrfToken(binding!, form.get('csrf_token'));
+    const account = await this.sessionAccount(tenant, sessionSecret);
+    if (!account || form.get('user_id') !== account.userId) throw new InteractionError('GH_LOGIN_NO_SESSION', 'You are no longer logged in with the account to link to.');
+    const { login, step } = interaction;
+    const pending = step.kind === 'pendingLink' ? await ctx.store.pendingActions.find(step.pendingIdPLinkId, 'link', ctx.clock.now()) : undefined;
+    if (!pending || pending.tenantId !== tenant.id) throw new InteractionError('GH_LOGIN_EXPIRED', 'The pending link has expired; start again from the application.');
+    await takeInteraction(ctx, tenant, id);
+    const refusal = await link(pending.id, account.userId);
+    if (refusal !== undefined) throw new AuthorizationRedirectError('access_denied', refusal, login.redirectUri, login.state, { code: 'LinkRefused' }, true);
+    let outcome: Awaited<ReturnType<ReconcileService['loginHeld']>>;
+    try {
+      outcome = await reconcile.loginHeld(tenant.id, pending.identity);
+    } catch (error) {
+      if (error instanceof ReconcileError) throw refusedLogin(error, login);
+      throw error;
+    }
+    const provider = await ctx.store.identityProviders.findById(login.providerId);
+    return settleBrokeredLogin(ctx, tenant, login, outcome, sessionSecret, provider?.name ?? '');
   }
 
   /**

@@ -44,7 +44,7 @@ export interface LoginInteraction {
 /** A page request that cannot go on: the stable code the page shows, and its HTTP status. */
 export class InteractionError extends Error {
   constructor(
-    readonly code: 'GH_LOGIN_EXPIRED' | 'GH_LOGIN_WRONG_BROWSER' | 'GH_LOGIN_CSRF',
+    readonly code: 'GH_LOGIN_EXPIRED' | 'GH_LOGIN_WRONG_BROWSER' | 'GH_LOGIN_CSRF' | 'GH_LOGIN_NO_SESSION',
     message: string,
   ) {
     super(message);

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { browserSkipReason, launchChromium, seriousAxeViolations } from '../helpers/chromium.js';
 import { selectedKinds } from '../helpers/databases.js';
-import { DEFAULT_TENANT_ID } from '../helpers/fixtures.js';
+import { decodeJwt, DEFAULT_TENANT_ID } from '../helpers/fixtures.js';
 import { startHostedLoginWorld } from '../helpers/hosted-login-world.js';
 import type { HostedLoginWorld } from '../helpers/hosted-login-world.js';
 
@@ -127,6 +127,30 @@ for (const kind of selectedKinds()) {
       assert.equal(back.searchParams.get('code'), 'PendingLink');
       const pending = await world.server.api('GET', `/api/identity-provider/link/pending/${back.searchParams.get('pending_idp_link_id')}`, undefined, { 'x-fusionauth-tenantid': DEFAULT_TENANT_ID });
       assert.equal(pending.status, 200, JSON.stringify(pending.body));
+    });
+
+    it('links the pending identity to the account this browser is logged in with, and logs that account in', async () => {
+      await fresh();
+      const app = await world.application(['first', 'pending']);
+      account(app.clientId);
+      const first = world.authorizeUrl(app.clientId, { idp_hint: app.providers.first });
+      await page.goto(first.url);
+      const tokens = await world.redeem(app.clientId, new URL(page.url()).searchParams.get('code')!, first.verifier);
+      const existing = decodeJwt(tokens.body.id_token).payload.sub as string;
+      world.op.nextAccount(`other-${app.clientId}`, { email: `other-${app.clientId}@example.org`, email_verified: true });
+      const second = world.authorizeUrl(app.clientId, { idp_hint: app.providers.pending });
+      await page.goto(second.url);
+      assert.match(page.url(), /\/link$/);
+      assert.match((await page.textContent('main')) ?? '', new RegExp(`You are logged in here as ${app.clientId}@example\\.org`));
+      await noSeriousViolations(page, 'pending link with a session');
+      await Promise.all([page.waitForURL(`${world.appRedirect}**`), page.getByRole('button', { name: `Link to ${app.clientId}@example.org` }).click()]);
+      const back = new URL(page.url());
+      assert.equal(back.searchParams.get('error'), null, back.toString());
+      const linked = await world.redeem(app.clientId, back.searchParams.get('code')!, second.verifier);
+      assert.equal(linked.status, 200, JSON.stringify(linked.body));
+      assert.equal(decodeJwt(linked.body.id_token).payload.sub, existing);
+      const links = await world.server.api('GET', `/api/identity-provider/link?userId=${existing}`, undefined, { 'x-fusionauth-tenantid': DEFAULT_TENANT_ID });
+      assert.deepEqual(links.body.identityProviderLinks.map((l: { identityProviderId: string }) => l.identityProviderId).sort(), [app.providers.first, app.providers.pending].sort());
     });
 
     it('never redirects to an unregistered redirect_uri, and answers an unknown or used page as expired', async () => {

@@ -23,7 +23,7 @@ export interface HostedLoginWorld {
   /** The URLs the browser was sent to at the redirect URI, in order. */
   appRequests: string[];
   /** Creates an application whose browser login goes to the given providers. */
-  application(providerIds: string[]): Promise<{ id: string; clientId: string }>;
+  application(providerIds: string[]): Promise<{ id: string; clientId: string; providers: Record<string, string> }>;
   /** An identity provider at the OP, with a reconcile lambda when `lambdaBody` is given. */
   provider(id: string, options?: { lambdaBody?: string; linkingStrategy?: string; name?: string }): Promise<void>;
   /** The authorization request URL and the PKCE verifier to redeem its code with. */
@@ -66,9 +66,11 @@ export async function startHostedLoginWorld(kind: DatabaseKind): Promise<HostedL
         name: `Praktijk ${clientId}`,
         oauthConfiguration: { clientId, clientAuthenticationMethod: 'none', enabledGrants: ['authorization_code'], authorizedRedirectURLs: [appRedirect] },
       });
+      const made: Record<string, string> = {};
       for (const name of names) {
         const { options } = providers.find((p) => p.id === name)!;
         const id = providerIds[nextProvider++];
+        made[name] = id;
         const wanted = options.name ?? name;
         const providerName = usedNames.has(wanted) ? `${wanted}-${id.slice(0, 4)}` : wanted;
         usedNames.add(providerName);
@@ -88,7 +90,7 @@ export async function startHostedLoginWorld(kind: DatabaseKind): Promise<HostedL
         });
         assert.equal(created.status, 200, JSON.stringify(created.body));
       }
-      return { id: app.id, clientId };
+      return { id: app.id, clientId, providers: made };
     },
     authorizeUrl(clientId, extra = {}) {
       const verifier = randomBytes(32).toString('base64url');

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { ApiError } from '../../lib/api-error.js';
 import { csrfTokenOf } from '../../oauth/login-interaction.js';
 import type { LoginInteraction } from '../../oauth/login-interaction.js';
 import type { Tenant } from '../../store/records.js';
@@ -20,7 +21,7 @@ import { pendingLinkPage } from './pending-link-page.js';
 
 const InteractionParams = Type.Object({ tenant: TenantParams.properties.tenant, interaction: Type.String({ pattern: '^[A-Za-z0-9_-]{32}$' }) });
 /** The pages' forms: the CSRF token, and the onboarding's fields (checked against the lambda's description). */
-const PageForm = Type.Object({ csrf_token: Type.Optional(SafeString(64)) }, { additionalProperties: true });
+const PageForm = Type.Object({ csrf_token: Type.Optional(SafeString(64)), user_id: Type.Optional(SafeString(64)) }, { additionalProperties: true });
 
 type Params = { Params: { tenant: string; interaction: string }; Body: ReadonlyMap<string, string> };
 
@@ -85,12 +86,15 @@ export function registerLoginPageRoutes(app: FastifyInstance, services: HttpServ
   app.get<Params>('/t/:tenant/login/:interaction/link', get, page(async (request, reply, tenant) => {
     const interaction = await flow.interaction(tenant, request.params.interaction, bindingOf(request), 'pendingLink');
     const step = interaction.step.kind === 'pendingLink' ? interaction.step : undefined;
+    const account = await flow.sessionAccount(tenant, ssoSecretOf(request));
+    const action = interactionPath(tenant, interaction.id, 'pendingLink');
     const html = pendingLinkPage(pageOf(request, tenant, interaction), {
-      action: interactionPath(tenant, interaction.id, 'pendingLink'),
+      action,
       csrfToken: csrfTokenOf(bindingOf(request)!),
       applicationName: await applicationName(interaction),
       providerName: step?.providerName ?? '',
       displayName: step?.displayName ?? '',
+      ...(account ? { confirm: { action: `${action}/confirm`, ...account } } : {}),
     });
     return sendPage(reply, 200, html, [interaction.login.redirectUri]);
   }));
@@ -98,6 +102,21 @@ export function registerLoginPageRoutes(app: FastifyInstance, services: HttpServ
   app.post<Params>('/t/:tenant/login/:interaction/link', post, page(async (request, reply, tenant) => {
     // "Continue without linking": back to the client with the pending link's id, as before the page.
     throw await flow.declineLink(tenant, request.params.interaction, bindingOf(request), request.body);
+  }));
+
+  app.post<Params>('/t/:tenant/login/:interaction/link/confirm', post, page(async (request, reply, tenant) => {
+    // The Link API's own rules (link limits, an identity linked meanwhile); a refusal is shown, not a 500.
+    const link = async (pendingIdPLinkId: string, userId: string): Promise<string | undefined> => {
+      try {
+        await services.links.link(tenant.id, { userId }, pendingIdPLinkId);
+        return undefined;
+      } catch (error) {
+        if (error instanceof ApiError) return error.message;
+        throw error;
+      }
+    };
+    const step = await flow.confirmLink(tenant, request.params.interaction, bindingOf(request), request.body, ssoSecretOf(request), link);
+    return followStep(reply, services, tenant, step);
   }));
 
   app.get<{ Params: { tenant: string } }>('/t/:tenant/login/theme.css', { validatorCompiler: oauthValidatorCompiler, schema: { params: TenantParams } }, async (request, reply) => {
