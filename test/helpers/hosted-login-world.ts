@@ -23,7 +23,7 @@ export interface HostedLoginWorld {
   /** The URLs the browser was sent to at the redirect URI, in order. */
   appRequests: string[];
   /** Creates an application whose browser login goes to the given providers. */
-  application(providerIds: string[]): Promise<{ id: string; clientId: string; providers: Record<string, string> }>;
+  application(providerIds: string[], name?: string): Promise<{ id: string; clientId: string; providers: Record<string, string> }>;
   /** An identity provider at the OP, with a reconcile lambda when `lambdaBody` is given. */
   provider(id: string, options?: { lambdaBody?: string; linkingStrategy?: string; name?: string }): Promise<void>;
   /** The authorization request URL and the PKCE verifier to redeem its code with. */
@@ -60,10 +60,10 @@ export async function startHostedLoginWorld(kind: DatabaseKind): Promise<HostedL
     async provider(name, options = {}) {
       providers.push({ id: name, options });
     },
-    async application(names) {
+    async application(names, appName) {
       const clientId = `pages-${randomUUID().slice(0, 8)}`;
       const app = await createApplication(server, {
-        name: `Praktijk ${clientId}`,
+        name: appName ?? `Praktijk ${clientId}`,
         oauthConfiguration: { clientId, clientAuthenticationMethod: 'none', enabledGrants: ['authorization_code'], authorizedRedirectURLs: [appRedirect] },
       });
       const made: Record<string, string> = {};
