@@ -8,12 +8,15 @@ export type LambdaErrorCode =
   | 'LAMBDA_BAD_OUTPUT'
   | 'LAMBDA_CRASHED';
 
+/** A member of a field description as the sandbox hands it over (an object or array becomes null). */
+export type MissingMember = string | number | boolean | null;
+
 /**
  * One entry of `context.requireOnboarding(reason, { missing })` as the sandbox hands it over: a
- * field name, or a description whose members are kept only when they are strings or booleans
- * (the login pipeline validates them strictly, see src/login/onboarding-fields.ts).
+ * field name, or a description's four members as the lambda gave them (strings cut to 200
+ * characters), which the login pipeline validates strictly (src/login/onboarding-fields.ts).
  */
-export type MissingEntry = string | { name?: string; label?: string; type?: string; required?: boolean };
+export type MissingEntry = string | { name?: MissingMember; label?: MissingMember; type?: MissingMember; required?: MissingMember };
 
 export interface LambdaLog {
   level: 'debug' | 'info' | 'error';

@@ -55,7 +55,7 @@ function fieldOf(entry: MissingEntry, index: number): OnboardingField {
   if (label !== undefined && (typeof label !== 'string' || label.trim() === '' || label.length > FIELD_LIMITS.label || UNSAFE_TEXT.test(label))) {
     throw new OnboardingFieldError(`${at}.label must be a text of 1 to ${FIELD_LIMITS.label} characters without control characters.`);
   }
-  if (!(ONBOARDING_FIELD_TYPES as readonly string[]).includes(type)) throw new OnboardingFieldError(`${at}.type must be one of ${ONBOARDING_FIELD_TYPES.join(', ')}.`);
+  if (typeof type !== 'string' || !(ONBOARDING_FIELD_TYPES as readonly string[]).includes(type)) throw new OnboardingFieldError(`${at}.type must be one of ${ONBOARDING_FIELD_TYPES.join(', ')}.`);
   if (typeof required !== 'boolean') throw new OnboardingFieldError(`${at}.required must be true or false.`);
   return { name, ...(label !== undefined ? { label: label.trim() } : {}), type: type as OnboardingFieldType, required };
 }

@@ -219,7 +219,7 @@ export interface PendingIdentity {
 export interface PendingOnboarding extends PendingIdentity {
   reason: string;
   /** Field names, or field descriptions (src/login/onboarding-fields.ts), as the lambda listed them. */
-  missing: Array<string | { name?: string; label?: string; type?: string; required?: boolean }>;
+  missing: Array<string | { name?: string | number | boolean | null; label?: string | number | boolean | null; type?: string | number | boolean | null; required?: string | number | boolean | null }>;
 }
 
 export interface PendingAction {

@@ -22,6 +22,9 @@ describe('onboarding fields a lambda describes', () => {
       [{ name: 'x', label: 'x'.repeat(129) }, /missing\[0\]\.label/],
       [{ name: 'x', label: 'a\u0000b' }, /missing\[0\]\.label/],
       [{ name: 'x', label: '   ' }, /missing\[0\]\.label/],
+      [{ name: 'x', required: 'yes' }, /missing\[0\]\.required/],
+      [{ name: 'x', type: null }, /missing\[0\]\.type/],
+      [{ name: 'x', label: 42 }, /missing\[0\]\.label/],
     ];
     for (const [entry, message] of refused) {
       assert.throws(() => parseOnboardingFields([entry as never]), (error: unknown) => error instanceof OnboardingFieldError && message.test(error.message), JSON.stringify(entry));
