@@ -25,8 +25,6 @@ export function parseFormBody(body: string): Map<string, string> {
   const seen = new Set<string>();
   for (const [name, value] of new URLSearchParams(body)) {
     if (name.includes('\uFFFD') || value.includes('\uFFFD')) throw new FormBodyError('GH_FORM_MALFORMED', 'The form body is not valid UTF-8.');
-    // An encoded NUL (%00) is never data: it would cut strings in C libraries and logs.
-    if (name.includes('\u0000') || value.includes('\u0000')) throw new FormBodyError('GH_FORM_MALFORMED', 'The form body contains a NUL character.');
     if (seen.has(name)) throw new FormBodyError('GH_FORM_DUPLICATE_PARAMETER', `Parameter ${name.slice(0, 64)} is included more than once.`);
     seen.add(name);
     if (value !== '') result.set(name, value);

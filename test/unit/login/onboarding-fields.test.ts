@@ -52,5 +52,7 @@ describe('onboarding fields a lambda describes', () => {
     assert.deepEqual(validateOnboardingInput(fields, form), { problems: { firstName: 'required', email: 'invalidEmail', birthDate: 'invalidDate', phone: 'invalidTel', terms: 'required' } });
     const long = validateOnboardingInput([{ name: 'firstName', type: 'text', required: true }], new Map([['firstName', 'x'.repeat(257)]]));
     assert.deepEqual(long, { problems: { firstName: 'tooLong' } });
+    const nul = validateOnboardingInput([{ name: 'firstName', type: 'text', required: true }], new Map([['firstName', 'An\u0000ne']]));
+    assert.deepEqual(nul, { problems: { firstName: 'invalidText' } });
   });
 });
