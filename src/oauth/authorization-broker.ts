@@ -116,7 +116,7 @@ export class AuthorizationBroker {
     }
     // A failure after the upstream login is the user's to read (a page for a browser), and the client's.
     const fail = (error: OAuthErrorCode, description: string, extra: Record<string, string> = {}) =>
-      new AuthorizationRedirectError(error, description, pending.redirectUri, pending.state, extra, true);
+      Object.assign(new AuthorizationRedirectError(error, description, pending.redirectUri, pending.state, extra, true), { uiLocales: pending.uiLocales });
 
     const upstreamError = params.get('error');
     if (upstreamError) throw fail('access_denied', `The identity provider did not log the user in (${upstreamError.slice(0, 100)}).`);

@@ -34,6 +34,9 @@ export interface ValidAuthorizationRequest {
  * never redirect, so an unchecked URI cannot be used as an open redirector.
  */
 export class AuthorizationRedirectError extends Error {
+  /** The request's `ui_locales`, for the page a browser is shown (`forUser`). */
+  uiLocales?: string;
+
   constructor(
     readonly error: OAuthErrorCode,
     readonly description: string,
@@ -62,11 +65,12 @@ export class ProviderChoiceRequired extends AuthorizationRedirectError {
     redirectUri: string,
     state: string | undefined,
     readonly providers: { id: string; name: string }[],
-    readonly uiLocales: string | undefined,
+    uiLocales: string | undefined,
     readonly applicationName: string,
   ) {
     super('invalid_request', 'Several identity providers are enabled for this client; choose one with idp_hint.', redirectUri, state);
     this.name = 'ProviderChoiceRequired';
+    if (uiLocales) this.uiLocales = uiLocales;
   }
 }
 

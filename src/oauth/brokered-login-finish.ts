@@ -93,8 +93,8 @@ export async function settleBrokeredLogin(
  * client (RFC 6749 §4.1.2.1 `access_denied`, with the lambda's code), marked for the user: a
  * browser is shown a page with the message and a link back to the client.
  */
-export function refusedLogin(error: ReconcileError, login: Pick<ResumableLogin, 'redirectUri' | 'state'>): AuthorizationRedirectError {
+export function refusedLogin(error: ReconcileError, login: Pick<ResumableLogin, 'redirectUri' | 'state' | 'uiLocales'>): AuthorizationRedirectError {
   const extra: Record<string, string> = { code: error.publicCode };
   if (typeof error.data?.reason === 'string') extra.reason = error.data.reason;
-  return new AuthorizationRedirectError('access_denied', error.message, login.redirectUri, login.state, extra, true);
+  return Object.assign(new AuthorizationRedirectError('access_denied', error.message, login.redirectUri, login.state, extra, true), { uiLocales: login.uiLocales });
 }

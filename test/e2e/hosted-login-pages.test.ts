@@ -66,14 +66,15 @@ for (const kind of selectedKinds()) {
       await fresh();
       const app = await world.application(['reject']);
       account(app.clientId);
-      const shown = await page.goto(world.authorizeUrl(app.clientId).url);
+      // In the request's language (ui_locales), like every page of the login.
+      const shown = await page.goto(world.authorizeUrl(app.clientId, { ui_locales: 'nl' }).url);
       assert.equal(shown?.status(), 403);
-      assert.equal(await page.textContent('h1'), 'The login cannot continue');
+      assert.equal(await page.textContent('h1'), 'Het inloggen kan niet doorgaan');
       assert.equal(await page.textContent('.message'), '<script>alert(1)</script> Your account is blocked.');
       assert.equal(await page.locator('script').count(), 0);
       assert.match((await page.textContent('.code')) ?? '', /ACCOUNT_BLOCKED/);
       await noSeriousViolations(page, 'error page');
-      await Promise.all([page.waitForURL(`${world.appRedirect}**`), page.getByRole('link', { name: 'Back to the application' }).click()]);
+      await Promise.all([page.waitForURL(`${world.appRedirect}**`), page.getByRole('link', { name: 'Terug naar de applicatie' }).click()]);
       const back = new URL(page.url());
       assert.equal(back.searchParams.get('error'), 'access_denied');
       assert.equal(back.searchParams.get('code'), 'ACCOUNT_BLOCKED');

@@ -65,7 +65,7 @@ export function answerLoginError(request: FastifyRequest, reply: FastifyReply, s
     reply.request.log.info({ oauthError: error.error }, 'authorization request refused');
     const back = errorRedirect(error, issuerOf(services.config, tenant));
     if (!error.forUser || !wantsPage) return redirect(reply, back);
-    const page = pageContext(tenant, undefined, language);
+    const page = pageContext(tenant, error.uiLocales, language);
     return sendPage(reply, statusOf(error.error), errorPage(page, { code: error.extra.code ?? error.error, error: error.error, message: error.description, backUrl: back }));
   }
   if (error instanceof InteractionError && tenant) {
