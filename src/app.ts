@@ -24,6 +24,7 @@ import { lambdaLimits } from './lambda/lambda-types.js';
 import { MasterKey } from './keys/master-key.js';
 import { AuthorizationBroker } from './oauth/authorization-broker.js';
 import { authorizationCodeGrant } from './oauth/grants/authorization-code.js';
+import { HostedLoginFlow } from './oauth/hosted-login-flow.js';
 import { RemoteJwksCache } from './jwt/remote-jwks-cache.js';
 import { UpstreamDiscoveryCache } from './idp/upstream-endpoints.js';
 import { NO_METRICS } from './metrics/metrics.js';
@@ -128,6 +129,7 @@ export function buildServices(store: Store, remoteJwks: RemoteJwksCache, configu
     oauth,
     grants,
     authorizationBroker: new AuthorizationBroker({ ctx: oauth, reconcile, eventLog, discovery, verifier, decryptSecret: (s) => masterKey.decrypt(s) }),
+    hostedLogin: new HostedLoginFlow({ ctx: oauth, reconcile }),
     ...admin,
     smartPolicy,
     eventLog,

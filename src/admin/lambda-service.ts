@@ -5,7 +5,7 @@ import { isUuid, newId } from '../lib/ids.js';
 import type { JsonObject, Lambda } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { LambdaRunner } from '../lambda/lambda-runner.js';
-import type { LambdaLog, ReconcileResult } from '../lambda/lambda-types.js';
+import type { LambdaLog, MissingEntry, ReconcileResult } from '../lambda/lambda-types.js';
 
 /** What a lambda is created or replaced from (FusionAuth's lambda object). */
 export interface LambdaInput {
@@ -39,7 +39,7 @@ export interface LambdaTestResult {
   code?: string;
   message?: string;
   reason?: string;
-  missing?: string[];
+  missing?: MissingEntry[];
   logs: LambdaLog[];
 }
 

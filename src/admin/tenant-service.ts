@@ -8,9 +8,10 @@ import { isSigningAlgorithm } from '../jwt/algorithms.js';
 import type { KeyService } from '../keys/key-service.js';
 import { ACCESS_TOKEN_TYPES } from '../tokens/access-token.js';
 import type { AccessTokenType } from '../tokens/access-token.js';
-import type { JsonObject, Tenant } from '../store/records.js';
+import type { JsonObject, LoginTheme, Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { fieldsOf, optionalObject, optionalString } from './input-values.js';
+import { loginThemeProblems } from './login-theme-rules.js';
 
 const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62})$/;
 
@@ -21,6 +22,7 @@ export interface TenantInput {
   slug?: string;
   jwtConfiguration?: { timeToLiveInSeconds?: number; refreshTokenTimeToLiveInMinutes?: number; signingAlgorithm?: string; accessTokenType?: string };
   smartConfiguration?: { enabled?: boolean; fhirBaseUrl?: string; accessTokenAudience?: string };
+  loginTheme?: JsonObject;
   data?: JsonObject;
 }
 
@@ -140,6 +142,7 @@ export class TenantService {
         accessTokenType: (jwt.accessTokenType as AccessTokenType | undefined) ?? 'JWT',
       },
       ...(isPlainObject(input.smartConfiguration) ? { smartConfiguration: buildSmartConfiguration(input.smartConfiguration) } : {}),
+      ...(isPlainObject(input.loginTheme) ? { loginTheme: input.loginTheme as LoginTheme } : {}),
       data: optionalObject(input.data),
       insertInstant: existing?.insertInstant ?? now,
       lastUpdateInstant: now,
@@ -169,6 +172,7 @@ export class TenantService {
     if (smart?.accessTokenAudience !== undefined && (typeof smart.accessTokenAudience !== 'string' || smart.accessTokenAudience.trim() === '')) {
       errors.add('tenant.smartConfiguration.accessTokenAudience', 'invalid', 'A non-empty string.');
     }
+    for (const [field, message] of loginThemeProblems(tenant.loginTheme)) errors.add(`tenant.loginTheme.${field}`, 'invalid', message);
     errors.throwIfAny();
     if (creating && (await this.store.tenants.findById(tenant.id))) errors.add('tenant.id', 'duplicate', 'A tenant with this id exists.');
     const sameName = await this.store.tenants.findByName(tenant.name);

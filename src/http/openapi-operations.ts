@@ -29,6 +29,7 @@ const GROUPS: { prefix: string; tag: Tag }[] = [
   { prefix: '/api/webhook', tag: { name: 'Webhook', description: 'FusionAuth Webhook API: events delivered from the transactional outbox, signed as FusionAuth signs them.' } },
   { prefix: '/t/:tenant/oauth2', tag: { name: 'OAuth', description: 'OAuth 2.0 endpoints of a tenant (RFC 6749, RFC 7662, RFC 7009, RFC 8693, RFC 7523); `/oauth2/…` at the root are aliases for the `default` tenant.' } },
   { prefix: '/t/:tenant/broker', tag: { name: 'OAuth', description: '' } },
+  { prefix: '/t/:tenant/login', tag: { name: 'Login pages', description: 'Hosted login pages of the authorization-code flow (HTML): onboarding form, pending link, the tenant\'s stylesheet.' } },
   { prefix: '/t/:tenant/fhir', tag: { name: 'SMART', description: '' } },
   { prefix: '/t/:tenant/.well-known/smart-configuration', tag: { name: 'SMART', description: '' } },
   { prefix: '/t/:tenant/.well-known', tag: { name: 'Discovery', description: 'OpenID Connect Discovery, RFC 8414 metadata and the JWKS of a tenant.' } },

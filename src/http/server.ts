@@ -27,6 +27,7 @@ import { registerRefreshTokenRoutes } from './routes/refresh-token-routes.js';
 import { registerJwtRoutes } from './routes/jwt-routes.js';
 import { registerKeyRoutes } from './routes/key-routes.js';
 import { registerAuthorizationRoutes } from './routes/authorization-routes.js';
+import { registerLoginPageRoutes } from './pages/login-page-routes.js';
 import { registerEndSessionRoutes } from './routes/end-session-routes.js';
 import { registerOAuthRoutes } from './routes/oauth-routes.js';
 import { registerSmartRoutes } from './routes/smart-routes.js';
@@ -144,6 +145,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
   registerHealthRoutes(app, services);
   registerOAuthRoutes(app, services, tokenRouteConfig);
   registerAuthorizationRoutes(app, services, tokenRouteConfig);
+  registerLoginPageRoutes(app, services, tokenRouteConfig);
   registerUserInfoRoutes(app, services);
   registerEndSessionRoutes(app, services, tokenRouteConfig);
   registerTenantRoutes(app, services);

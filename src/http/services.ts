@@ -14,6 +14,7 @@ import type { KeyService } from '../keys/key-service.js';
 import type { LambdaService } from '../admin/lambda-service.js';
 import type { AuthorizationBroker } from '../oauth/authorization-broker.js';
 import type { OAuthContext } from '../oauth/context.js';
+import type { HostedLoginFlow } from '../oauth/hosted-login-flow.js';
 import type { GrantRegistry } from '../oauth/grants/grant.js';
 import type { RoleService } from '../admin/role-service.js';
 import type { SmartClientPolicy } from '../smart/smart-client-policy.js';
@@ -27,6 +28,8 @@ export interface HttpServices {
   grants: GrantRegistry;
   /** The browser side of the authorization-code flow (authorize endpoint and upstream callback). */
   authorizationBroker: AuthorizationBroker;
+  /** The hosted login pages' side of a brokered login (onboarding form, pending link). */
+  hostedLogin: HostedLoginFlow;
   tenants: TenantService;
   applications: ApplicationService;
   users: UserService;

@@ -15,6 +15,7 @@ export function tenantEntry(tenant: Tenant): JsonObject {
     slug: tenant.slug,
     jwtConfiguration: { timeToLiveInSeconds, refreshTokenTimeToLiveInMinutes, signingAlgorithm, ...(accessTokenType ? { accessTokenType } : {}) },
     ...(tenant.smartConfiguration ? { smartConfiguration: tenant.smartConfiguration } : {}),
+    ...(tenant.loginTheme ? { loginTheme: tenant.loginTheme } : {}),
     data: tenant.data,
   };
 }

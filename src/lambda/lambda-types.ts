@@ -8,6 +8,16 @@ export type LambdaErrorCode =
   | 'LAMBDA_BAD_OUTPUT'
   | 'LAMBDA_CRASHED';
 
+/** A member of a field description as the sandbox hands it over (an object or array becomes null). */
+export type MissingMember = string | number | boolean | null;
+
+/**
+ * One entry of `context.requireOnboarding(reason, { missing })` as the sandbox hands it over: a
+ * field name, or a description's four members as the lambda gave them (strings cut to 200
+ * characters), which the login pipeline validates strictly (src/login/onboarding-fields.ts).
+ */
+export type MissingEntry = string | { name?: MissingMember; label?: MissingMember; type?: MissingMember; required?: MissingMember };
+
 export interface LambdaLog {
   level: 'debug' | 'info' | 'error';
   message: string;
@@ -53,7 +63,7 @@ export type WorkerResult =
 export type ReconcileResult =
   | { status: 'completed'; user: Record<string, unknown>; registration: Record<string, unknown>; logs: LambdaLog[] }
   | { status: 'rejected'; code: string; message: string; logs: LambdaLog[] }
-  | { status: 'onboarding'; reason: string; missing: string[]; logs: LambdaLog[] }
+  | { status: 'onboarding'; reason: string; missing: MissingEntry[]; logs: LambdaLog[] }
   | { status: 'failed'; code: LambdaErrorCode; message: string; logs: LambdaLog[] };
 
 export interface LambdaLimits {

@@ -8,9 +8,10 @@
  */
 import type { QuickJSContext, QuickJSHandle } from 'quickjs-emscripten-core';
 import { CallFailed, disposeAll, failureOf } from './call-failure.js';
-import type { FreezeShape, LambdaLimits, LambdaLog, WorkerRequest, WorkerResult } from './lambda-types.js';
+import { missingEntry } from './missing-entry.js';
+import type { FreezeShape, LambdaLimits, LambdaLog, MissingEntry, WorkerRequest, WorkerResult } from './lambda-types.js';
 
-export type Outcome = { status: 'completed' } | { status: 'rejected'; code: string; message: string } | { status: 'onboarding'; reason: string; missing: string[] };
+export type Outcome = { status: 'completed' } | { status: 'rejected'; code: string; message: string } | { status: 'onboarding'; reason: string; missing: MissingEntry[] };
 
 /** One call's state, written by the console and the outcome functions. */
 export interface CallState {
@@ -87,7 +88,7 @@ export class SandboxApi {
       this.state.outcome = { status: 'rejected', code: code === undefined ? '' : text(code), message: message === undefined || vm.typeof(message) === 'undefined' ? '' : text(message) };
     }));
     const requireOnboarding = hold(vm.newFunction('requireOnboarding', (reason, details) => {
-      let missing: string[] = [];
+      let missing: MissingEntry[] = [];
       if (details !== undefined && vm.typeof(details) === 'object') {
         const listed = vm.getProp(details, 'missing');
         let dumped: unknown;
@@ -96,7 +97,7 @@ export class SandboxApi {
         } finally {
           if (listed.alive) listed.dispose();
         }
-        if (Array.isArray(dumped)) missing = dumped.slice(0, 100).map((m) => String(m).slice(0, 200));
+        if (Array.isArray(dumped)) missing = dumped.slice(0, 100).map(missingEntry);
       }
       this.state.outcome = { status: 'onboarding', reason: reason === undefined ? '' : text(reason), missing };
     }));

@@ -1,3 +1,5 @@
+import type { MissingEntry } from '../lambda/lambda-types.js';
+
 /**
  * What a reconcile lambda's `context.reject(code, message)` and `context.requireOnboarding(reason,
  * { missing })` may put in a reply. The texts come from user code and go verbatim to the client
@@ -24,6 +26,7 @@ export function boundedReject(code: string, message: string): { code: string; me
   return { code: cutText(code, VERDICT_LIMITS.code), message: cutText(message, VERDICT_LIMITS.message) };
 }
 
-export function boundedOnboarding(reason: string, missing: readonly string[]): { reason: string; missing: string[] } {
-  return { reason: cutText(reason, VERDICT_LIMITS.code), missing: missing.slice(0, VERDICT_LIMITS.missingEntries).map((m) => cutText(m, VERDICT_LIMITS.code)) };
+/** Names are cut like a code; a field description is validated as a whole (onboarding-fields.ts). */
+export function boundedOnboarding(reason: string, missing: readonly MissingEntry[]): { reason: string; missing: MissingEntry[] } {
+  return { reason: cutText(reason, VERDICT_LIMITS.code), missing: missing.slice(0, VERDICT_LIMITS.missingEntries).map((m) => (typeof m === 'string' ? cutText(m, VERDICT_LIMITS.code) : m)) };
 }

@@ -2,13 +2,14 @@ import type { ConfigurationCache } from '../identity/configuration-cache.js';
 import { PROFILE_FIELDS } from '../identity/user-rules.js';
 import type { EventLog } from '../events/event-log.js';
 import type { LambdaRunner } from '../lambda/lambda-runner.js';
-import type { LambdaLog } from '../lambda/lambda-types.js';
+import type { LambdaLog, MissingEntry } from '../lambda/lambda-types.js';
 import { isPlainObject } from '../lib/base64url.js';
 import type { Application, JsonObject, Lambda, User } from '../store/records.js';
 import type { TenantRegistration } from '../store/repositories/registration-repository.js';
 import type { LoginSubject, TraceStep } from './login-types.js';
 import type { LoginDraft } from './map.js';
 import { boundedOnboarding, boundedReject } from './lambda-verdict-limits.js';
+import { OnboardingFieldError, parseOnboardingFields } from './onboarding-fields.js';
 import { ReconcileError } from './reconcile-error.js';
 
 export interface LambdaStageDeps {
@@ -20,7 +21,7 @@ export interface LambdaStageDeps {
 /** The lambda's verdict: the user and registration to save, or an onboarding to hold. */
 export type LambdaVerdict =
   | { kind: 'completed'; user: User; registration: TenantRegistration | undefined }
-  | { kind: 'onboarding'; reason: string; missing: string[] };
+  | { kind: 'onboarding'; reason: string; missing: MissingEntry[] };
 
 /**
  * Runs the provider's reconcile lambda on the drafted user and registration (none for an
@@ -64,6 +65,13 @@ export async function runReconcileLambda(
   }
   if (result.status === 'onboarding') {
     const { reason, missing } = boundedOnboarding(result.reason, result.missing);
+    try {
+      parseOnboardingFields(missing);
+    } catch (error) {
+      if (!(error instanceof OnboardingFieldError)) throw error;
+      steps.push({ title: 'Lambda', success: false, detail: `${lambda.name}: LAMBDA_BAD_OUTPUT: ${error.message}` });
+      throw new ReconcileError('LambdaInvocation', `The reconcile lambda ${lambda.name} (${lambda.id}) described an onboarding field Gatehouse cannot show: ${error.message}`, { lambdaId: lambda.id, lambdaName: lambda.name, reason: 'LAMBDA_BAD_OUTPUT' });
+    }
     steps.push({ title: 'Lambda', success: true, detail: `${lambda.name} requires onboarding: ${reason}.` });
     return { kind: 'onboarding', reason, missing };
   }

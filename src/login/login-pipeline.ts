@@ -44,6 +44,16 @@ export async function completeOnboarding(deps: ReconcileDeps, pendingId: string,
 }
 
 /**
+ * A held identity logged in again (a pending link completed by its user): the pipeline runs as
+ * for a fresh login of the verified claims, so the new link, the lambda and the registration apply.
+ */
+export async function loginHeldIdentity(deps: ReconcileDeps, tenantId: string, identity: PendingIdentity): Promise<ReconcileOutcome> {
+  const { provider, application, tenant } = await resolveLogin(deps.configuration, identity.identityProviderId, identity.applicationId, tenantId);
+  const steps: TraceStep[] = [{ title: 'Pending link', success: true, detail: `Logging in ${identity.identityProviderUserId} after the pending link was completed.` }];
+  return runLogin(deps, { tenant, provider, application, identity, options: { noLink: true, noJWT: identity.options.noJWT, authenticationType: 'FEDERATED_JWT' } }, steps);
+}
+
+/**
  * plan (link → map → lambda → checks, reads only) → hold or commit, retried when a concurrent
  * first login of the same identity won the race (then this one runs as the returning user), so
  * exactly one user is created. The trace is written whatever the outcome.

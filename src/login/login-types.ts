@@ -4,7 +4,7 @@ import type { UserView } from '../identity/user-rules.js';
 import type { EventLog } from '../events/event-log.js';
 import type { WebhookOutbox } from '../events/webhook-outbox.js';
 import type { LambdaRunner } from '../lambda/lambda-runner.js';
-import type { LambdaLog } from '../lambda/lambda-types.js';
+import type { LambdaLog, MissingEntry } from '../lambda/lambda-types.js';
 import type { Clock } from '../lib/clock.js';
 import type { Application, ExternalJwtIdentityProvider, JsonObject, PendingIdentity, Registration, Tenant, User } from '../store/records.js';
 import type { TenantRegistration } from '../store/repositories/registration-repository.js';
@@ -47,7 +47,7 @@ export interface ReconcileTrace {
 export type ReconcileOutcome =
   | ({ kind: 'loggedIn'; user: UserView; registration: Registration | undefined; tokens: UserTokens | undefined; created: boolean } & ReconcileTrace)
   | ({ kind: 'pendingLink'; pendingIdPLinkId: string } & ReconcileTrace)
-  | ({ kind: 'onboarding'; pendingOnboardingId: string; reason: string; missing: string[] } & ReconcileTrace);
+  | ({ kind: 'onboarding'; pendingOnboardingId: string; reason: string; missing: MissingEntry[] } & ReconcileTrace);
 
 export interface DryRunResult extends ReconcileTrace {
   success: boolean;
@@ -57,7 +57,7 @@ export interface DryRunResult extends ReconcileTrace {
   username?: string;
   decision?: LinkDecision['kind'];
   /** The lambda would ask for onboarding (the link decision is then in the step trace). */
-  onboarding?: { reason: string; missing: string[] };
+  onboarding?: { reason: string; missing: MissingEntry[] };
   user?: JsonObject;
   registration?: JsonObject;
   error?: { code: string; message: string };
@@ -83,7 +83,7 @@ export interface LoginSubject {
 }
 
 /** The login is held instead of completed: a pending link (CreatePendingLink) or an onboarding. */
-export type PendingDecision = { pending: 'link' } | { pending: 'onboarding'; reason: string; missing: string[] };
+export type PendingDecision = { pending: 'link' } | { pending: 'onboarding'; reason: string; missing: MissingEntry[] };
 
 /** What a login would write, computed before any write. */
 export interface LoginPlan {

@@ -1,9 +1,9 @@
 import { NO_METRICS } from '../metrics/metrics.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { Application, ExternalJwtIdentityProvider, JsonObject } from '../store/records.js';
+import type { Application, ExternalJwtIdentityProvider, JsonObject, PendingIdentity } from '../store/records.js';
 import { dryRunLogin } from './dry-run.js';
 import { countedLogin } from './login-metrics.js';
-import { completeOnboarding, loginWithJwt } from './login-pipeline.js';
+import { completeOnboarding, loginHeldIdentity, loginWithJwt } from './login-pipeline.js';
 import type { DryRunResult, ReconcileDeps, ReconcileOutcome, ReconcileRequest } from './login-types.js';
 import { providersFor } from './resolve.js';
 
@@ -32,6 +32,11 @@ export class ReconcileService {
   /** `POST /api/identity-provider/onboarding/{id}/complete`: the held claims, plus what was collected. */
   completeOnboarding(pendingId: string, input: JsonObject): Promise<ReconcileOutcome> {
     return countedLogin(this.metrics, 'FEDERATED_JWT', completeOnboarding(this.deps, pendingId, input));
+  }
+
+  /** The held claims of a pending link its user completed (hosted pending-link page): logged in through the new link only (noLink). */
+  loginHeld(tenantId: string, identity: PendingIdentity): Promise<ReconcileOutcome> {
+    return countedLogin(this.metrics, 'FEDERATED_JWT', loginHeldIdentity(this.deps, tenantId, identity));
   }
 
   /** `POST /api/identity-provider/{id}/test`: every step of a login, nothing written, no tokens. */

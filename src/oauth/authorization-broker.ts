@@ -1,27 +1,26 @@
 import type { EventLog } from '../events/event-log.js';
 import { ReconcileError } from '../login/reconcile-error.js';
 import type { ReconcileService } from '../login/reconcile-service.js';
-import { nowSeconds } from '../lib/clock.js';
 import { safeEqual, sha256 } from '../lib/hash.js';
 import { randomSecret } from '../lib/ids.js';
 import type { JsonObject, Tenant } from '../store/records.js';
-import { AuthorizationRedirectError, brokerCallbackOf, clientRedirect, validateAuthorizationRequest } from './authorization-request.js';
+import { AuthorizationRedirectError, brokerCallbackOf, validateAuthorizationRequest } from './authorization-request.js';
 import type { ValidAuthorizationRequest } from './authorization-request.js';
 import type { OAuthContext } from './context.js';
-import { issuerOf } from './context.js';
 import { OAuthError } from './errors.js';
 import type { OAuthErrorCode } from './errors.js';
 import { newPkcePair } from './pkce.js';
+import { issueAuthorizationCode, refusedLogin, settleBrokeredLogin } from './brokered-login-finish.js';
+import type { BrowserLoginStep } from './brokered-login-finish.js';
+import type { ResumableLogin } from './login-interaction.js';
 import { resumeSsoSession } from './sso-login.js';
-import { establishSsoSession } from './sso-session.js';
-import type { SessionCookie } from './sso-session.js';
 import { DiscoveryError, redeemUpstreamCode, upstreamClaims, upstreamFailure, UpstreamLoginError, upstreamRedirect } from './upstream-login.js';
 import type { UpstreamAuthentication, UpstreamLoginDeps } from './upstream-login.js';
 
 /** How long a browser may take at the upstream provider. */
 export const AUTHORIZATION_REQUEST_TTL_MS = 10 * 60_000;
-/** RFC 6749 §4.1.2: a short lifetime; 60 seconds is ample for a redirect and one POST. */
-export const AUTHORIZATION_CODE_TTL_MS = 60_000;
+export { AUTHORIZATION_CODE_TTL_MS } from './brokered-login-finish.js';
+export type { CodeGrant } from './brokered-login-finish.js';
 
 /** The name part of the browser-binding cookie of a login: not secret, derived from its state. */
 export const bindingKeyOf = (state: string): string => sha256(`binding:${state}`).slice(0, 16).replace(/[^A-Za-z0-9]/g, 'x');
@@ -39,24 +38,7 @@ interface PendingRequest {
   nonce?: string;
   upstreamNonce: string;
   upstreamVerifier: string;
-}
-
-/** What an authorization code stands for, under the hash of the code. */
-export interface CodeGrant {
-  applicationId: string;
-  userId: string;
-  redirectUri: string;
-  scopes?: string[];
-  codeChallenge: string;
-  nonce?: string;
-  authTime: number;
-  /** The SSO session (public id) of the login: `sid` of the ID token, the link of the refresh token. */
-  sessionId?: string;
-  /** The upstream ID token's `acr` and `amr` (OIDC Core §2), for Gatehouse's ID token. */
-  acr?: string;
-  amr?: string[];
-  /** Set once tokens were issued for the code: what a second use of it revokes. */
-  issued?: { jti: string; exp: number; refreshFamilyId?: string };
+  uiLocales?: string;
 }
 
 export interface AuthorizationBrokerDeps extends UpstreamLoginDeps {
@@ -91,7 +73,7 @@ export class AuthorizationBroker {
     if (session) {
       const { application, redirectUri, scopes, codeChallenge, nonce } = request;
       const grant = { applicationId: application.id, userId: session.userId, redirectUri, ...(scopes ? { scopes } : {}), codeChallenge, ...(nonce ? { nonce } : {}), authTime: session.authTime, sessionId: session.id };
-      return { url: await this.issueCode(tenant, grant, request.state) };
+      return { url: await issueAuthorizationCode(ctx, tenant, grant, request.state) };
     }
     const state = randomSecret(32);
     const upstreamNonce = randomSecret(24);
@@ -106,6 +88,7 @@ export class AuthorizationBroker {
       ...(request.scopes ? { scopes: request.scopes } : {}),
       codeChallenge: request.codeChallenge,
       ...(request.nonce ? { nonce: request.nonce } : {}),
+      ...(request.uiLocales ? { uiLocales: request.uiLocales } : {}),
       upstreamNonce,
       upstreamVerifier: pkce.verifier,
     };
@@ -116,9 +99,10 @@ export class AuthorizationBroker {
 
   /**
    * The upstream provider's answer, in the browser that started the login (`binding`, from its
-   * cookie); returns the client redirect with Gatehouse's code.
+   * cookie); returns the client redirect with Gatehouse's code, or the hosted page that asks
+   * the user first (onboarding, pending link).
    */
-  async callback(tenant: Tenant, providerId: string, params: ReadonlyMap<string, string>, binding: string | undefined, sessionSecret?: string): Promise<{ url: string; session?: SessionCookie }> {
+  async callback(tenant: Tenant, providerId: string, params: ReadonlyMap<string, string>, binding: string | undefined, sessionSecret?: string): Promise<BrowserLoginStep> {
     const { ctx, reconcile } = this.deps;
     const state = params.get('state');
     if (!state) throw new OAuthError('invalid_request', 'state is missing.');
@@ -130,8 +114,9 @@ export class AuthorizationBroker {
     if (binding === undefined || !safeEqual(sha256(binding), pending.bindingHash)) {
       throw new OAuthError('invalid_request', 'This login was not started in this browser.');
     }
+    // A failure after the upstream login is the user's to read (a page for a browser), and the client's.
     const fail = (error: OAuthErrorCode, description: string, extra: Record<string, string> = {}) =>
-      new AuthorizationRedirectError(error, description, pending.redirectUri, pending.state, extra);
+      Object.assign(new AuthorizationRedirectError(error, description, pending.redirectUri, pending.state, extra, true), { uiLocales: pending.uiLocales });
 
     const upstreamError = params.get('error');
     if (upstreamError) throw fail('access_denied', `The identity provider did not log the user in (${upstreamError.slice(0, 100)}).`);
@@ -170,45 +155,20 @@ export class AuthorizationBroker {
     } catch (error) {
       if (error instanceof UpstreamLoginError) throw await unavailable(error);
       if (!(error instanceof ReconcileError)) throw error;
-      throw fail('access_denied', error.message, { code: error.publicCode, ...(typeof error.data?.reason === 'string' ? { reason: error.data.reason } : {}) });
+      throw refusedLogin(error, pending);
     }
-    if (outcome.kind === 'pendingLink') {
-      throw fail('access_denied', 'The external identity is not linked yet; complete the pending link.', { code: 'PendingLink', pending_idp_link_id: outcome.pendingIdPLinkId });
-    }
-    if (outcome.kind === 'onboarding') {
-      throw fail('access_denied', `Onboarding is required: ${outcome.reason}.`, { code: 'OnboardingRequired', pending_onboarding_id: outcome.pendingOnboardingId, onboarding_reason: outcome.reason });
-    }
-
-    // When the user authenticated at the provider, if it says so (OIDC Core §2 auth_time).
-    const authTime = authentication.auth_time ?? nowSeconds(ctx.clock);
-    const sso = await establishSsoSession(ctx, tenant, {
-      userId: outcome.user.id,
-      identityProviderId: provider.id,
-      authTime,
-      ...(authentication.acr ? { acr: authentication.acr } : {}),
-      ...(authentication.amr ? { amr: authentication.amr } : {}),
-    }, sessionSecret);
-    const grant: CodeGrant = {
+    const login: ResumableLogin = {
       applicationId: pending.applicationId,
-      userId: outcome.user.id,
+      providerId: provider.id,
       redirectUri: pending.redirectUri,
+      ...(pending.state ? { state: pending.state } : {}),
       ...(pending.scopes ? { scopes: pending.scopes } : {}),
       codeChallenge: pending.codeChallenge,
       ...(pending.nonce ? { nonce: pending.nonce } : {}),
-      authTime,
-      ...(sso ? { sessionId: sso.session.id } : {}),
-      ...(authentication.acr ? { acr: authentication.acr } : {}),
-      ...(authentication.amr ? { amr: authentication.amr } : {}),
+      ...(pending.uiLocales ? { uiLocales: pending.uiLocales } : {}),
+      authentication,
     };
-    return { url: await this.issueCode(tenant, grant, pending.state), ...(sso ? { session: sso.cookie } : {}) };
-  }
-
-  /** Stores a code for the grant and returns the client redirect with it (after an upstream login, or from the SSO session). */
-  private async issueCode(tenant: Tenant, grant: CodeGrant, state: string | undefined): Promise<string> {
-    const code = randomSecret(32);
-    await this.hold('code', code, tenant, grant, AUTHORIZATION_CODE_TTL_MS);
-    // RFC 9207: `iss` tells the client which server answered (mix-up defence).
-    return clientRedirect(grant.redirectUri, { code, state, iss: issuerOf(this.deps.ctx.config, tenant) });
+    return settleBrokeredLogin(ctx, tenant, login, outcome, sessionSecret, provider.name);
   }
 
   /** The upstream authorization URL; an unusable discovery document goes back to the client as `temporarily_unavailable`. */
@@ -223,7 +183,7 @@ export class AuthorizationBroker {
   }
 
   /** Stores what a handle stands for, under the handle's hash only, for `ttlMs`. */
-  private async hold(kind: 'request' | 'code', handle: string, tenant: Tenant, data: PendingRequest | CodeGrant, ttlMs: number): Promise<void> {
+  private async hold(kind: 'request', handle: string, tenant: Tenant, data: PendingRequest, ttlMs: number): Promise<void> {
     const now = this.deps.ctx.clock.now();
     await this.deps.ctx.store.authorizationTransactions.insert({ handleHash: sha256(handle), kind, tenantId: tenant.id, data: data as unknown as JsonObject, insertInstant: now, expiresAt: now + ttlMs });
   }

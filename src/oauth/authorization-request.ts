@@ -24,6 +24,8 @@ export interface ValidAuthorizationRequest {
   provider: ExternalJwtIdentityProvider;
   /** The OpenID parameters that may go on to the upstream provider. */
   forwarded: Partial<Record<ForwardableParameter, string>>;
+  /** OIDC Core §3.1.2.1 `ui_locales`, for the hosted pages. */
+  uiLocales?: string;
 }
 
 /**
@@ -32,6 +34,9 @@ export interface ValidAuthorizationRequest {
  * never redirect, so an unchecked URI cannot be used as an open redirector.
  */
 export class AuthorizationRedirectError extends Error {
+  /** The request's `ui_locales`, for the page a browser is shown (`forUser`). */
+  uiLocales?: string;
+
   constructor(
     readonly error: OAuthErrorCode,
     readonly description: string,
@@ -39,9 +44,33 @@ export class AuthorizationRedirectError extends Error {
     readonly state: string | undefined,
     /** Extra public parameters (a lambda's code, a pending id). */
     readonly extra: Record<string, string> = {},
+    /**
+     * The login itself was refused (not the client's request): a browser is shown a page with
+     * the description and a link back to the client, instead of being redirected at once.
+     */
+    readonly forUser = false,
   ) {
     super(`${error}: ${description}`);
     this.name = 'AuthorizationRedirectError';
+  }
+}
+
+/**
+ * Several providers may log the user in and the request names none (`idp_hint`): a browser is
+ * shown the provider choice page, whose buttons repeat the request with `idp_hint`; any other
+ * user agent gets `invalid_request` back as before.
+ */
+export class ProviderChoiceRequired extends AuthorizationRedirectError {
+  constructor(
+    redirectUri: string,
+    state: string | undefined,
+    readonly providers: { id: string; name: string }[],
+    uiLocales: string | undefined,
+    readonly applicationName: string,
+  ) {
+    super('invalid_request', 'Several identity providers are enabled for this client; choose one with idp_hint.', redirectUri, state);
+    this.name = 'ProviderChoiceRequired';
+    if (uiLocales) this.uiLocales = uiLocales;
   }
 }
 
@@ -113,7 +142,10 @@ export async function validateAuthorizationRequest(
   const hint = params.get('idp_hint') ?? params.get('kc_idp_hint');
   const candidates = (await providersFor(application)).filter((p) => p.oauth2.client_id !== undefined && (hint === undefined || p.id === hint));
   if (candidates.length === 0) refuse('invalid_request', hint ? 'idp_hint names no identity provider this client may log in with.' : 'No identity provider with a browser login is enabled for this client.');
-  if (candidates.length > 1) refuse('invalid_request', 'Several identity providers are enabled for this client; choose one with idp_hint.');
+  const uiLocales = params.get('ui_locales')?.slice(0, 256);
+  if (candidates.length > 1) {
+    throw new ProviderChoiceRequired(redirectUri, state && state.length <= MAX_ECHOED_LENGTH ? state : undefined, candidates.map((p) => ({ id: p.id, name: p.name })), uiLocales, application.name);
+  }
   const nonce = params.get('nonce');
   const forwarded = forwardedParameters(params);
   if (typeof forwarded === 'string') refuse('invalid_request', forwarded);
@@ -126,6 +158,7 @@ export async function validateAuthorizationRequest(
     ...(nonce ? { nonce } : {}),
     provider: candidates[0],
     forwarded: forwarded as Exclude<typeof forwarded, string>,
+    ...(uiLocales ? { uiLocales } : {}),
   };
 }
 

@@ -31,9 +31,22 @@ export interface Tenant {
     /** `aud` of access tokens (default: the FHIR base URL; `fhir-server` for the Koppeltaal reference server). */
     accessTokenAudience?: string;
   };
+  /** Gatehouse: how the hosted login pages look for this tenant (README "Hosted login pages"). */
+  loginTheme?: LoginTheme;
   data: JsonObject;
   insertInstant: number;
   lastUpdateInstant: number;
+}
+
+export interface LoginTheme {
+  /** An https URL, or a path on this server (`/…`). */
+  logoUrl?: string;
+  /** `#rrggbb`: buttons and accents. */
+  primaryColor?: string;
+  /** `#rrggbb`: the page background. */
+  backgroundColor?: string;
+  /** Texts that replace the pages' own, by locale (`en`, `nl`, `de`) and message key. */
+  texts?: Record<string, Record<string, string>>;
 }
 
 export type ClientAuthenticationMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
@@ -205,7 +218,8 @@ export interface PendingIdentity {
 
 export interface PendingOnboarding extends PendingIdentity {
   reason: string;
-  missing: string[];
+  /** Field names, or field descriptions (src/login/onboarding-fields.ts), as the lambda listed them. */
+  missing: Array<string | { name?: string | number | boolean | null; label?: string | number | boolean | null; type?: string | number | boolean | null; required?: string | number | boolean | null }>;
 }
 
 export interface PendingAction {

@@ -169,7 +169,7 @@ export interface RefreshTokenRow {
 export interface AuthorizationTransactionRow {
   /** SHA-256 (base64url) of the handle (upstream `state` or authorization code). */
   handle_hash: string;
-  kind: 'request' | 'code';
+  kind: 'request' | 'code' | 'interaction';
   /** `open` until taken once; a taken code is kept until it expires, to detect reuse. */
   status: 'open' | 'taken';
   tenant_id: string;

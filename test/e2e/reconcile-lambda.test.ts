@@ -116,6 +116,26 @@ for (const kind of selectedKinds()) {
       }
     });
 
+    it('requireOnboarding passes field descriptions through, and a description Gatehouse cannot show fails the login as the lambda\'s error', async () => {
+      const described = await withLambda(`function reconcile(u, r, jwt, context) {
+        context.requireOnboarding('profile', { missing: ['email', { name: 'birthDate', label: 'Geburtsdatum', type: 'date', required: false, extra: 'dropped' }] });
+      }`);
+      const held = await world.login(described, await world.idToken());
+      assert.equal(held.status, 234, JSON.stringify(held.body));
+      assert.deepEqual(held.body.missing, ['email', { name: 'birthDate', label: 'Geburtsdatum', type: 'date', required: false }]);
+      for (const entry of ["{ name: 'pin', type: 'password' }", "{ name: 'a b' }", "{ name: 'x', required: 'yes' }", "{ label: 'no name' }", "'email', 'email'"]) {
+        const provider = await withLambda(`function reconcile(u, r, jwt, context) { context.requireOnboarding('profile', { missing: [${entry}] }); }`);
+        const before = await userCount();
+        const reply = await world.login(provider, await world.idToken());
+        assert.equal(reply.status, 400, entry);
+        const error = reply.body.generalErrors[0];
+        assert.equal(error.code, '[LambdaInvocationException]', entry);
+        assert.equal(error.data.reason, 'LAMBDA_BAD_OUTPUT', entry);
+        assert.match(error.message, /missing\[\d\]|listed twice/, entry);
+        assert.equal(await userCount(), before);
+      }
+    });
+
     it('a lambda that throws, loops or exhausts memory fails with a 400 naming it, an event log entry, nothing created', async () => {
       const cases: [string, RegExp][] = [
         [`function reconcile(user) { throw new Error('KVNR missing'); }`, /KVNR missing/],

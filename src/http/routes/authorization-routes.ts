@@ -1,14 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AUTHORIZATION_REQUEST_TTL_MS, bindingKeyOf } from '../../oauth/authorization-broker.js';
-import { AuthorizationRedirectError, errorRedirect } from '../../oauth/authorization-request.js';
-import { issuerOf } from '../../oauth/context.js';
 import { OAuthError } from '../../oauth/errors.js';
 import type { Tenant } from '../../store/records.js';
 import { parseFormBody } from '../form-body.js';
 import { AuthorizationQuery, BrokerCallbackParams, BrokerCallbackQuery, TenantParams as TenantParamsSchema } from '../schemas/oauth-schemas.js';
 import { oauthValidatorCompiler } from '../schemas/oauth-validator.js';
 import type { HttpServices } from '../services.js';
-import { cookieValue, setSsoCookie, ssoSecretOf } from '../sso-cookie.js';
+import { answerLoginError, followStep, redirect } from '../pages/login-answers.js';
+import { cookieValue, ssoSecretOf } from '../sso-cookie.js';
 
 type Parameters = ReadonlyMap<string, string>;
 type TenantParams = { Params: { tenant: string }; Querystring: Parameters; Body: Parameters };
@@ -32,15 +31,12 @@ export const strictQuery = async (request: FastifyRequest): Promise<void> => {
 /** The browser-binding cookie of one login: only sent back to the callback path of its tenant. */
 const BINDING_COOKIE = 'gh_authz_';
 
-/** A browser redirect: 302 with no caching (RFC 6749 §4.1.2 responses carry codes). */
-const redirect = (reply: FastifyReply, location: string): FastifyReply =>
-  reply.header('cache-control', 'no-store').header('pragma', 'no-cache').redirect(location, 302);
-
 /**
  * The browser side of the authorization-code flow: `/t/{tenant}/oauth2/authorize` (GET, and POST
  * for SMART `authorize-post`) and the upstream provider's callback
  * `/t/{tenant}/broker/{providerId}/endpoint`. Errors after the redirect URI is known go back to
- * the client; earlier ones are answered here as OAuth JSON errors.
+ * the client; earlier ones are answered here as OAuth JSON errors. A browser is shown the hosted
+ * pages instead where the user has something to choose, fill in or read (login-answers.ts).
  */
 export function registerAuthorizationRoutes(app: FastifyInstance, services: HttpServices, rateLimitConfig: Record<string, unknown>): void {
   const tenantOf = async (slug: string): Promise<Tenant> => {
@@ -49,30 +45,29 @@ export function registerAuthorizationRoutes(app: FastifyInstance, services: Http
     return tenant;
   };
 
-  const answer = async (reply: FastifyReply, tenant: Tenant, work: () => Promise<string>): Promise<FastifyReply> => {
+  const answer = async (request: FastifyRequest, reply: FastifyReply, slug: string, work: (tenant: Tenant) => Promise<FastifyReply>, params?: Parameters): Promise<FastifyReply> => {
+    let tenant: Tenant | undefined;
     try {
-      return redirect(reply, await work());
+      tenant = await tenantOf(slug);
+      return await work(tenant);
     } catch (error) {
-      if (!(error instanceof AuthorizationRedirectError)) throw error;
-      reply.request.log.info({ oauthError: error.error }, 'authorization request refused');
-      return redirect(reply, errorRedirect(error, issuerOf(services.config, tenant)));
+      return answerLoginError(request, reply, services, tenant, error, params);
     }
   };
 
   const authorize = async (request: FastifyRequest<TenantParams>, reply: FastifyReply, params: Parameters) => {
-    const tenant = await tenantOf(request.params.tenant);
-    return answer(reply, tenant, async () => {
+    return answer(request, reply, request.params.tenant, async (tenant) => {
       const started = await services.authorizationBroker.start(tenant, params, ssoSecretOf(request));
       // Answered from the SSO session: no upstream login to bind.
-      if (started.binding === undefined) return started.url;
+      if (started.binding === undefined) return redirect(reply, started.url);
       const secure = services.config.publicUrl.startsWith('https:') ? '; Secure' : '';
       // SameSite=Lax: sent on the provider's top-level redirect back, not on cross-site requests.
       reply.header(
         'set-cookie',
         `${BINDING_COOKIE}${started.bindingKey}=${started.binding}; Path=/t/${tenant.slug}/broker; Max-Age=${AUTHORIZATION_REQUEST_TTL_MS / 1000}; HttpOnly; SameSite=Lax${secure}`,
       );
-      return started.url;
-    });
+      return redirect(reply, started.url);
+    }, params);
   };
   // Each request stores a pending login: the token endpoint's rate limit, when set, applies here too.
   const limited = { config: rateLimitConfig, validatorCompiler: oauthValidatorCompiler };
@@ -83,17 +78,15 @@ export function registerAuthorizationRoutes(app: FastifyInstance, services: Http
 
   const callback = { ...limited, preValidation: strictQuery, schema: { params: BrokerCallbackParams, querystring: BrokerCallbackQuery } };
   app.get<CallbackParams>('/t/:tenant/broker/:providerId/endpoint', callback, async (request, reply) => {
-    const tenant = await tenantOf(request.params.tenant);
     const params = request.query;
     const state = params.get('state');
     const name = state ? `${BINDING_COOKIE}${bindingKeyOf(state)}` : undefined;
     const binding = name ? cookieValue(request, name) : undefined;
-    // The cookie has served its purpose whatever the outcome.
-    if (name) reply.header('set-cookie', `${name}=; Path=/t/${tenant.slug}/broker; Max-Age=0; HttpOnly; SameSite=Lax`);
-    return answer(reply, tenant, async () => {
-      const done = await services.authorizationBroker.callback(tenant, request.params.providerId, params, binding, ssoSecretOf(request));
-      if (done.session) setSsoCookie(reply, services.config, tenant, done.session);
-      return done.url;
+    return answer(request, reply, request.params.tenant, async (tenant) => {
+      // The cookie has served its purpose whatever the outcome.
+      if (name) reply.header('set-cookie', `${name}=; Path=/t/${tenant.slug}/broker; Max-Age=0; HttpOnly; SameSite=Lax`);
+      const step = await services.authorizationBroker.callback(tenant, request.params.providerId, params, binding, ssoSecretOf(request));
+      return followStep(reply, services, tenant, step);
     });
   });
 }

@@ -1,6 +1,25 @@
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
 import { FreeObject, LIMITS, SafeString, Uuid } from './common.js';
+import { EN } from '../pages/messages-en.js';
+
+/** `#rrggbb`, nothing else: the value goes into the pages' stylesheet. */
+const HexColour = (description: string) => Type.String({ pattern: '^#[0-9A-Fa-f]{6}$', description });
+/** The texts a tenant may replace: the pages' own message keys, each a short text. */
+const ThemeTexts = Type.Object(Object.fromEntries(Object.keys(EN).map((key) => [key, Type.Optional(SafeString(512))])), { additionalProperties: false });
+
+/** Gatehouse: the hosted login pages' look (README "Hosted login pages"). */
+export const LoginTheme = Type.Object(
+  {
+    logoUrl: Type.Optional(
+      Type.String({ maxLength: LIMITS.url, pattern: '^(https://[^\\s"\'<>\\\\]+|/(?![/\\\\])[^\\s"\'<>\\\\]*)$', description: 'An https URL, or a path on this server starting with a single /.' }),
+    ),
+    primaryColor: Type.Optional(HexColour('Buttons and accents, #rrggbb; the button text is black or white, whichever contrasts more.')),
+    backgroundColor: Type.Optional(HexColour('The page background, #rrggbb.')),
+    texts: Type.Optional(Type.Object({ en: Type.Optional(ThemeTexts), nl: Type.Optional(ThemeTexts), de: Type.Optional(ThemeTexts) }, { additionalProperties: false, description: 'Texts replacing the pages\' own, by locale and message key.' })),
+  },
+  { additionalProperties: false },
+);
 
 /**
  * `/api/tenant`. Unknown fields are accepted and ignored (`additionalProperties: true`): FusionAuth
@@ -32,6 +51,7 @@ export const Tenant = Type.Object(
         { additionalProperties: true },
       ),
     ),
+    loginTheme: Type.Optional(LoginTheme),
     data: Type.Optional(FreeObject()),
   },
   { additionalProperties: true },
