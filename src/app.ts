@@ -145,7 +145,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
   // One registry per instance: several Gatehouses in one process (tests) never share series.
   const prometheus = config.metrics ? new PrometheusMetrics(config.databaseUrl ? 'postgres' : 'sqlite') : undefined;
   const metrics: Metrics = prometheus ?? NO_METRICS;
-  const handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteFile: options.sqliteFile, metrics });
+  const handle = openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, dataDir: config.dataDir, sqliteFile: options.sqliteFile, metrics });
   const store = Store.fromHandle(handle);
   let startupLock: StartupLock | undefined;
   try {

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import type { Metrics } from '../metrics/metrics.js';
+import { postgresPools } from './postgres-pool.js';
 import { queryTiming } from './query-timing.js';
 import type { Database } from './schema.js';
 import { cachingSqliteDatabase } from './statement-cache.js';
@@ -19,19 +19,12 @@ export interface DatabaseHandle {
   location: string;
 }
 
-/** PostgreSQL's BIGINT (OID 20) as a JS number: every BIGINT here is an epoch-ms instant. */
-const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === 20) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  },
-};
-
 export interface OpenDatabaseOptions {
   databaseUrl?: string;
   /** SQLite file; `:memory:` for a private in-memory database. */
   sqliteFile?: string;
   dataDir?: string;
+  /** Most PostgreSQL connections of this node (default 10). */
   poolSize?: number;
   /** Times every query through Kysely (the SQLite replay writer's own connection is not). */
   metrics?: Metrics;
@@ -39,14 +32,10 @@ export interface OpenDatabaseOptions {
 
 export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, types: pgTypes });
-    // An idle client that errors (server restart) must not crash the process; the next query reconnects.
-    pool.on('error', () => undefined);
-    // Nor one that errors while checked out between queries (the start-up lock's): its next query fails.
-    pool.on('connect', (client) => client.on('error', () => undefined));
+    const { kyselyPool } = postgresPools(options.databaseUrl, options.poolSize ?? 10);
     const url = new URL(options.databaseUrl);
     return {
-      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: queryTiming(options.metrics) }),
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: kyselyPool }), log: queryTiming(options.metrics) }),
       dialect: 'postgres',
       location: `postgres://${url.host}${url.pathname}`,
     };
