@@ -4,13 +4,17 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../database.js';
 import { CONSUME_JTI_SQL } from '../replay-sql.js';
 import type { Database } from '../schema.js';
-import type { SqliteReplayWriter } from '../sqlite-replay-writer.js';
 
 /**
  * The first 132 bits (22 base64url characters) of SHA-256 over scope and jti: fixed-size keys,
  * and no client-chosen text in the index.
  */
 const jtiKey = (scope: string, jti: string): string => hash('sha256', `${scope}\0${jti}`, 'base64url').slice(0, 22);
+
+/** Writes consumes outside transactions, batched (the SQLite worker, the PostgreSQL batch writer). */
+export interface ReplayWriter {
+  consume(key: string, expiresAt: number, now: number): Promise<boolean>;
+}
 
 /**
  * One-time identifiers (`jti`) seen per scope (tenant + client). The database is the replay
@@ -20,8 +24,8 @@ export class ReplayRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
-    /** SQLite: the worker-thread writer, used outside transactions. */
-    private readonly writer?: SqliteReplayWriter,
+    /** The batching writer, used outside transactions. */
+    private readonly writer?: ReplayWriter,
   ) {}
 
   /**
