@@ -9,14 +9,10 @@ import { hash } from 'node:crypto';
  */
 const names = new Map<string, string>();
 
-/** Registers `sql` (PostgreSQL dialect) as a named statement; returns its name. */
-export function nameStatement(sql: string): string {
-  let name = names.get(sql);
-  if (!name) {
-    name = `gh_${hash('sha256', sql, 'base64url').slice(0, 16)}`;
-    names.set(sql, name);
-  }
-  return name;
+/** Registers `sql` (PostgreSQL dialect) as a named statement; returns the text, for a constant. */
+export function namedStatement(sql: string): string {
+  if (!names.has(sql)) names.set(sql, `gh_${hash('sha256', sql, 'base64url').slice(0, 16)}`);
+  return sql;
 }
 
 /** The name of a registered statement, undefined for any other text. */

@@ -1,6 +1,6 @@
 import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
-import { nameStatement } from './named-statements.js';
+import { namedStatement } from './named-statements.js';
 import { CONSUME_JTI_BATCH_SQL, CONSUME_JTI_SQL } from './replay-sql.js';
 import type { Database } from './schema.js';
 
@@ -31,8 +31,8 @@ export class PostgresReplayWriter {
   private closed = false;
 
   constructor(private readonly db: Kysely<Database>) {
-    nameStatement(CONSUME_JTI_BATCH_SQL);
-    nameStatement(CONSUME_JTI_SQL.postgres);
+    namedStatement(CONSUME_JTI_BATCH_SQL);
+    namedStatement(CONSUME_JTI_SQL.postgres);
   }
 
   /** `key` is the replay store's fixed-size key; instants are epoch milliseconds. */

@@ -1,6 +1,6 @@
 import { CompiledQuery, PostgresAdapter } from 'kysely';
 import type { Compilable, Kysely, QueryResult } from 'kysely';
-import { nameStatement } from './named-statements.js';
+import { namedStatement } from './named-statements.js';
 import type { Database } from './schema.js';
 
 /** Stands for a named parameter while the query is compiled. */
@@ -30,7 +30,7 @@ export class PreparedQuery {
         return sentinel;
       }).compile();
       query = { sql: compiled.sql, names: compiled.parameters.map((p) => sentinels.get(p)), fixed: compiled.parameters };
-      if (adapter instanceof PostgresAdapter) nameStatement(compiled.sql);
+      if (adapter instanceof PostgresAdapter) namedStatement(compiled.sql);
       this.compiled.set(dialect, query);
     }
     const { sql, names, fixed } = query;

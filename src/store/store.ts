@@ -79,7 +79,7 @@ export class Store {
     this.eventLog = new EventLogRepository(db);
     this.lambdas = new LambdaRepository(db);
     this.identityProviders = new IdentityProviderRepository(db);
-    this.links = new LinkRepository(db);
+    this.links = new LinkRepository(db, dialect);
     this.pendingActions = new PendingActionRepository(db);
     this.refreshTokens = new RefreshTokenRepository(db);
     this.authorizationTransactions = new AuthorizationTransactionRepository(db);

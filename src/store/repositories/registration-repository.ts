@@ -8,6 +8,10 @@ const LIST_BY_USER = new PreparedQuery((db, p) => db.selectFrom('registrations')
 
 export type TenantRegistration = Registration & { tenantId: string };
 
+/** A user's registrations oldest first (then by id); sorted here, as a user has few (an ORDER BY cost a temporary B-tree per login). */
+export const sortRegistrations = (registrations: TenantRegistration[]): TenantRegistration[] =>
+  registrations.sort((a, b) => a.insertInstant - b.insertInstant || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
 export class RegistrationRepository extends DocumentRepository<TenantRegistration, 'registrations'> {
   constructor(db: Kysely<Database>) {
     super(db, 'registrations');
@@ -18,9 +22,9 @@ export class RegistrationRepository extends DocumentRepository<TenantRegistratio
   find(userId: string, applicationId: string): Promise<TenantRegistration | undefined> {
     return this.findOneBy({ user_id: userId, application_id: applicationId });
   }
-  /** A user's registrations, oldest first; sorted here, as a user has few (an ORDER BY cost a temporary B-tree per login). */
+  /** A user's registrations, oldest first. */
   async listByUser(userId: string): Promise<TenantRegistration[]> {
     const { rows } = await LIST_BY_USER.execute<{ data: string }>(this.db, { userId });
-    return rows.map((row) => this.toObject(row)).sort((a, b) => a.insertInstant - b.insertInstant || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return sortRegistrations(rows.map((row) => this.toObject(row)));
   }
 }
