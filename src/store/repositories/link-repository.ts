@@ -1,5 +1,5 @@
 import { CompiledQuery } from 'kysely';
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Dialect } from '../database.js';
 import { namedStatement } from '../named-statements.js';
 import { PreparedQuery } from '../prepared-query.js';
@@ -26,6 +26,11 @@ const FIND = new PreparedQuery((db, p) =>
     .where('tenant_id', '=', p('tenantId'))
     .where('identity_provider_id', '=', p('providerId'))
     .where('identity_provider_user_id', '=', p('externalId')),
+);
+const INSERT_COLUMNS = ['tenant_id', 'identity_provider_id', 'identity_provider_user_id', 'user_id', 'display_name', 'token', 'insert_instant', 'last_login_instant'] as const;
+/** Every new user's login inserts a link: prepared like the returning login's statements. */
+const INSERT = new PreparedQuery((db, p) =>
+  db.insertInto('identity_provider_links').values(Object.fromEntries(INSERT_COLUMNS.map((c) => [c, p(c)])) as unknown as Insertable<IdentityProviderLinkRow>),
 );
 const TOUCH = new PreparedQuery((db, p) =>
   db
@@ -91,19 +96,16 @@ export class LinkRepository {
 
   /** Fails with a unique violation when the external identity is linked already. */
   async insert(link: IdentityProviderLink): Promise<void> {
-    await this.db
-      .insertInto('identity_provider_links')
-      .values({
-        tenant_id: link.tenantId,
-        identity_provider_id: link.identityProviderId,
-        identity_provider_user_id: link.identityProviderUserId,
-        user_id: link.userId,
-        display_name: link.displayName ?? null,
-        token: link.token ?? null,
-        insert_instant: link.insertInstant,
-        last_login_instant: link.lastLoginInstant,
-      })
-      .execute();
+    await INSERT.execute(this.db, {
+      tenant_id: link.tenantId,
+      identity_provider_id: link.identityProviderId,
+      identity_provider_user_id: link.identityProviderUserId,
+      user_id: link.userId,
+      display_name: link.displayName ?? null,
+      token: link.token ?? null,
+      insert_instant: link.insertInstant,
+      last_login_instant: link.lastLoginInstant,
+    });
   }
 
   async find(tenantId: string, identityProviderId: string, identityProviderUserId: string): Promise<IdentityProviderLink | undefined> {
