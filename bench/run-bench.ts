@@ -3,14 +3,16 @@
  *
  * Each server runs in its own process (one core), the load generator in this one (the other
  * core). Every request carries a fresh private_key_jwt assertion, so Gatehouse does the full
- * work: JWKS lookup, signature, claim checks, jti replay insert (SQLite, WAL), token signing.
+ * work: JWKS lookup, signature, claim checks, jti replay insert, token signing.
  * Prints grants/s, p50 and p99 for both and the ratio, plus start-to-ready and idle RSS.
  *
+ * With DATABASE_URL set, the scenarios run on SQLite and on PostgreSQL (schemas of their own in
+ * that database, dropped at the end), against the same baseline; BENCH_STORES=postgres (or
+ * sqlite) runs one of them.
  * BENCH_SECONDS (10), BENCH_WARMUP (3), BENCH_CONNECTIONS (32), BENCH_ROUNDS (3) tune the run;
  * BENCH_ONLY=returning measures only the baseline and the returning-user logins (for profiling).
  * BENCH_COMPARE=metrics alternates Gatehouse with a switch off and on (bench/variants.ts) in the
  * client_credentials and returning-login scenarios and prints the same-round ratios.
- * BENCH_MODE=soak runs the soak instead (bench/soak.ts, also `npm run bench:soak`).
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,19 +28,18 @@ import type { LoadResult } from './load.js';
 import { cpuMs, freePort, rssMb, startProcess } from './processes.js';
 import { connections, rounds, seconds, warmupSeconds } from './settings.js';
 import { comparison } from './variants.js';
+import { benchStores } from './bench-stores.js';
+import type { BenchStore } from './bench-stores.js';
+import { fmt, median, ratioTable, runs, storeReport } from './store-report.js';
 
 const returningOnly = process.env.BENCH_ONLY === 'returning';
 /** BENCH_COMPARE=metrics: Gatehouse against itself with a switch on and off (variants.ts), no baseline. */
 const compareName = process.env.BENCH_COMPARE;
 
-/** The run with the median throughput. */
-const median = (runs: LoadResult[]): LoadResult => [...runs].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(runs.length / 2)];
 /** Returning users: this many identities, each logged in once before the measured runs. */
 const RETURNING_USERS = 1000;
 /** BENCH_PROFILE=1: CPU profiles of the measured Gatehouse processes, in /tmp/gh-prof. */
 const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR ?? '/tmp/gh-prof'}`] : [];
-
-const fmt = (r: LoadResult) => `${r.requestsPerSecond.toFixed(0).padStart(7)} grants/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms${r.non2xx || r.errors ? `   (non-2xx ${r.non2xx}, errors ${r.errors})` : ''}`;
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   const idpJwksUri = jwksUri.replace('/jwks.json', '/idp/jwks');
 
   const results: string[] = [];
+  let stores: BenchStore[] = [];
   try {
     // --- Gatehouse -----------------------------------------------------------------------
     const port = await freePort();
@@ -82,8 +84,6 @@ async function main(): Promise<void> {
     const signing = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     const tokenUrl = `http://localhost:${port}/t/bench/oauth2/token`;
     const body = () => clientCredentialsBody(client, 'bench-client', tokenUrl);
-    const gatehouseRuns: (LoadResult & { cpuMsPerRequest: number })[] = [];
-    const koppeltaalRuns: (LoadResult & { cpuMsPerRequest: number })[] = [];
     const baselineRuns: LoadResult[] = [];
     const ktTokenUrl = `http://localhost:${port}/t/koppeltaal/oauth2/token`;
     const ktBody = () => clientCredentialsBody(client, 'kt-module', ktTokenUrl);
@@ -98,9 +98,6 @@ async function main(): Promise<void> {
       return loginBody(`X-new-${newUsers}-${randomBytes(4).toString('hex')}`, `new-${newUsers}-${randomBytes(4).toString('hex')}@example.de`);
     };
     const json = { 'content-type': 'application/json' };
-    const returningRuns: (LoadResult & { cpuMsPerRequest: number })[] = [];
-    const newUserRuns: (LoadResult & { cpuMsPerRequest: number })[] = [];
-    let loadedRss = 0;
     if (compareName) {
       const seedLogins = async (loginUrl: string) => {
         for (let n = 0; n < RETURNING_USERS; n++) {
@@ -116,6 +113,7 @@ async function main(): Promise<void> {
       return;
     }
     // Alternate baseline and Gatehouse so drift on the machine hits both alike; compare medians.
+    stores = await benchStores(dir);
     for (let round = 0; round < rounds; round++) {
       const baseline = await startProcess(
         ['dist/bench/baseline-server.js'],
@@ -126,107 +124,74 @@ async function main(): Promise<void> {
       baselineRuns.push(await drive(`http://127.0.0.1:${baselinePort}/token`, body, { seconds, warmupSeconds, connections }));
       await baseline.stop();
 
-      if (!returningOnly) {
-        const server = await startProcess(
-          [...profileArgs, 'dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data'), '--log-level', 'warn', '--fetch-allow-http', 'true', '--fetch-allow-cidr', '127.0.0.0/8'],
-          { ...process.env, DATABASE_URL: '' },
-          `http://127.0.0.1:${port}/ready`,
-        );
-        // The replay table grows during the run; alternate which scenario goes first.
-        // CPU per grant (all threads of the server), as for the logins below.
-        const withCpu = async (run: () => Promise<LoadResult>) => {
-          const before = cpuMs(server.child.pid!);
-          const result = await run();
-          return { ...result, cpuMsPerRequest: (cpuMs(server.child.pid!) - before) / (result.requestsPerSecond * (seconds + warmupSeconds)) };
-        };
-        const plain = () => withCpu(() => drive(`http://127.0.0.1:${port}/t/bench/oauth2/token`, body, { seconds, warmupSeconds, connections }));
-        const koppeltaal = () => withCpu(() => drive(`http://127.0.0.1:${port}/t/koppeltaal/oauth2/token`, ktBody, { seconds, warmupSeconds, connections }));
-        if (round % 2 === 0) {
-          gatehouseRuns.push(await plain());
-          koppeltaalRuns.push(await koppeltaal());
-        } else {
-          koppeltaalRuns.push(await koppeltaal());
-          gatehouseRuns.push(await plain());
+      for (const store of stores) {
+        const flags = ['--port', String(port), '--log-level', 'warn', '--fetch-allow-http', 'true', '--fetch-allow-cidr', '127.0.0.0/8'];
+        const firstStart = (kind: 'tokens' | 'logins') => (kind === 'logins' || (round === 0 && store.databaseUrl.tokens !== '') ? ['--kickstart', kickstart] : []);
+        const start = (kind: 'tokens' | 'logins') =>
+          startProcess(
+            [...profileArgs, 'dist/src/cli.js', 'start', '--data-dir', store.dataDir[kind], ...firstStart(kind), ...flags],
+            { ...process.env, GATEHOUSE_BOOTSTRAP_API_KEY: randomBytes(32).toString('base64url'), DATABASE_URL: store.databaseUrl[kind] },
+            `http://127.0.0.1:${port}/ready`,
+          );
+        if (!returningOnly) {
+          const server = await start('tokens');
+          // The replay table grows during the run; alternate which scenario goes first.
+          // CPU per grant (all threads of the server), as for the logins below.
+          const withCpu = async (run: () => Promise<LoadResult>) => {
+            const before = cpuMs(server.child.pid!);
+            const result = await run();
+            return { ...result, cpuMsPerRequest: (cpuMs(server.child.pid!) - before) / (result.requestsPerSecond * (seconds + warmupSeconds)) };
+          };
+          const plain = () => withCpu(() => drive(`http://127.0.0.1:${port}/t/bench/oauth2/token`, body, { seconds, warmupSeconds, connections }));
+          const koppeltaal = () => withCpu(() => drive(`http://127.0.0.1:${port}/t/koppeltaal/oauth2/token`, ktBody, { seconds, warmupSeconds, connections }));
+          if (round % 2 === 0) {
+            store.tokens.push(await plain());
+            store.koppeltaal.push(await koppeltaal());
+          } else {
+            store.koppeltaal.push(await koppeltaal());
+            store.tokens.push(await plain());
+          }
+          store.loadedRss = rssMb(server.child.pid!);
+          await server.stop();
         }
-        loadedRss = rssMb(server.child.pid!);
-        await server.stop();
-      }
 
-      // Logins run on a data directory of their own: the client-credentials runs leave some
-      // hundred thousand replay rows whose purge would otherwise land in the login runs.
-      const loginServer = await startProcess(
-        [
-          ...profileArgs,
-          'dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'login-data'), '--kickstart', kickstart, '--log-level', 'warn', '--fetch-allow-http', 'true', '--fetch-allow-cidr', '127.0.0.0/8',
-        ],
-        { ...process.env, GATEHOUSE_BOOTSTRAP_API_KEY: randomBytes(32).toString('base64url'), DATABASE_URL: '' },
-        `http://127.0.0.1:${port}/ready`,
-      );
-      const loginUrl = `http://127.0.0.1:${port}/api/identity-provider/login`;
-      if (round === 0) {
-        // Every returning identity logs in once, so the measured runs find links only.
-        for (let n = 0; n < RETURNING_USERS; n++) {
-          const response = await fetch(loginUrl, { method: 'POST', headers: json, body: loginBody(`X-returning-${n}`, `returning-${n}@example.de`) });
-          if (response.status !== 200) throw new Error(`seeding returning users: ${response.status} ${await response.text()}`);
+        // Logins run on a database of their own: the client-credentials runs leave some
+        // hundred thousand replay rows whose purge would otherwise land in the login runs.
+        const loginServer = await start('logins');
+        const loginUrl = `http://127.0.0.1:${port}/api/identity-provider/login`;
+        if (round === 0) {
+          // Every returning identity logs in once, so the measured runs find links only.
+          for (let n = 0; n < RETURNING_USERS; n++) {
+            const response = await fetch(loginUrl, { method: 'POST', headers: json, body: loginBody(`X-returning-${n}`, `returning-${n}@example.de`) });
+            if (response.status !== 200) throw new Error(`seeding returning users: ${response.status} ${await response.text()}`);
+          }
         }
+        // CPU per login (both threads of the server) is steadier than throughput on a shared machine.
+        const measured = async (body: () => string) => {
+          const before = cpuMs(loginServer.child.pid!);
+          const result = await drive(loginUrl, body, { seconds, warmupSeconds, connections, headers: json });
+          return { ...result, cpuMsPerRequest: (cpuMs(loginServer.child.pid!) - before) / (result.requestsPerSecond * (seconds + warmupSeconds)) };
+        };
+        store.returning.push(await measured(returningBody));
+        if (!returningOnly) store.newUsers.push(await measured(newUserBody));
+        await loginServer.stop();
       }
-      // CPU per login (both threads of the server) is steadier than throughput on a shared machine.
-      const measured = async (body: () => string) => {
-        const before = cpuMs(loginServer.child.pid!);
-        const result = await drive(loginUrl, body, { seconds, warmupSeconds, connections, headers: json });
-        return { ...result, cpuMsPerRequest: (cpuMs(loginServer.child.pid!) - before) / (result.requestsPerSecond * (seconds + warmupSeconds)) };
-      };
-      returningRuns.push(await measured(returningBody));
-      if (!returningOnly) newUserRuns.push(await measured(newUserBody));
-      await loginServer.stop();
     }
     const baselineResult = median(baselineRuns);
-    const returningResult = median(returningRuns);
-    const cpu = (list: { cpuMsPerRequest: number }[]) => list.map((r) => r.cpuMsPerRequest.toFixed(2)).join(', ');
-    const runs = (list: LoadResult[]) => list.map((r) => r.requestsPerSecond.toFixed(0)).join(', ');
-    if (returningOnly) {
-      results.push(`  baseline   ${fmt(baselineResult)}   (runs: ${runs(baselineRuns)})`);
-      results.push(`  returning users (${RETURNING_USERS} linked)  ${fmt(returningResult)}   (runs: ${runs(returningRuns)}; server CPU per login: ${cpu(returningRuns)} ms)`);
-      results.push(`  ratio gatehouse / baseline: ${(returningResult.requestsPerSecond / baselineResult.requestsPerSecond).toFixed(2)} (target >= 0.35)`);
-      console.log(results.join('\n'));
-      return;
-    }
-    const gatehouseResult = median(gatehouseRuns);
-    const koppeltaalResult = median(koppeltaalRuns);
-    const newUserResult = median(newUserRuns);
-
     results.push('');
-    results.push(`client_credentials + private_key_jwt (ES256), SQLite, replay protection on, ${connections} connections, median of ${rounds} alternating ${seconds} s runs:`);
-    results.push(`  gatehouse  ${fmt(gatehouseResult)}   (RSS under load ${loadedRss} MB; runs: ${runs(gatehouseRuns)}; server CPU per grant: ${cpu(gatehouseRuns)} ms)`);
-    results.push(`  baseline   ${fmt(baselineResult)}   (runs: ${runs(baselineRuns)})`);
-    results.push(`  ratio gatehouse / baseline: ${(gatehouseResult.requestsPerSecond / baselineResult.requestsPerSecond).toFixed(2)} (target >= 0.80)`);
-    if (gatehouseResult.non2xx > 0 || gatehouseResult.errors > 0) results.push('  WARNING: Gatehouse answered non-2xx or failed requests; the figure is not valid.');
-    results.push('');
-    results.push('client_credentials on a Koppeltaal tenant (JWKS URL client, role of 10 permissions, scopes derived per token):');
-    results.push(`  gatehouse  ${fmt(koppeltaalResult)}   (runs: ${runs(koppeltaalRuns)}; server CPU per grant: ${cpu(koppeltaalRuns)} ms)`);
-    results.push(`  ratio gatehouse / baseline: ${(koppeltaalResult.requestsPerSecond / baselineResult.requestsPerSecond).toFixed(2)} (target >= 0.80)`);
-    if (koppeltaalResult.non2xx > 0 || koppeltaalResult.errors > 0) results.push('  WARNING: Gatehouse answered non-2xx or failed requests; the figure is not valid.');
-    results.push('');
-    results.push(`External JWT login (POST /api/identity-provider/login, ES256 ID token via JWKS URL, reconcile lambda, access + refresh token):`);
-    results.push(`  returning users (${RETURNING_USERS} linked)  ${fmt(returningResult)}   (runs: ${runs(returningRuns)}; server CPU per login: ${cpu(returningRuns)} ms)`);
-    results.push(`  ratio gatehouse / baseline: ${(returningResult.requestsPerSecond / baselineResult.requestsPerSecond).toFixed(2)} (target >= 0.35)`);
-    results.push(`  new users (user + registration + link created)  ${fmt(newUserResult)}   (runs: ${runs(newUserRuns)}; server CPU per login: ${cpu(newUserRuns)} ms)`);
-    results.push(`  ratio gatehouse / baseline: ${(newUserResult.requestsPerSecond / baselineResult.requestsPerSecond).toFixed(2)} (target >= 0.15)`);
-    for (const result of [returningResult, newUserResult]) {
-      if (result.non2xx > 0 || result.errors > 0) results.push('  WARNING: Gatehouse answered non-2xx or failed requests; the figure is not valid.');
-    }
+    results.push(`  baseline   ${fmt(baselineResult)}   (runs: ${runs(baselineRuns)}; ${connections} connections, median of ${rounds} alternating ${seconds} s runs)`);
+    for (const store of stores) results.push(...storeReport(store, baselineResult, returningOnly));
+    results.push(...ratioTable(stores, baselineResult));
   } finally {
     jwksServer.close();
+    for (const store of stores) await store.drop();
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`\nGatehouse benchmark (node ${process.version}, ${new Date().toISOString()})\n`);
   console.log(results.join('\n'));
 }
 
-// BENCH_MODE=soak: the soak of bench/soak.ts instead (minutes of mixed load, bounded log).
-if (process.env.BENCH_MODE === 'soak') await import('./soak.js');
-else
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

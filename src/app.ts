@@ -147,7 +147,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
   // prom-client is loaded only when metrics are on (importing it cost about 20 ms at start-up).
   const prometheus = config.metrics ? new (await import('./metrics/prometheus-metrics.js')).PrometheusMetrics(config.databaseUrl ? 'postgres' : 'sqlite') : undefined;
   const metrics: Metrics = prometheus ?? NO_METRICS;
-  const handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteFile: options.sqliteFile, metrics });
+  const handle = openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, dataDir: config.dataDir, sqliteFile: options.sqliteFile, metrics });
   const store = Store.fromHandle(handle);
   let startupLock: StartupLock | undefined;
   try {

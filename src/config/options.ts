@@ -16,6 +16,7 @@ export interface GatehouseConfig {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  databasePoolSize: number;
   publicUrl: string;
   kickstart: string | undefined;
   bootstrapApiKey: string | undefined;
@@ -149,6 +150,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   option({ key: 'host', flag: '--host', env: 'GATEHOUSE_HOST', default: '127.0.0.1', parse: text, doc: 'Interface to bind; `0.0.0.0` for all.' }),
   option({ key: 'dataDir', flag: '--data-dir', env: 'GATEHOUSE_DATA_DIR', default: './data', parse: text, doc: 'Holds the SQLite database and the generated master key.' }),
   option({ key: 'databaseUrl', flag: '--database-url', env: 'DATABASE_URL', default: undefined, parse: databaseUrl, doc: 'PostgreSQL URL; when absent, SQLite in the data dir.' }),
+  option({ key: 'databasePoolSize', flag: '--database-pool-size', env: 'GATEHOUSE_DATABASE_POOL_SIZE', default: 10, parse: integer(2, 1000), doc: 'Most PostgreSQL connections of one node. Logins and jti checks write through one connection each (group commit); the rest serve reads and transactions. At least 2: start-up holds one for its lock.' }),
   option({ key: 'publicUrl', flag: '--public-url', env: 'GATEHOUSE_PUBLIC_URL', default: '', parse: httpUrl, doc: 'Base URL clients see; issuers are `{publicUrl}/t/{tenant}`. Default `http://localhost:{port}`.' }),
   option({ key: 'kickstart', flag: '--kickstart', env: 'GATEHOUSE_KICKSTART', default: undefined, parse: optionalText, doc: 'JSON or YAML file applied idempotently at start.' }),
   option({ key: 'bootstrapApiKey', flag: '--bootstrap-api-key', env: 'GATEHOUSE_BOOTSTRAP_API_KEY', default: undefined, parse: optionalText, doc: 'A superuser API key to ensure at start; when unset and no key exists, one is generated and printed once.' }),

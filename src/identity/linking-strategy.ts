@@ -1,10 +1,12 @@
 import type { ExternalJwtIdentityProvider, IdentityProviderLink, PendingIdentity, User } from '../store/records.js';
+import type { TenantRegistration } from '../store/repositories/registration-repository.js';
 import type { Store } from '../store/store.js';
 import { LinkRefusal } from './link-refusal.js';
 import { emailVerification } from './email-verified.js';
 
 export type LinkDecision =
-  | { kind: 'linked'; link: IdentityProviderLink; user: User; anonymous: false }
+  /** `registrations`: the user's, oldest first, when read with the link (one statement on PostgreSQL). */
+  | { kind: 'linked'; link: IdentityProviderLink; user: User; anonymous: false; registrations?: TenantRegistration[] }
   | { kind: 'match'; user: User; by: 'email' | 'username'; anonymous: false }
   | { kind: 'create'; anonymous: boolean }
   | { kind: 'pendingLink'; anonymous: false };
@@ -16,12 +18,12 @@ export type LinkDecision =
  * linked again (fi#2512), and the tenant's link-count limit holds. A refusal is a LinkRefusal.
  */
 export async function decideLink(store: Store, provider: ExternalJwtIdentityProvider, tenantId: string, identity: PendingIdentity, noLink: boolean): Promise<LinkDecision> {
-  const link = await store.links.find(tenantId, provider.id, identity.identityProviderUserId);
-  if (link) {
-    const user = await store.users.findById(link.userId);
+  const linked = await store.links.findWithUser(tenantId, provider.id, identity.identityProviderUserId);
+  if (linked) {
+    const { link, user, registrations } = linked;
     if (!user) throw new LinkRefusal('NotLinked', 'The linked user no longer exists.');
     if (!user.active) throw new LinkRefusal('LoginPrevented', 'The user is deactivated.');
-    return { kind: 'linked', link, user, anonymous: false };
+    return { kind: 'linked', link, user, anonymous: false, registrations };
   }
   if (noLink) throw new LinkRefusal('NotLinked', 'No user is linked to this external identity (noLink).');
   switch (provider.linkingStrategy) {

@@ -41,7 +41,7 @@ export async function draftLogin(store: Store, now: number, subject: LoginSubjec
         lastUpdateInstant: now,
       };
   const appConfig = application ? provider.applicationConfiguration[application.id] : undefined;
-  const registrations = existing ? await store.registrations.listByUser(existing.id) : [];
+  const registrations = decision.kind === 'linked' && decision.registrations ? decision.registrations : existing ? await store.registrations.listByUser(existing.id) : [];
   let registration = application ? registrations.find((r) => r.applicationId === application.id) : undefined;
   const otherRegistrations = registrations.filter((r) => r !== registration);
   const registrationIsNew = !registration && application !== undefined && appConfig?.createRegistration !== false;

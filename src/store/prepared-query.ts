@@ -1,5 +1,6 @@
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, PostgresAdapter } from 'kysely';
 import type { Compilable, Kysely, QueryResult } from 'kysely';
+import { namedStatement } from './named-statements.js';
 import type { Database } from './schema.js';
 
 /** Stands for a named parameter while the query is compiled. */
@@ -10,6 +11,7 @@ export type Param = (name: string) => string;
  * Kysely's builder and compiler cost more per login than SQLite's own work for a point lookup
  * (measured), so the statements every login runs are prepared this way. Parameters are bound by
  * position: each named parameter is compiled as a unique sentinel and found again in the list.
+ * On PostgreSQL the text is also a named prepared statement (named-statements.ts).
  */
 export class PreparedQuery {
   private readonly compiled = new Map<string, { sql: string; names: (string | undefined)[]; fixed: readonly unknown[] }>();
@@ -17,7 +19,8 @@ export class PreparedQuery {
   constructor(private readonly build: (db: Kysely<Database>, param: Param) => Compilable) {}
 
   execute<R>(db: Kysely<Database>, params: Record<string, unknown>): Promise<QueryResult<R>> {
-    const dialect = db.getExecutor().adapter.constructor.name;
+    const adapter = db.getExecutor().adapter;
+    const dialect = adapter.constructor.name;
     let query = this.compiled.get(dialect);
     if (!query) {
       const sentinels = new Map<unknown, string>();
@@ -27,6 +30,7 @@ export class PreparedQuery {
         return sentinel;
       }).compile();
       query = { sql: compiled.sql, names: compiled.parameters.map((p) => sentinels.get(p)), fixed: compiled.parameters };
+      if (adapter instanceof PostgresAdapter) namedStatement(compiled.sql);
       this.compiled.set(dialect, query);
     }
     const { sql, names, fixed } = query;

@@ -24,6 +24,7 @@ import { UserRepository } from './repositories/user-repository.js';
 import { WebhookOutboxRepository } from './repositories/webhook-outbox-repository.js';
 import { WebhookRepository } from './repositories/webhook-repository.js';
 import type { Database } from './schema.js';
+import { PostgresReplayWriter } from './postgres-replay-writer.js';
 import { SqliteReplayWriter } from './sqlite-replay-writer.js';
 import { WriteBatcher } from './write-batcher.js';
 
@@ -61,6 +62,8 @@ export class Store {
     readonly db: Kysely<Database>,
     readonly dialect: Dialect,
     private readonly replayWriter?: SqliteReplayWriter,
+    /** PostgreSQL: jti consumes outside transactions, batched. */
+    private readonly postgresReplayWriter?: PostgresReplayWriter,
   ) {
     this.tenants = new TenantRepository(db);
     this.applications = new ApplicationRepository(db);
@@ -69,14 +72,14 @@ export class Store {
     this.apiKeys = new ApiKeyRepository(db);
     this.keys = new KeyRepository(db);
     this.signingKeys = new SigningKeyRepository(db);
-    this.replay = new ReplayRepository(db, dialect, replayWriter);
+    this.replay = new ReplayRepository(db, dialect, replayWriter ?? postgresReplayWriter);
     this.revocations = new RevocationRepository(db);
     this.meta = new MetaRepository(db);
     this.smartRoles = new SmartRoleRepository(db);
     this.eventLog = new EventLogRepository(db);
     this.lambdas = new LambdaRepository(db);
     this.identityProviders = new IdentityProviderRepository(db);
-    this.links = new LinkRepository(db);
+    this.links = new LinkRepository(db, dialect);
     this.pendingActions = new PendingActionRepository(db);
     this.refreshTokens = new RefreshTokenRepository(db);
     this.authorizationTransactions = new AuthorizationTransactionRepository(db);
@@ -86,25 +89,26 @@ export class Store {
   }
 
   static fromHandle(handle: DatabaseHandle): Store {
+    if (handle.dialect === 'postgres') return new Store(handle.db, handle.dialect, undefined, new PostgresReplayWriter(handle.db));
     return new Store(handle.db, handle.dialect, handle.sqliteFile ? new SqliteReplayWriter(handle.sqliteFile) : undefined);
   }
 
   /** Runs `work` in one transaction; nested calls join the outer one. */
   async transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return work(this);
-    return this.db.transaction().execute((trx) => work(new Store(trx, this.dialect, this.replayWriter)));
+    return this.db.transaction().execute((trx) => work(new Store(trx, this.dialect, this.replayWriter, this.postgresReplayWriter)));
   }
 
   /**
-   * Runs a small write set atomically, for a hot path: on SQLite grouped with the other write
-   * sets of this event-loop turn under one COMMIT (if one fails, each is rerun alone, so `work`
-   * may run twice and must touch nothing but its store); on PostgreSQL, or inside a transaction
-   * already, as an ordinary transaction.
+   * Runs a small write set atomically, for a hot path: grouped with the other write sets of this
+   * event-loop turn under one COMMIT (if one fails, each is rerun alone, so `work` may run twice
+   * and must touch nothing but its store). On PostgreSQL one batch is in flight at a time (the
+   * write sets arriving meanwhile are the next). Inside a transaction already, part of it.
    */
   async write(work: (store: Store) => Promise<void>): Promise<void> {
-    if (this.db.isTransaction || this.dialect !== 'sqlite') return this.transaction(work);
+    if (this.db.isTransaction) return this.transaction(work);
     if (!this.writeBatcher) {
-      this.writeBatcher = new WriteBatcher<Store>((work) => this.transaction(work));
+      this.writeBatcher = new WriteBatcher<Store>((work) => this.transaction(work), this.dialect === 'postgres');
       this.replayWriter?.startBackgroundCheckpoints();
     }
     return this.writeBatcher.run(work);
@@ -129,6 +133,7 @@ export class Store {
 
   async close(): Promise<void> {
     await this.replayWriter?.close();
+    await this.postgresReplayWriter?.close();
     await this.db.destroy();
   }
 }

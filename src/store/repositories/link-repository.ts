@@ -1,7 +1,12 @@
-import type { Kysely, Selectable } from 'kysely';
+import { CompiledQuery } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Dialect } from '../database.js';
+import { namedStatement } from '../named-statements.js';
 import { PreparedQuery } from '../prepared-query.js';
-import type { IdentityProviderLink } from '../records.js';
+import type { IdentityProviderLink, User } from '../records.js';
 import type { Database, IdentityProviderLinkRow } from '../schema.js';
+import { sortRegistrations } from './registration-repository.js';
+import type { TenantRegistration } from './registration-repository.js';
 
 const toLink = (row: Selectable<IdentityProviderLinkRow>): IdentityProviderLink => ({
   tenantId: row.tenant_id,
@@ -22,6 +27,11 @@ const FIND = new PreparedQuery((db, p) =>
     .where('identity_provider_id', '=', p('providerId'))
     .where('identity_provider_user_id', '=', p('externalId')),
 );
+const INSERT_COLUMNS = ['tenant_id', 'identity_provider_id', 'identity_provider_user_id', 'user_id', 'display_name', 'token', 'insert_instant', 'last_login_instant'] as const;
+/** Every new user's login inserts a link: prepared like the returning login's statements. */
+const INSERT = new PreparedQuery((db, p) =>
+  db.insertInto('identity_provider_links').values(Object.fromEntries(INSERT_COLUMNS.map((c) => [c, p(c)])) as unknown as Insertable<IdentityProviderLinkRow>),
+);
 const TOUCH = new PreparedQuery((db, p) =>
   db
     .updateTable('identity_provider_links')
@@ -31,25 +41,71 @@ const TOUCH = new PreparedQuery((db, p) =>
     .where('identity_provider_user_id', '=', p('externalId')),
 );
 
+/**
+ * PostgreSQL: a returning login's three reads (link, user, the user's registrations) as one
+ * statement, one round trip and one snapshot. The registrations come as a JSON array of their
+ * documents (each a string).
+ */
+const FIND_WITH_USER_SQL = namedStatement(
+  'select l.*, u.data as user_data, (select json_agg(r.data) from registrations r where r.user_id = l.user_id) as registrations ' +
+    'from identity_provider_links l left join users u on u.id = l.user_id ' +
+    'where l.tenant_id = $1 and l.identity_provider_id = $2 and l.identity_provider_user_id = $3',
+);
+
+/** A link with its user (undefined when the user is gone) and the user's registrations, oldest first. */
+export interface LinkWithUser {
+  link: IdentityProviderLink;
+  user: User | undefined;
+  registrations: TenantRegistration[];
+}
+
+const USER_BY_ID = new PreparedQuery((db, p) => db.selectFrom('users').select('data').where('id', '=', p('id')));
+const REGISTRATIONS_BY_USER = new PreparedQuery((db, p) => db.selectFrom('registrations').select('data').where('user_id', '=', p('userId')));
+
 /** Links between external identities and users; the key is (tenant, provider, external id). */
 export class LinkRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect = 'sqlite',
+  ) {}
+
+  /**
+   * The link of an external identity with its user and the user's registrations: one statement
+   * on PostgreSQL; on SQLite, where a point lookup costs no round trip, the three prepared ones.
+   */
+  async findWithUser(tenantId: string, identityProviderId: string, identityProviderUserId: string): Promise<LinkWithUser | undefined> {
+    if (this.dialect === 'sqlite') {
+      const link = await this.find(tenantId, identityProviderId, identityProviderUserId);
+      if (!link) return undefined;
+      const { rows } = await USER_BY_ID.execute<{ data: string }>(this.db, { id: link.userId });
+      const user = rows[0] ? (JSON.parse(rows[0].data) as User) : undefined;
+      const registrations = user ? (await REGISTRATIONS_BY_USER.execute<{ data: string }>(this.db, { userId: link.userId })).rows : [];
+      return { link, user, registrations: sortRegistrations(registrations.map((row) => JSON.parse(row.data) as TenantRegistration)) };
+    }
+    const { rows } = await this.db.executeQuery<Selectable<IdentityProviderLinkRow> & { user_data: string | null; registrations: string[] | null }>(
+      CompiledQuery.raw(FIND_WITH_USER_SQL, [tenantId, identityProviderId, identityProviderUserId]),
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      link: toLink(row),
+      user: row.user_data !== null ? (JSON.parse(row.user_data) as User) : undefined,
+      registrations: sortRegistrations((row.registrations ?? []).map((data) => JSON.parse(data) as TenantRegistration)),
+    };
+  }
 
   /** Fails with a unique violation when the external identity is linked already. */
   async insert(link: IdentityProviderLink): Promise<void> {
-    await this.db
-      .insertInto('identity_provider_links')
-      .values({
-        tenant_id: link.tenantId,
-        identity_provider_id: link.identityProviderId,
-        identity_provider_user_id: link.identityProviderUserId,
-        user_id: link.userId,
-        display_name: link.displayName ?? null,
-        token: link.token ?? null,
-        insert_instant: link.insertInstant,
-        last_login_instant: link.lastLoginInstant,
-      })
-      .execute();
+    await INSERT.execute(this.db, {
+      tenant_id: link.tenantId,
+      identity_provider_id: link.identityProviderId,
+      identity_provider_user_id: link.identityProviderUserId,
+      user_id: link.userId,
+      display_name: link.displayName ?? null,
+      token: link.token ?? null,
+      insert_instant: link.insertInstant,
+      last_login_instant: link.lastLoginInstant,
+    });
   }
 
   async find(tenantId: string, identityProviderId: string, identityProviderUserId: string): Promise<IdentityProviderLink | undefined> {

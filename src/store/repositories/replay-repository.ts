@@ -4,7 +4,6 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../database.js';
 import { CONSUME_JTI_SQL } from '../replay-sql.js';
 import type { Database } from '../schema.js';
-import type { SqliteReplayWriter } from '../sqlite-replay-writer.js';
 import { deleteInBatches, expiredBy } from './batched-delete.js';
 
 /**
@@ -12,6 +11,11 @@ import { deleteInBatches, expiredBy } from './batched-delete.js';
  * and no client-chosen text in the index.
  */
 const jtiKey = (scope: string, jti: string): string => hash('sha256', `${scope}\0${jti}`, 'base64url').slice(0, 22);
+
+/** Writes consumes outside transactions, batched (the SQLite worker, the PostgreSQL batch writer). */
+export interface ReplayWriter {
+  consume(key: string, expiresAt: number, now: number): Promise<boolean>;
+}
 
 /**
  * One-time identifiers (`jti`) seen per scope (tenant + client). The database is the replay
@@ -21,8 +25,8 @@ export class ReplayRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
-    /** SQLite: the worker-thread writer, used outside transactions. */
-    private readonly writer?: SqliteReplayWriter,
+    /** The batching writer, used outside transactions. */
+    private readonly writer?: ReplayWriter,
   ) {}
 
   /**

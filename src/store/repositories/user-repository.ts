@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { Kysely, RawBuilder } from 'kysely';
+import type { Insertable, Kysely, RawBuilder } from 'kysely';
 import type { Dialect } from '../database.js';
 import type { User } from '../records.js';
-import type { Database } from '../schema.js';
+import type { Database, UserRow } from '../schema.js';
 import { PreparedQuery } from '../prepared-query.js';
 import { DocumentRepository } from './document-repository.js';
 
@@ -13,6 +13,10 @@ const UPDATE_AFTER_LOGIN = new PreparedQuery((db, p) =>
     .set({ data: p('data'), last_login_instant: p('lastLogin') as unknown as number, last_update_instant: p('lastUpdate') as unknown as number })
     .where('id', '=', p('id')),
 );
+
+const INSERT_COLUMNS = ['id', 'tenant_id', 'email', 'username', 'last_login_instant', 'data', 'insert_instant', 'last_update_instant'] as const;
+/** Every new user's login inserts one: prepared like the returning login's statements. */
+const INSERT = new PreparedQuery((db, p) => db.insertInto('users').values(Object.fromEntries(INSERT_COLUMNS.map((c) => [c, p(c)])) as unknown as Insertable<UserRow>));
 
 /** What users can be sorted by (FusionAuth's sort field names). */
 export const USER_SORT_FIELDS = ['email', 'username', 'login', 'firstName', 'lastName', 'fullName', 'insertInstant', 'lastLoginInstant', 'lastUpdateInstant', 'id'] as const;
@@ -52,6 +56,10 @@ export class UserRepository extends DocumentRepository<User, 'users'> {
       last_login_instant: user.lastLoginInstant ?? null,
     };
   }
+  override async insert(user: User & { insertInstant: number; lastUpdateInstant: number }): Promise<void> {
+    await INSERT.execute(this.db, { id: user.id, ...this.columns(user), data: JSON.stringify(user), insert_instant: user.insertInstant, last_update_instant: user.lastUpdateInstant });
+  }
+
   /**
    * A login's write: the document and its instants, never email or username. Assigning those
    * columns would rewrite their unique indexes' pages on every login even when unchanged.

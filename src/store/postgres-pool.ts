@@ -1,0 +1,59 @@
+import { createRequire } from 'node:module';
+import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import type pg from 'pg';
+import { statementName } from './named-statements.js';
+
+let pgLoaded: typeof pg | undefined;
+/** The pg driver, loaded only when a PostgreSQL database is opened (a SQLite node never imports it). */
+const pgDriver = (): typeof pg => (pgLoaded ??= createRequire(import.meta.url)('pg') as typeof pg);
+
+/** PostgreSQL's BIGINT (OID 20) as a JS number: every BIGINT here is an epoch-ms instant. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return (value: string) => Number(value);
+    return pgDriver().types.getTypeParser(oid, format);
+  },
+};
+
+/** The pg pool and the view of it Kysely queries through. */
+export interface PostgresPools {
+  pool: pg.Pool;
+  kyselyPool: PostgresPool;
+}
+
+/**
+ * A pg pool of at most `size` connections, and the view Kysely uses: a query whose text is a
+ * registered statement (named-statements.ts) goes out as a named prepared statement, so the server
+ * parses and plans it once per connection; any other text as an unnamed one, as before.
+ */
+export function postgresPools(connectionString: string, size: number): PostgresPools {
+  const pool = new (pgDriver().Pool)({ connectionString, max: size, types: pgTypes });
+  // An idle client that errors (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  // Nor one that errors while checked out between queries (the start-up lock's): its next query fails.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  // Kysely keys its connection objects by client: one stable view per pg client.
+  const views = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const view = (client: pg.PoolClient): PostgresPoolClient => {
+    let found = views.get(client);
+    if (!found) {
+      found = {
+        query: ((text: unknown, values?: unknown[]) => {
+          if (typeof text !== 'string') return client.query(text as pg.Submittable);
+          const name = statementName(text);
+          return name ? client.query({ name, text, values }) : client.query(text, values);
+        }) as unknown as PostgresPoolClient['query'],
+        release: () => client.release(),
+      };
+      views.set(client, found);
+    }
+    return found;
+  };
+  return {
+    pool,
+    kyselyPool: {
+      connect: async () => view(await pool.connect()),
+      end: () => pool.end(),
+    },
+  };
+}
