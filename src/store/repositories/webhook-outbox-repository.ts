@@ -119,6 +119,19 @@ export class WebhookOutboxRepository {
     return rows.map(toEntry);
   }
 
+  /** One webhook's rows, newest first, with their total: what an operator inspects (`GET /api/webhook/{id}/delivery`). */
+  async listByWebhook(webhookId: string, page: { status?: WebhookOutboxRow['status']; startRow: number; numberOfResults: number }): Promise<{ entries: OutboxEntry[]; total: number }> {
+    const filtered = this.db
+      .selectFrom('webhook_outbox')
+      .where('webhook_id', '=', webhookId)
+      .$call((query) => (page.status ? query.where('status', '=', page.status) : query));
+    const [rows, count] = await Promise.all([
+      filtered.selectAll().orderBy('insert_instant', 'desc').orderBy('id', 'desc').offset(page.startRow).limit(page.numberOfResults).execute(),
+      filtered.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { entries: rows.map(toEntry), total: Number(count.n) };
+  }
+
   async countByStatus(status: WebhookOutboxRow['status']): Promise<number> {
     const row = await this.db.selectFrom('webhook_outbox').select((eb) => eb.fn.countAll().as('n')).where('status', '=', status).executeTakeFirstOrThrow();
     return Number(row.n);
