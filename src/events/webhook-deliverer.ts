@@ -85,10 +85,14 @@ export class WebhookDeliverer {
   /** Claims and delivers one batch of due rows; answers how many were claimed. */
   async runOnce(): Promise<number> {
     const { store, clock } = this.options;
+    // No webhook, no row (a webhook's rows go with it): an idle poll of the default install is a
+    // look at the cached list, not a claim. Another node's new webhook shows within the cache lifetime.
+    const list = await this.options.outbox.webhooks(store);
+    if (list.length === 0) return 0;
     const now = clock.now();
     const entries = await store.webhookOutbox.claimDue(now, now + CLAIM_LEASE_MS, this.options.batchSize ?? 50);
     if (entries.length === 0) return 0;
-    const webhooks = new Map((await this.options.outbox.webhooks(store)).map((webhook) => [webhook.id, webhook]));
+    const webhooks = new Map(list.map((webhook) => [webhook.id, webhook]));
     const delivered = (await Promise.all(entries.map((entry) => this.deliver(entry, webhooks)))).filter((id): id is string => id !== undefined);
     // The delivered rows of a batch are marked in one statement (one commit, not one per row).
     await store.webhookOutbox.completeDelivered(delivered, clock.now());
