@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const jwksUri = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/idp/jwks`;
   const receiver = await startProcess(['dist/bench/webhook-receiver.js'], process.env, /receiver ready \d+/);
   const receiverPort = Number(/receiver ready (\d+)/.exec(receiver.output())![1]);
-  const received = async () => ((await (await fetch(`http://127.0.0.1:${receiverPort}/count`)).json()) as { requests: number; distinct: number });
+  const received = async () => ((await (await fetch(`http://127.0.0.1:${receiverPort}/count`)).json()) as { requests: number; distinct: number; connections: number });
   const config = resolveConfig({
     env: {},
     overrides: { port: 0, host: '127.0.0.1', publicUrl: 'http://127.0.0.1:9011', dataDir: dir, bootstrapApiKey: randomBytes(32).toString('base64url'), logLevel: 'silent', fetchAllowHttp: true, fetchAllowCidrs: ['127.0.0.0/8'] },
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
       );
     }
     const counts = await received();
-    report.push(`receiver: ${counts.distinct} distinct events in ${counts.requests} requests (each delivered once: ${counts.distinct === counts.requests})`);
+    report.push(`receiver: ${counts.distinct} distinct events in ${counts.requests} requests over ${counts.connections} connections (each delivered once: ${counts.distinct === counts.requests})`);
     console.log(report.join('\n'));
   } finally {
     await gatehouse.close();

@@ -9,9 +9,11 @@ import { createServer } from 'node:http';
 
 const seen = new Set<string>();
 let requests = 0;
+/** TCP connections accepted: far fewer than requests when the sender keeps them alive. */
+let connections = 0;
 const byType: Record<string, number> = {};
 const waiters: { distinct: number; answer: () => void }[] = [];
-const counts = () => JSON.stringify({ requests, distinct: seen.size, byType });
+const counts = () => JSON.stringify({ requests, distinct: seen.size, connections, byType });
 
 const server = createServer((request, response) => {
   if (request.method === 'GET') {
@@ -39,6 +41,7 @@ const server = createServer((request, response) => {
     response.end('ok');
   });
 });
+server.on('connection', () => (connections += 1));
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();

@@ -132,6 +132,21 @@ async function send(rawUrl: string, policy: FetchPolicy, init: { method?: string
   }
 }
 
+/** URLs that passed `checkOutboundUrl` under a policy: a webhook's URL is parsed and checked once, not per POST. */
+const checkedUrls = new WeakMap<FetchPolicy, Map<string, URL>>();
+
+function checkedUrl(rawUrl: string, policy: FetchPolicy): URL {
+  let checked = checkedUrls.get(policy);
+  if (!checked) checkedUrls.set(policy, (checked = new Map()));
+  let url = checked.get(rawUrl);
+  if (!url) {
+    url = checkOutboundUrl(rawUrl, policy);
+    // The result depends only on the URL and the policy; a host name is still checked at connect time.
+    if (checked.size < 1024) checked.set(rawUrl, url);
+  }
+  return url;
+}
+
 /**
  * POSTs `body` and answers the status once the response (at most `maxBytes`, then discarded)
  * has arrived within the time budget: for webhooks, where only the status counts. Redirects are
@@ -146,7 +161,7 @@ export async function postForStatus(rawUrl: string, policy: FetchPolicy, headers
     await readLimited(response, policy.maxBytes, signal);
     return response.status;
   }
-  const url = checkOutboundUrl(rawUrl, policy);
+  const url = checkedUrl(rawUrl, policy);
   let total = 0;
   try {
     const response = await dispatcherOf(policy).request({ origin: url.origin, path: `${url.pathname}${url.search}`, method: 'POST', headers, body, signal });
