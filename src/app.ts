@@ -195,7 +195,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
           clock,
           eventLog: services.eventLog,
           outbox: webhooks,
-          keyCacheMs: lifetimes.configurationMs,
+          cacheMs: lifetimes.configurationMs,
           metrics,
           fetchPolicy: { maxBytes: config.fetchMaxBytes, allowHttp: config.fetchAllowHttp, addresses: addressPolicyOf(config), fetch: options.fetch },
           decrypt: (s) => masterKey.decrypt(s),

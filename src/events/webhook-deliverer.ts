@@ -28,10 +28,10 @@ export interface WebhookDelivererOptions {
   store: Store;
   clock: Clock;
   eventLog: EventLog;
-  /** The writing side: its cached webhook list serves the deliveries too (one list per cache lifetime, not a query per row). */
+  /** The writing side: its `generation` tells when this node changed a webhook. */
   outbox: WebhookOutbox;
-  /** How long an imported signing key is kept (the configuration cache lifetime). */
-  keyCacheMs: number;
+  /** How long the webhook list and imported signing keys are kept (the configuration cache lifetime). */
+  cacheMs: number;
   metrics?: Metrics;
   /** Address and scheme rules of outbound requests; each webhook brings its own time budget. */
   fetchPolicy: Omit<FetchPolicy, 'timeoutMs'>;
@@ -65,6 +65,12 @@ export class WebhookDeliverer {
   private readonly signingKeys = new Map<string, { key: Promise<WebhookSigningKey>; until: number }>();
   /** The Basic authorization header of a (cached, immutable) webhook object: decrypted once. */
   private readonly basicAuth = new WeakMap<Webhook, string>();
+  /**
+   * The webhooks, read once per cache lifetime instead of once per row. A cache of its own, not the
+   * outbox's: an idle poll must not fill the list that decides whether an event is written (an
+   * empty list cached here only delays a delivery; cached there it would skip an event).
+   */
+  private list: { webhooks: Webhook[]; until: number; generation: number } | undefined;
 
   constructor(private readonly options: WebhookDelivererOptions) {}
 
@@ -87,7 +93,7 @@ export class WebhookDeliverer {
     const { store, clock } = this.options;
     // No webhook, no row (a webhook's rows go with it): an idle poll of the default install is a
     // look at the cached list, not a claim. Another node's new webhook shows within the cache lifetime.
-    const list = await this.options.outbox.webhooks(store);
+    const list = await this.webhooks();
     if (list.length === 0) return 0;
     const now = clock.now();
     const entries = await store.webhookOutbox.claimDue(now, now + CLAIM_LEASE_MS, this.options.batchSize ?? 50);
@@ -171,12 +177,21 @@ export class WebhookDeliverer {
     return headers;
   }
 
+  private async webhooks(): Promise<Webhook[]> {
+    const now = this.options.clock.now();
+    const { generation } = this.options.outbox;
+    if (this.list && this.list.until > now && this.list.generation === generation) return this.list.webhooks;
+    const webhooks = await this.options.store.webhooks.list();
+    this.list = { webhooks, until: now + this.options.cacheMs, generation };
+    return webhooks;
+  }
+
   private signingKey(keyId: string): Promise<WebhookSigningKey> {
     const now = this.options.clock.now();
     const cached = this.signingKeys.get(keyId);
     if (cached && cached.until > now) return cached.key;
     const key = loadWebhookSigningKey(this.options.store, keyId, this.options.decrypt);
-    this.signingKeys.set(keyId, { key, until: now + this.options.keyCacheMs });
+    this.signingKeys.set(keyId, { key, until: now + this.options.cacheMs });
     // A key that cannot be loaded is not cached: the next attempt reads it again.
     key.catch(() => this.signingKeys.get(keyId)?.key === key && this.signingKeys.delete(keyId));
     return key;

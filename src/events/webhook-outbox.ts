@@ -91,13 +91,17 @@ export class WebhookOutbox {
     await tx.webhookOutbox.insert(entries);
   }
 
+  /** Counts this node's webhook writes: a reader with a cache of its own (the deliverer) drops it when this moves. */
+  generation = 0;
+
   /** Forgets the cached webhooks (after a webhook is created, changed or deleted). */
   changed(): void {
     this.cached = undefined;
+    this.generation += 1;
   }
 
   /** Every webhook, cached for `cacheMs` (read through `store`, which may be a transaction). */
-  async webhooks(store: Store): Promise<Webhook[]> {
+  private async webhooks(store: Store): Promise<Webhook[]> {
     const now = this.options.clock.now();
     if (this.cached && this.cached.until > now) return this.cached.webhooks;
     const webhooks = await store.webhooks.list();
