@@ -65,8 +65,9 @@ async function subscribedVariant(receiver: Started, receiverPort: number): Promi
   let last: ReceiverCounts = { requests: 0, distinct: 0 };
   let lastDelivered = 0;
   let receiverCpu = 0;
+  // A content type only with a body: Fastify refuses an empty JSON body (a DELETE that failed would leave the webhook on).
   const api = (server: VariantServer, path: string, init: RequestInit = {}) =>
-    fetch(`${server.baseUrl}${path}`, { ...init, headers: { authorization: server.apiKey, 'content-type': 'application/json', ...init.headers } });
+    fetch(`${server.baseUrl}${path}`, { ...init, headers: { authorization: server.apiKey, ...(init.body ? { 'content-type': 'application/json' } : {}) } });
   const total = async (server: VariantServer, status: string) => ((await (await api(server, `/api/webhook/${webhookId}/delivery?status=${status}&numberOfResults=1`)).json()) as { total: number }).total;
   return {
     name: 'subscribed',
@@ -75,6 +76,8 @@ async function subscribedVariant(receiver: Started, receiverPort: number): Promi
       const hook = { webhook: { url: `http://127.0.0.1:${receiverPort}/hook`, global: true, eventsEnabled: Object.fromEntries(LOGIN_EVENTS.map((type) => [type, true])) } };
       const response = await api(server, '/api/webhook', { method: 'POST', body: JSON.stringify(hook) });
       if (response.status !== 200) throw new Error(`subscribing: ${response.status} ${await response.text()}`);
+      const all = ((await (await api(server, '/api/webhook')).json()) as { webhooks: unknown[] }).webhooks;
+      if (all.length !== 1) throw new Error(`${all.length} webhooks subscribed, expected this one only`);
       webhookId = ((await response.json()) as { webhook: { id: string } }).webhook.id;
       last = await counts();
       lastDelivered = 0;
@@ -102,7 +105,8 @@ async function subscribedVariant(receiver: Started, receiverPort: number): Promi
       return exact ? line : `${line}   WARNING: deliveries and receipts differ`;
     },
     async finish(server) {
-      await api(server, `/api/webhook/${webhookId}`, { method: 'DELETE' });
+      const response = await api(server, `/api/webhook/${webhookId}`, { method: 'DELETE' });
+      if (response.status !== 200) throw new Error(`unsubscribing: ${response.status} ${await response.text()}`);
     },
   };
 }
