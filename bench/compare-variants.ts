@@ -28,6 +28,8 @@ export interface LoadOptions {
   connections: number;
 }
 
+/** A start on a machine loaded by other work can take far longer than on a quiet one. */
+const READY_TIMEOUT_MS = 120_000;
 /** Long enough for the requests in flight when autocannon stops to be answered, on a loaded machine too. */
 const IN_FLIGHT_WAIT_MS = 1500;
 
@@ -72,6 +74,7 @@ export async function compareVariants(variants: Variant[], setup: CompareSetup, 
       ['dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, dataDir), ...(kickstart ? ['--kickstart', setup.kickstart] : []), ...setup.commonFlags, ...variant.flags],
       setup.env,
       `http://127.0.0.1:${port}/ready`,
+      READY_TIMEOUT_MS,
     );
   const json = { 'content-type': 'application/json' };
   for (let round = 0; round < options.rounds; round++) {

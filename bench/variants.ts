@@ -128,7 +128,7 @@ export async function comparison(name: string): Promise<Comparison> {
       };
     }
     case 'webhooks': {
-      const receiver = await startProcess(['dist/bench/webhook-receiver.js'], process.env, /receiver ready \d+/);
+      const receiver = await startProcess(['dist/bench/webhook-receiver.js'], process.env, /receiver ready \d+/, 120_000);
       const receiverPort = Number(/receiver ready (\d+)/.exec(receiver.output())![1]);
       return {
         variants: [{ name: 'webhooks off', flags: ['--webhooks', 'false'] }, { name: 'no subscriber', flags: ['--webhooks', 'true'] }, await subscribedVariant(receiver, receiverPort)],
