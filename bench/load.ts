@@ -6,6 +6,8 @@ export interface LoadResult {
   p99: number;
   non2xx: number;
   errors: number;
+  /** 2xx answers of the warm-up and the measured run together: what the server did. */
+  answered: number;
 }
 
 /** Drives `url` with POSTs whose body is made fresh for every request; warm-up first, then the measured run. */
@@ -23,7 +25,7 @@ export async function drive(url: string, body: () => string, options: { seconds:
         },
       ],
     });
-  if (options.warmupSeconds > 0) await run(options.warmupSeconds);
+  const warm = options.warmupSeconds > 0 ? (await run(options.warmupSeconds))['2xx'] : 0;
   const result = await run(options.seconds);
   return {
     requestsPerSecond: result.requests.average,
@@ -31,5 +33,6 @@ export async function drive(url: string, body: () => string, options: { seconds:
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors,
+    answered: warm + result['2xx'],
   };
 }

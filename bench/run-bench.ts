@@ -11,13 +11,14 @@
  * sqlite) runs one of them.
  * BENCH_SECONDS (10), BENCH_WARMUP (3), BENCH_CONNECTIONS (32), BENCH_ROUNDS (3) tune the run;
  * BENCH_ONLY=returning measures only the baseline and the returning-user logins (for profiling).
- * BENCH_COMPARE=metrics alternates Gatehouse with a switch off and on (bench/variants.ts) in the
- * client_credentials and returning-login scenarios and prints the same-round ratios.
+ * BENCH_COMPARE=metrics,webhooks alternates Gatehouse with a switch off and on (bench/variants.ts)
+ * in the client_credentials, returning-login and new-user-login scenarios and prints the
+ * same-round ratios of throughput and server CPU per request, one comparison after the other.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchClient, clientCredentialsBody } from './assertions.js';
 import { benchKickstart, IDP_ID, PATIENT_APP_ID } from './bench-kickstart.js';
@@ -107,9 +108,18 @@ async function main(): Promise<void> {
       };
       const commonFlags = ['--log-level', 'warn', '--fetch-allow-http', 'true', '--fetch-allow-cidr', '127.0.0.0/8'];
       const env = { ...process.env, GATEHOUSE_BOOTSTRAP_API_KEY: randomBytes(32).toString('base64url'), DATABASE_URL: '' };
-      const setup = { port, dir, kickstart, commonFlags, env, tokenPath: '/t/bench/oauth2/token', tokenBody: body, loginBody: returningBody, seedLogins };
-      results.push(`BENCH_COMPARE=${compareName}`, ...(await compareVariants(await comparison(compareName), setup, { rounds, seconds, warmupSeconds, connections })));
-      console.log(results.join('\n'));
+      const setup = { port, dir, kickstart, commonFlags, env, tokenPath: '/t/bench/oauth2/token', tokenBody: body, loginBody: returningBody, newUserBody, seedLogins };
+      // BENCH_COMPARE=metrics,webhooks: one comparison after the other, each against its own reference.
+      for (const name of compareName.split(',').map((n) => n.trim()).filter(Boolean)) {
+        const { variants, close } = await comparison(name);
+        try {
+          results.push('', `BENCH_COMPARE=${name} (node ${process.version}, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`, ...(await compareVariants(variants, setup, { rounds, seconds, warmupSeconds, connections })));
+        } finally {
+          await close();
+        }
+        console.log(results.join('\n'));
+        results.length = 0;
+      }
       return;
     }
     // Alternate baseline and Gatehouse so drift on the machine hits both alike; compare medians.

@@ -1,114 +1,128 @@
 /**
- * What the webhook outbox costs: the token endpoint (client_credentials, no event) and the
- * returning-user login (one `user.login.success` row per login, delivered to a local receiver)
- * with `--webhooks true` against `--webhooks false`, alternated over BENCH_ROUNDS rounds on one
- * SQLite data dir; medians compared. Run: `npm run build && node dist/bench/webhook-overhead.js`.
+ * `node dist/bench/webhook-overhead.js`: what a subscribed webhook costs Gatehouse per login,
+ * in one process, so the figure does not drown in the noise of a shared machine. One Gatehouse
+ * (SQLite, the bench kickstart: ES256 ID tokens from a JWKS URL, the reconcile lambda, access and
+ * refresh tokens) runs logins through `inject` in alternating batches: no webhook subscribed
+ * (the default install), a webhook on every login event delivered to a receiver in a
+ * process of its own, and — a second instance on a database of its own — `--webhooks false`. A subscribed batch ends when the receiver has every event, so the outbox
+ * rows, their claims, the POSTs and the marking all count; the CPU is this process's (every
+ * thread: lambda workers, the replay writer), not the receiver's. The ID tokens are signed before
+ * a batch starts. Prints the median CPU per login of each and the median of the same-round
+ * differences, for returning users (one event) and new users (four events).
+ * BENCH_BATCHES (15 rounds) and BENCH_BATCH_LOGINS (300) tune it.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchClient, clientCredentialsBody } from './assertions.js';
-import { BENCH_IDP_AUDIENCE, BENCH_IDP_ISSUER, benchIssuer } from './id-tokens.js';
-import { drive } from './load.js';
-import type { LoadResult } from './load.js';
+import { createGatehouse, resolveConfig } from '../src/app.js';
+import type { JsonObject } from '../src/store/records.js';
+import { benchKickstart, IDP_ID, PATIENT_APP_ID } from './bench-kickstart.js';
+import { benchIssuer } from './id-tokens.js';
 import { startProcess } from './processes.js';
-import { connections, rounds, seconds, warmupSeconds } from './settings.js';
 
-const TENANT_ID = 'b1000000-0000-4000-8000-000000000001';
-const APP_ID = 'b1000000-0000-4000-8000-000000000002';
-const PATIENT_APP_ID = 'b1000000-0000-4000-8000-000000000021';
-const IDP_ID = 'b1000000-0000-4000-8000-000000000023';
-const USERS = 500;
+const PAIRS = Number(process.env.BENCH_BATCHES ?? 15);
+const PER_BATCH = Number(process.env.BENCH_BATCH_LOGINS ?? 300);
+/** Logins in flight at once, so that the group commit batches them as under load. */
+const CONCURRENCY = 16;
+const RETURNING = 500;
+const LOGIN_EVENTS = ['user.create', 'user.identity-provider.link', 'user.registration.create', 'user.login.success', 'user.login.failed'];
 
-const median = (runs: LoadResult[]): number => [...runs].map((r) => r.requestsPerSecond).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
-const listen = (server: ReturnType<typeof createServer>) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+type Mode = 'off' | 'none' | 'subscribed';
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-webhook-bench-'));
-  const client = benchClient();
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-webhook-cost-'));
   const issuer = benchIssuer();
-  const jwks = createServer((request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' });
-    response.end(JSON.stringify({ keys: [request.url === '/idp/jwks' ? issuer.publicJwk : client.publicJwk] }));
+  const jwks = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600' });
+    response.end(JSON.stringify({ keys: [issuer.publicJwk] }));
   });
-  let received = 0;
-  const receiver = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => ((received += 1), response.end('ok')));
+  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+  const jwksUri = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/idp/jwks`;
+  const receiver = await startProcess(['dist/bench/webhook-receiver.js'], process.env, /receiver ready \d+/);
+  const receiverPort = Number(/receiver ready (\d+)/.exec(receiver.output())![1]);
+  const received = async () => ((await (await fetch(`http://127.0.0.1:${receiverPort}/count`)).json()) as { requests: number; distinct: number; connections: number });
+  const config = resolveConfig({
+    env: {},
+    overrides: { port: 0, host: '127.0.0.1', publicUrl: 'http://127.0.0.1:9011', dataDir: dir, bootstrapApiKey: randomBytes(32).toString('base64url'), logLevel: 'silent', fetchAllowHttp: true, fetchAllowCidrs: ['127.0.0.0/8'] },
   });
-  const jwksPort = await listen(jwks);
-  const receiverPort = await listen(receiver);
-  const apiKey = randomBytes(32).toString('base64url');
-  const kickstart = join(dir, 'kickstart.json');
-  writeFileSync(
-    kickstart,
-    JSON.stringify({
-      tenants: [
-        {
-          id: TENANT_ID,
-          name: 'Bench',
-          slug: 'bench',
-          applications: [
-            { id: APP_ID, name: 'bench client', oauthConfiguration: { clientId: 'bench-client', clientAuthenticationMethod: 'private_key_jwt', jwksUri: `http://127.0.0.1:${jwksPort}/jwks.json`, enabledGrants: ['client_credentials'], allowedScopes: ['system/*.rs'] } },
-            { id: PATIENT_APP_ID, name: 'patient app', roles: [{ name: 'patient', isDefault: true }], loginConfiguration: { generateRefreshTokens: true }, oauthConfiguration: { clientId: 'patient-app', clientAuthenticationMethod: 'none', enabledGrants: [] } },
-          ],
-        },
-      ],
-      identityProviders: [
-        {
-          id: IDP_ID, type: 'ExternalJWT', name: 'mimoto', enabled: true, headerKeyParameter: 'kid', jwksUri: `http://127.0.0.1:${jwksPort}/idp/jwks`, issuer: BENCH_IDP_ISSUER, audiences: [BENCH_IDP_AUDIENCE],
-          oauth2: { uniqueIdClaim: 'ext-mimoto-original-sub-unique', emailClaim: 'urn:telematik:claims:email' }, applicationConfiguration: { [PATIENT_APP_ID]: { enabled: true, createRegistration: true } },
-        },
-      ],
-    }),
-  );
-  const runs = { true: { token: [] as LoadResult[], login: [] as LoadResult[] }, false: { token: [] as LoadResult[], login: [] as LoadResult[] } };
+  const gatehouse = await createGatehouse({ config });
+  // The same login pipeline with `--webhooks false`, on a database of its own, for the default-install comparison.
+  mkdirSync(join(dir, 'off'));
+  const withoutWebhooks = await createGatehouse({ config: { ...config, dataDir: join(dir, 'off'), webhooks: false } });
   try {
-    for (let round = 0; round < rounds; round++) {
-      for (const webhooks of round % 2 === 0 ? (['false', 'true'] as const) : (['true', 'false'] as const)) {
-        const port = 20000 + Math.floor(Math.random() * 20000);
-        const gatehouse = await startProcess(
-          ['dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, 'data'), '--kickstart', kickstart, '--fetch-allow-http', 'true', '--fetch-allow-cidr', '127.0.0.0/8', '--log-level', 'warn', '--webhooks', webhooks],
-          { ...process.env, GATEHOUSE_BOOTSTRAP_API_KEY: apiKey, DATABASE_URL: '' },
-          `http://127.0.0.1:${port}/ready`,
-        );
-        try {
-          const base = `http://127.0.0.1:${port}`;
-          const existing = (await (await fetch(`${base}/api/webhook`, { headers: { authorization: apiKey } })).json()) as { webhooks: unknown[] };
-          if (existing.webhooks.length === 0) {
-            const hook = { webhook: { url: `http://127.0.0.1:${receiverPort}/hook`, global: true, eventsEnabled: { 'user.login.success': true } } };
-            await fetch(`${base}/api/webhook`, { method: 'POST', headers: { authorization: apiKey, 'content-type': 'application/json' }, body: JSON.stringify(hook) });
-          }
-          // The previous round's deliveries finish first: the token run measures this node idle-polling.
-          for (let last = -1; last !== received; ) {
-            last = received;
-            await new Promise((resolve) => setTimeout(resolve, 1000));
-          }
-          const tokenUrl = `http://localhost:${port}/t/bench/oauth2/token`;
-          runs[webhooks].token.push(await drive(`${base}/t/bench/oauth2/token`, () => clientCredentialsBody(client, 'bench-client', tokenUrl), { seconds, warmupSeconds, connections }));
-          const login = () => {
-            const n = Math.floor(Math.random() * USERS);
-            return JSON.stringify({ applicationId: PATIENT_APP_ID, identityProviderId: IDP_ID, encodedJWT: issuer.idToken(`X-returning-${n}`, `returning-${n}@example.de`) });
-          };
-          runs[webhooks].login.push(await drive(`${base}/api/identity-provider/login`, login, { seconds, warmupSeconds, connections, headers: { 'content-type': 'application/json' } }));
-        } finally {
-          await gatehouse.stop();
+    for (const instance of [gatehouse, withoutWebhooks]) await instance.applyKickstart(benchKickstart(jwksUri.replace('/idp/jwks', '/jwks.json'), jwksUri) as JsonObject);
+    const { webhooks } = gatehouse.services;
+    let target = gatehouse;
+    const login = async (payload: string) => {
+      const reply = await target.server.inject({ method: 'POST', url: '/api/identity-provider/login', payload, headers: { 'content-type': 'application/json' } });
+      if (reply.statusCode !== 200) throw new Error(`login: ${reply.statusCode} ${reply.body}`);
+    };
+    const body = (uniqueId: string) => JSON.stringify({ applicationId: PATIENT_APP_ID, identityProviderId: IDP_ID, encodedJWT: issuer.idToken(uniqueId, `${uniqueId}@example.de`) });
+    const run = async (bodies: string[]) => {
+      for (let next = 0; next < bodies.length; ) await Promise.all(bodies.slice(next, (next += CONCURRENCY)).map(login));
+    };
+    for (const instance of [gatehouse, withoutWebhooks]) {
+      target = instance;
+      await run(Array.from({ length: RETURNING }, (_, n) => body(`X-returning-${n}`)));
+    }
+    let newUsers = 0;
+    const bodiesOf = (kind: 'returning' | 'new') =>
+      Array.from({ length: PER_BATCH }, () => (kind === 'returning' ? body(`X-returning-${Math.floor(Math.random() * RETURNING)}`) : body(`X-new-${(newUsers += 1)}-${randomBytes(3).toString('hex')}`)));
+
+    /** CPU µs per login of one batch; subscribed: until the receiver has all `events` of it; off: on the `--webhooks false` instance. */
+    const batch = async (kind: 'returning' | 'new', mode: Mode): Promise<number> => {
+      const subscribed = mode === 'subscribed';
+      target = mode === 'off' ? withoutWebhooks : gatehouse;
+      const id = subscribed ? (await webhooks.create({ url: `http://127.0.0.1:${receiverPort}/hook`, global: true, eventsEnabled: Object.fromEntries(LOGIN_EVENTS.map((t) => [t, true])) })).id : undefined;
+      const bodies = bodiesOf(kind);
+      const expected = (await received()).distinct + PER_BATCH * (kind === 'new' ? 4 : 1);
+      const start = process.cpuUsage();
+      await run(bodies);
+      if (subscribed) await fetch(`http://127.0.0.1:${receiverPort}/wait?distinct=${expected}`);
+      const used = process.cpuUsage(start);
+      if (id) await webhooks.delete(id);
+      return (used.user + used.system) / PER_BATCH;
+    };
+
+    const report: string[] = [];
+    const modes: Mode[] = ['off', 'none', 'subscribed'];
+    for (const kind of ['returning', 'new'] as const) {
+      for (const mode of modes) await batch(kind, mode);
+      const cpu: Record<Mode, number[]> = { off: [], none: [], subscribed: [] };
+      for (let round = 0; round < PAIRS; round++) {
+        // Each round runs the three in a rotated order, so that drift hits all alike.
+        for (let i = 0; i < modes.length; i++) {
+          const mode = modes[(i + round) % modes.length];
+          cpu[mode].push(await batch(kind, mode));
         }
       }
+      const compare = (a: Mode, b: Mode, what: string) => {
+        const deltas = cpu[a].map((value, round) => value - cpu[b][round]);
+        const delta = median(deltas);
+        return `${what}: ${delta.toFixed(1)} µs (${((100 * delta) / median(cpu[b])).toFixed(1)} %), rounds from ${Math.min(...deltas).toFixed(0)} to ${Math.max(...deltas).toFixed(0)} µs`;
+      };
+      report.push(
+        `${kind === 'returning' ? 'returning login (1 event)' : 'new-user login (4 events)'}, median CPU per login: webhooks off ${median(cpu.off).toFixed(0)} µs, no subscriber ${median(cpu.none).toFixed(0)} µs, subscribed ${median(cpu.subscribed).toFixed(0)} µs`,
+        `  ${compare('none', 'off', 'no subscriber minus off, median of the same-round differences')}`,
+        `  ${compare('subscribed', 'none', 'subscribed minus no subscriber')}`,
+      );
     }
-    for (const path of ['token', 'login'] as const) {
-      const on = median(runs.true[path]);
-      const off = median(runs.false[path]);
-      console.log(`${path}: webhooks off ${off.toFixed(0)} req/s, on ${on.toFixed(0)} req/s, cost ${((1 - on / off) * 100).toFixed(1)} %`);
-    }
-    console.log(`webhook requests received: ${received}`);
+    const counts = await received();
+    report.push(`receiver: ${counts.distinct} distinct events in ${counts.requests} requests over ${counts.connections} connections (each delivered once: ${counts.distinct === counts.requests})`);
+    console.log(report.join('\n'));
   } finally {
+    await withoutWebhooks.close();
+    await gatehouse.close();
+    await receiver.stop();
     jwks.close();
-    receiver.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

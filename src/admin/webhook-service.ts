@@ -30,6 +30,25 @@ export interface WebhookInput {
 /** FusionAuth's Webhook as the API returns it: the Basic password is never sent back. */
 export type WebhookView = Omit<Webhook, 'encryptedHttpAuthenticationPassword'>;
 
+/** One event's delivery to a webhook as the API shows it (not the body: it carries user data). */
+export interface WebhookDeliveryView {
+  id: string;
+  eventId: string;
+  eventType: string;
+  tenantId?: string;
+  status: 'pending' | 'delivered' | 'failed';
+  /** Attempts started so far. */
+  attempts: number;
+  /** When a pending delivery is tried next. */
+  nextAttemptInstant?: number;
+  /** Why the last attempt failed. */
+  lastError?: string;
+  insertInstant: number;
+  completedInstant?: number;
+}
+
+const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+
 export interface WebhookServiceOptions {
   /** Where a webhook may point (`--fetch-allow-http`, the address policy). */
   urls: OutboundUrlRules;
@@ -87,6 +106,35 @@ export class WebhookService {
     await this.find(id);
     await this.store.webhooks.delete(id);
     this.onChange();
+  }
+
+  /**
+   * The deliveries of one webhook, newest first: pending ones with their attempts so far and next
+   * attempt, delivered and failed ones (kept for the outbox retention) with the last error. Each
+   * failed attempt is also an `Error` in the event log.
+   */
+  async deliveries(id: string, criteria: { status?: string; startRow?: number | string; numberOfResults?: number | string }): Promise<{ deliveries: WebhookDeliveryView[]; total: number }> {
+    await this.find(id);
+    const errors = new FieldErrors();
+    const integer = (name: 'startRow' | 'numberOfResults', fallback: number, min: number, max: number): number => {
+      const raw = criteria[name];
+      if (raw === undefined || raw === '') return fallback;
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < min || value > max) errors.add(name, 'invalid', `An integer from ${min} to ${max}.`);
+      return value;
+    };
+    const startRow = integer('startRow', 0, 0, 1_000_000);
+    const numberOfResults = integer('numberOfResults', 25, 1, 1000);
+    const status = criteria.status || undefined;
+    if (status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(status)) errors.add('status', 'invalid', `One of ${DELIVERY_STATUSES.join(', ')}.`);
+    errors.throwIfAny();
+    const { entries, total } = await this.store.webhookOutbox.listByWebhook(id, { status: status as WebhookDeliveryView['status'] | undefined, startRow, numberOfResults });
+    const deliveries = entries.map(({ id, eventId, eventType, tenantId, status, attempts, nextAttemptAt, lastError, insertInstant, completedInstant }) => ({
+      id, eventId, eventType, ...(tenantId ? { tenantId } : {}), status, attempts,
+      ...(status === 'pending' ? { nextAttemptInstant: nextAttemptAt } : {}),
+      ...(lastError ? { lastError } : {}), insertInstant, ...(completedInstant !== undefined ? { completedInstant } : {}),
+    }));
+    return { deliveries, total };
   }
 
   private async find(id: string): Promise<Webhook> {

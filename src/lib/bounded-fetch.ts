@@ -141,16 +141,54 @@ async function send(rawUrl: string, policy: FetchPolicy, init: { method?: string
   }
 }
 
+/** URLs that passed `checkOutboundUrl` under a policy: a webhook's URL is parsed and checked once, not per POST. */
+const checkedUrls = new WeakMap<FetchPolicy, Map<string, URL>>();
+
+function checkedUrl(rawUrl: string, policy: FetchPolicy): URL {
+  let checked = checkedUrls.get(policy);
+  if (!checked) checkedUrls.set(policy, (checked = new Map()));
+  let url = checked.get(rawUrl);
+  if (!url) {
+    url = checkOutboundUrl(rawUrl, policy);
+    // The result depends only on the URL and the policy; a host name is still checked at connect time.
+    if (checked.size < 1024) checked.set(rawUrl, url);
+  }
+  return url;
+}
+
 /**
  * POSTs `body` and answers the status once the response (at most `maxBytes`, then discarded)
  * has arrived within the time budget: for webhooks, where only the status counts. Redirects are
- * refused like everywhere else: a 3xx is an answer, not a delivery.
+ * refused like everywhere else: a 3xx is an answer, not a delivery. Sent with undici's
+ * `request` on the same address-guarded, keep-alive pool as `fetch` (a fifth of fetch's CPU per
+ * request: no WHATWG Request, Response and streams); an injected `fetch` (tests) still gets it.
  */
 export async function postForStatus(rawUrl: string, policy: FetchPolicy, headers: Record<string, string>, body: string): Promise<number> {
   const signal = timeBudget(policy);
-  const response = await send(rawUrl, policy, { method: 'POST', headers, body }, signal);
-  await readLimited(response, policy.maxBytes, signal);
-  return response.status;
+  if (policy.fetch) {
+    const response = await send(rawUrl, policy, { method: 'POST', headers, body }, signal);
+    await readLimited(response, policy.maxBytes, signal);
+    return response.status;
+  }
+  const url = checkedUrl(rawUrl, policy);
+  let total = 0;
+  try {
+    const response = await dispatcherOf(policy).request({ origin: url.origin, path: `${url.pathname}${url.search}`, method: 'POST', headers, body, signal });
+    for await (const chunk of response.body) {
+      total += (chunk as Buffer).byteLength;
+      if (total > policy.maxBytes) {
+        response.body.destroy();
+        throw new FetchError('FETCH_TOO_LARGE', `larger than ${policy.maxBytes} bytes`);
+      }
+    }
+    return response.statusCode;
+  } catch (error) {
+    if (error instanceof FetchError) throw error;
+    const refused = addressRefusalIn(error);
+    if (refused) throw new FetchError('FETCH_ADDRESS_FORBIDDEN', refused.message);
+    if (signal.aborted) throw new FetchError('FETCH_TIMEOUT', `no answer within ${policy.timeoutMs} ms`);
+    throw new FetchError('FETCH_NETWORK', `request failed: ${(error as Error).message}`);
+  }
 }
 
 export async function fetchJson(rawUrl: string, policy: FetchPolicy, request?: JsonRequest): Promise<JsonResponse> {

@@ -1,5 +1,5 @@
 import type { WebhookOutbox } from '../events/webhook-outbox.js';
-import type { WebhookEvent } from '../events/webhook-events.js';
+import type { WebhookEvent, WebhookEventType } from '../events/webhook-events.js';
 import type { UserView } from '../identity/user-rules.js';
 import type { Application, ExternalJwtIdentityProvider, Registration, Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -10,13 +10,15 @@ import { ReconcileError } from './reconcile-error.js';
 /**
  * The webhook events of a committed login, in FusionAuth's shapes: `user.create` and
  * `user.identity-provider.link` for a first login, `user.registration.create` for a new
- * registration, and always `user.login.success`. Written with the login's rows.
+ * registration, and always `user.login.success`. Written with the login's rows. An event no
+ * webhook subscribes to (for the tenant) is not even built: the default install pays nothing.
  */
 export function loginEvents(outbox: WebhookOutbox, subject: LoginSubject, plan: LoginPlan, user: UserView, registration: Registration | undefined): WebhookEvent[] {
   const { tenant, provider, application, identity } = subject;
   const events: WebhookEvent[] = [];
-  if (plan.decision.kind === 'create') events.push(outbox.event('user.create', tenant.id, { user }));
-  if (plan.decision.kind !== 'linked') {
+  const wants = (type: WebhookEventType) => outbox.wants(type, tenant.id);
+  if (plan.decision.kind === 'create' && wants('user.create')) events.push(outbox.event('user.create', tenant.id, { user }));
+  if (plan.decision.kind !== 'linked' && wants('user.identity-provider.link')) {
     const identityProviderLink = {
       identityProviderId: provider.id,
       identityProviderName: provider.name,
@@ -27,18 +29,20 @@ export function loginEvents(outbox: WebhookOutbox, subject: LoginSubject, plan: 
     };
     events.push(outbox.event('user.identity-provider.link', tenant.id, { user, identityProviderLink }));
   }
-  if (registration && plan.registrationIsNew && plan.registrationChanged) {
+  if (registration && plan.registrationIsNew && plan.registrationChanged && wants('user.registration.create')) {
     events.push(outbox.event('user.registration.create', tenant.id, { user, applicationId: registration.applicationId, registration }));
   }
-  events.push(
-    outbox.event('user.login.success', tenant.id, {
-      user,
-      ...(application ? { applicationId: application.id } : {}),
-      authenticationType: subject.options.authenticationType,
-      identityProviderId: provider.id,
-      identityProviderName: provider.name,
-    }),
-  );
+  if (wants('user.login.success')) {
+    events.push(
+      outbox.event('user.login.success', tenant.id, {
+        user,
+        ...(application ? { applicationId: application.id } : {}),
+        authenticationType: subject.options.authenticationType,
+        identityProviderId: provider.id,
+        identityProviderName: provider.name,
+      }),
+    );
+  }
   return events;
 }
 
@@ -53,7 +57,7 @@ export async function emitLoginFailure(
   where: { tenant: Tenant; provider: ExternalJwtIdentityProvider; application: Application | undefined; authenticationType: AuthenticationType },
   error: unknown,
 ): Promise<void> {
-  if (!outbox || !(error instanceof ReconcileError)) return;
+  if (!outbox || !(error instanceof ReconcileError) || !outbox.wants('user.login.failed', where.tenant.id)) return;
   const event = outbox.event('user.login.failed', where.tenant.id, {
     ...(where.application ? { applicationId: where.application.id } : {}),
     authenticationType: where.authenticationType,

@@ -12,6 +12,8 @@ export type FetchPurpose = 'jwks' | 'discovery';
 /** Where a jti is single-use: client assertions (SMART, RFC 7523 §3) and the JWT bearer grant. */
 export type ReplayedAssertion = 'client_assertion' | 'jwt_bearer';
 export type StatementKind = 'select' | 'insert' | 'update' | 'delete' | 'other';
+/** One webhook delivery attempt: `delivered` (2xx), `retry` (failed, another attempt is due), `failed` (the last attempt failed). */
+export type WebhookAttemptOutcome = 'delivered' | 'retry' | 'failed';
 
 export interface Metrics {
   /** False for `NO_METRICS`: callers may skip work that only feeds the recorder. */
@@ -34,6 +36,8 @@ export interface Metrics {
   jtiReplayed(assertion: ReplayedAssertion): void;
   /** One database query (the SQL text never leaves the store). */
   dbQuery(statement: StatementKind, seconds: number, failed: boolean): void;
+  /** One webhook delivery attempt: the event type (a FusionAuth event type), what it came to, and how long it took. */
+  webhookAttempt(eventType: string, outcome: WebhookAttemptOutcome, seconds: number): void;
 }
 
 const ignore = (): void => undefined;
@@ -49,4 +53,5 @@ export const NO_METRICS: Metrics = Object.freeze({
   jwksCacheHit: ignore,
   jtiReplayed: ignore,
   dbQuery: ignore,
+  webhookAttempt: ignore,
 });

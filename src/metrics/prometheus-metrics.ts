@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { BoundedLabel, OTHER } from './bounded-label.js';
-import type { FetchPurpose, LambdaStatus, LoginOutcome, Metrics, ReplayedAssertion, StatementKind } from './metrics.js';
+import type { FetchPurpose, LambdaStatus, LoginOutcome, Metrics, ReplayedAssertion, StatementKind, WebhookAttemptOutcome } from './metrics.js';
 
 /** The route label of a request no route matched (404s of unknown paths), so that URLs never become labels. */
 export const UNMATCHED_ROUTE = '__unmatched__';
@@ -55,6 +55,9 @@ export class PrometheusMetrics implements Metrics {
   private readonly replays: Children<Incrementer>;
   private readonly queryDuration: Children<Observer>;
   private readonly queryErrors: Children<Incrementer>;
+  private readonly eventTypes = new BoundedLabel(32);
+  private readonly webhookAttempts: Children<Incrementer>;
+  private readonly webhookDuration: Children<Observer>;
 
   constructor(dialect: string) {
     const registers = [this.registry];
@@ -83,6 +86,10 @@ export class PrometheusMetrics implements Metrics {
     this.queryDuration = new Children((statement) => queryDuration.labels(dialect, statement));
     const queryErrors = counter('gatehouse_db_query_errors_total', 'Database queries that failed (unique violations included), by dialect and statement kind.', ['dialect', 'statement']);
     this.queryErrors = new Children((statement) => queryErrors.labels(dialect, statement));
+    const webhookAttempts = counter('gatehouse_webhook_attempts_total', 'Webhook delivery attempts by event type and outcome: delivered, retry (failed, tried again later), failed (the last attempt failed).', ['event_type', 'outcome']);
+    this.webhookAttempts = new Children((eventType, outcome) => webhookAttempts.labels(eventType, outcome));
+    const webhookDuration = histogram('gatehouse_webhook_attempt_duration_seconds', 'Webhook delivery attempt time, from the POST to the answer (or the failure), by outcome.', ['outcome'], REQUEST_BUCKETS);
+    this.webhookDuration = new Children((outcome) => webhookDuration.labels(outcome));
   }
 
   /** The scrape answer. */
@@ -127,5 +134,10 @@ export class PrometheusMetrics implements Metrics {
   dbQuery(statement: StatementKind, seconds: number, failed: boolean): void {
     this.queryDuration.get(statement).observe(seconds);
     if (failed) this.queryErrors.get(statement).inc();
+  }
+
+  webhookAttempt(eventType: string, outcome: WebhookAttemptOutcome, seconds: number): void {
+    this.webhookAttempts.get(this.eventTypes.value(eventType), outcome).inc();
+    this.webhookDuration.get(outcome).observe(seconds);
   }
 }

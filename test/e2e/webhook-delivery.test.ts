@@ -134,6 +134,23 @@ for (const kind of selectedKinds()) {
       await world.server.api('DELETE', `/api/webhook/${webhookId}`);
     });
 
+    it('with no webhook a login writes no outbox row; once one subscribes, a returning login writes just its user.login.success', async () => {
+      const rows = async () => (await Promise.all((['pending', 'delivered', 'failed'] as const).map((s) => outbox().countByStatus(s)))).reduce((a, b) => a + b, 0);
+      const provider = await world.provider();
+      const before = await rows();
+      const token = await world.idToken();
+      for (let i = 0; i < 2; i++) assert.equal((await world.login(provider, token)).status, 200);
+      assert.equal(await rows(), before, 'a first and a returning login, nobody subscribed: no row');
+      const webhookId = await subscribe(['user.login.success', 'user.create']);
+      const reply = await world.login(provider, token);
+      assert.equal(reply.status, 200, JSON.stringify(reply.body));
+      assert.equal(await rows(), before + 1);
+      const written = (await outbox().listByEventType('user.login.success')).filter((r) => r.webhookId === webhookId);
+      assert.equal(written.length, 1);
+      assert.equal((JSON.parse(written[0].body).event.user as { id: string }).id, reply.body.user.id);
+      await world.server.api('DELETE', `/api/webhook/${webhookId}`);
+    });
+
     it('an unsubscribed event type writes no outbox row', async () => {
       const webhookId = await subscribe(['user.delete']);
       assert.equal((await createUser(`quiet-${randomUUID()}@example.com`)).status, 200);

@@ -29,3 +29,32 @@ export const Webhook = Type.Object(
 
 export const WebhookBody = Type.Object({ webhook: Webhook }, { additionalProperties: true });
 export type WebhookBody = Static<typeof WebhookBody>;
+
+/** A count given as digits in the query string; the service checks its range. */
+const QueryCount = Type.Unsafe<number | string>({ type: ['integer', 'string'], maxLength: 20, pattern: '^[0-9]*$' });
+
+/** `GET /api/webhook/{id}/delivery`: which deliveries, and which page of them. */
+export const WebhookDeliveryQuery = Type.Object(
+  {
+    status: Type.Optional(SafeString(16, { description: 'pending, delivered or failed; absent: all.' })),
+    startRow: Type.Optional(QueryCount),
+    numberOfResults: Type.Optional(QueryCount),
+  },
+  { additionalProperties: true },
+);
+export type WebhookDeliveryQuery = Static<typeof WebhookDeliveryQuery>;
+
+const WebhookDelivery = Type.Object({
+  id: Type.String({ description: 'The outbox row: one event for one webhook.' }),
+  eventId: Type.String({ description: 'The event\'s `id`, the receiver\'s deduplication key.' }),
+  eventType: Type.String(),
+  tenantId: Type.Optional(Type.String()),
+  status: Type.String({ description: 'pending, delivered or failed (after the last attempt).' }),
+  attempts: Type.Integer({ description: 'Attempts started so far.' }),
+  nextAttemptInstant: Type.Optional(Type.Integer({ description: 'Pending: when the next attempt is due (ms since the epoch).' })),
+  lastError: Type.Optional(Type.String({ description: 'Why the last attempt failed: the receiver\'s status, a timeout, a refused address.' })),
+  insertInstant: Type.Integer(),
+  completedInstant: Type.Optional(Type.Integer()),
+});
+
+export const WebhookDeliveryList = Type.Object({ deliveries: Type.Array(WebhookDelivery), total: Type.Integer() });

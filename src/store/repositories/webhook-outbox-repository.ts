@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Dialect } from '../database.js';
+import { PreparedQuery } from '../prepared-query.js';
 import type { Database, WebhookOutboxRow } from '../schema.js';
 import { deleteInBatches } from './batched-delete.js';
 
@@ -23,6 +24,31 @@ export interface OutboxEntry {
 
 export type NewOutboxEntry = Pick<OutboxEntry, 'id' | 'eventId' | 'eventType' | 'webhookId' | 'tenantId' | 'body' | 'insertInstant'>;
 
+const COLUMNS = ['id', 'event_id', 'event_type', 'webhook_id', 'tenant_id', 'body', 'status', 'attempts', 'next_attempt_at', 'locked_until', 'last_error', 'insert_instant', 'completed_instant'] as const;
+/** Rows per emit that get a statement compiled once (a login writes one to four events per webhook). */
+const PREPARED_ROWS = 8;
+const preparedInserts = Array.from({ length: PREPARED_ROWS + 1 }, (_, n) =>
+  new PreparedQuery((db, p) =>
+    db.insertInto('webhook_outbox').values(Array.from({ length: n }, (_r, i) => Object.fromEntries(COLUMNS.map((c) => [c, p(`${c}${i}`)])) as unknown as Insertable<WebhookOutboxRow>)),
+  ),
+);
+
+const rowOf = (e: NewOutboxEntry): WebhookOutboxRow => ({
+  id: e.id,
+  event_id: e.eventId,
+  event_type: e.eventType,
+  webhook_id: e.webhookId,
+  tenant_id: e.tenantId ?? null,
+  body: e.body,
+  status: 'pending',
+  attempts: 0,
+  next_attempt_at: e.insertInstant,
+  locked_until: null,
+  last_error: null,
+  insert_instant: e.insertInstant,
+  completed_instant: null,
+});
+
 /**
  * The webhook outbox. Rows are inserted in the transaction of the change they report; the
  * deliverer claims due rows with a lease. On PostgreSQL the claim is one UPDATE over a
@@ -35,28 +61,19 @@ export class WebhookOutboxRepository {
     private readonly dialect: Dialect,
   ) {}
 
+  /** Inserts the rows of one change (in its transaction); up to PREPARED_ROWS rows with a statement compiled once. */
   async insert(entries: readonly NewOutboxEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.db
-      .insertInto('webhook_outbox')
-      .values(
-        entries.map((e) => ({
-          id: e.id,
-          event_id: e.eventId,
-          event_type: e.eventType,
-          webhook_id: e.webhookId,
-          tenant_id: e.tenantId ?? null,
-          body: e.body,
-          status: 'pending' as const,
-          attempts: 0,
-          next_attempt_at: e.insertInstant,
-          locked_until: null,
-          last_error: null,
-          insert_instant: e.insertInstant,
-          completed_instant: null,
-        })),
-      )
-      .execute();
+    if (entries.length > PREPARED_ROWS) {
+      await this.db.insertInto('webhook_outbox').values(entries.map(rowOf)).execute();
+      return;
+    }
+    const params: Record<string, unknown> = {};
+    entries.forEach((entry, i) => {
+      const row = rowOf(entry);
+      for (const column of COLUMNS) params[`${column}${i}`] = row[column];
+    });
+    await preparedInserts[entries.length].execute(this.db, params);
   }
 
   /** Claims up to `limit` due rows until `leaseUntil`, counting the attempt; oldest due first. */
@@ -118,6 +135,19 @@ export class WebhookOutboxRepository {
   async listByEventType(eventType: string): Promise<OutboxEntry[]> {
     const rows = await this.db.selectFrom('webhook_outbox').selectAll().where('event_type', '=', eventType).orderBy('insert_instant').orderBy('id').execute();
     return rows.map(toEntry);
+  }
+
+  /** One webhook's rows, newest first, with their total: what an operator inspects (`GET /api/webhook/{id}/delivery`). */
+  async listByWebhook(webhookId: string, page: { status?: WebhookOutboxRow['status']; startRow: number; numberOfResults: number }): Promise<{ entries: OutboxEntry[]; total: number }> {
+    const filtered = this.db
+      .selectFrom('webhook_outbox')
+      .where('webhook_id', '=', webhookId)
+      .$call((query) => (page.status ? query.where('status', '=', page.status) : query));
+    const [rows, count] = await Promise.all([
+      filtered.selectAll().orderBy('insert_instant', 'desc').orderBy('id', 'desc').offset(page.startRow).limit(page.numberOfResults).execute(),
+      filtered.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { entries: rows.map(toEntry), total: Number(count.n) };
   }
 
   async countByStatus(status: WebhookOutboxRow['status']): Promise<number> {

@@ -26,6 +26,22 @@ describe('PrometheusMetrics', () => {
     assert.equal(sampleValue(samples, 'gatehouse_logins_total', { code: 'Code63' }), 1);
   });
 
+  it('counts webhook attempts by event type and outcome, with their duration; event types are bounded too', async () => {
+    const metrics = new PrometheusMetrics('sqlite');
+    metrics.webhookAttempt('user.create', 'retry', 0.003);
+    metrics.webhookAttempt('user.create', 'failed', 0.2);
+    metrics.webhookAttempt('user.login.success', 'delivered', 0.001);
+    metrics.webhookAttempt('https://receiver.example/hook', 'delivered', 0.001);
+    const samples = await scrape(metrics);
+    assert.equal(sampleValue(samples, 'gatehouse_webhook_attempts_total', { event_type: 'user.create', outcome: 'retry' }), 1);
+    assert.equal(sampleValue(samples, 'gatehouse_webhook_attempts_total', { event_type: 'user.create', outcome: 'failed' }), 1);
+    assert.equal(sampleValue(samples, 'gatehouse_webhook_attempts_total', { event_type: 'user.login.success', outcome: 'delivered' }), 1);
+    assert.equal(sampleValue(samples, 'gatehouse_webhook_attempts_total', { event_type: 'other', outcome: 'delivered' }), 1, 'not code-like: other');
+    assert.equal(sampleValue(samples, 'gatehouse_webhook_attempt_duration_seconds_count', { outcome: 'delivered' }), 2);
+    assert.equal(sampleValue(samples, 'gatehouse_webhook_attempt_duration_seconds_bucket', { outcome: 'failed', le: '0.1' }), 0);
+    assert.equal(sampleValue(samples, 'gatehouse_webhook_attempt_duration_seconds_bucket', { outcome: 'failed', le: '0.25' }), 1);
+  });
+
   it('labels an unmatched request as __unmatched__ and an unknown method as "other", with the status code', async () => {
     const metrics = new PrometheusMetrics('sqlite');
     metrics.httpRequest(undefined, 'BREW', 404, 0.002);
