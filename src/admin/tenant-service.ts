@@ -10,6 +10,7 @@ import { ACCESS_TOKEN_TYPES } from '../tokens/access-token.js';
 import type { AccessTokenType } from '../tokens/access-token.js';
 import type { JsonObject, Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import { checkConsoleApplication } from './console-application-check.js';
 import { fieldsOf, optionalObject, optionalString } from './input-values.js';
 
 const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62})$/;
@@ -21,6 +22,7 @@ export interface TenantInput {
   slug?: string;
   jwtConfiguration?: { timeToLiveInSeconds?: number; refreshTokenTimeToLiveInMinutes?: number; signingAlgorithm?: string; accessTokenType?: string };
   smartConfiguration?: { enabled?: boolean; fhirBaseUrl?: string; accessTokenAudience?: string };
+  adminConsoleApplicationId?: string;
   data?: JsonObject;
 }
 
@@ -36,6 +38,8 @@ export class TenantService {
     private readonly clock: Clock,
     /** Called after every write (clears the login path's configuration cache). */
     private readonly onChange: () => void = () => undefined,
+    /** The public URL, for the console application's redirect URL check. */
+    private readonly publicUrl?: string,
   ) {
     this.bySlugCache = new TtlCache(clock, DEFAULT_CACHE_LIFETIMES.tenantMs);
   }
@@ -140,6 +144,7 @@ export class TenantService {
         accessTokenType: (jwt.accessTokenType as AccessTokenType | undefined) ?? 'JWT',
       },
       ...(isPlainObject(input.smartConfiguration) ? { smartConfiguration: buildSmartConfiguration(input.smartConfiguration) } : {}),
+      ...(optionalString(input.adminConsoleApplicationId) ? { adminConsoleApplicationId: optionalString(input.adminConsoleApplicationId) } : {}),
       data: optionalObject(input.data),
       insertInstant: existing?.insertInstant ?? now,
       lastUpdateInstant: now,
@@ -169,6 +174,7 @@ export class TenantService {
     if (smart?.accessTokenAudience !== undefined && (typeof smart.accessTokenAudience !== 'string' || smart.accessTokenAudience.trim() === '')) {
       errors.add('tenant.smartConfiguration.accessTokenAudience', 'invalid', 'A non-empty string.');
     }
+    await checkConsoleApplication(this.store, this.publicUrl, tenant, errors);
     errors.throwIfAny();
     if (creating && (await this.store.tenants.findById(tenant.id))) errors.add('tenant.id', 'duplicate', 'A tenant with this id exists.');
     const sameName = await this.store.tenants.findByName(tenant.name);

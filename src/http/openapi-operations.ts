@@ -33,7 +33,7 @@ const GROUPS: { prefix: string; tag: Tag }[] = [
   { prefix: '/t/:tenant/.well-known/smart-configuration', tag: { name: 'SMART', description: '' } },
   { prefix: '/t/:tenant/.well-known', tag: { name: 'Discovery', description: 'OpenID Connect Discovery, RFC 8414 metadata and the JWKS of a tenant.' } },
   { prefix: '/.well-known', tag: { name: 'Discovery', description: '' } },
-  { prefix: '/admin', tag: { name: 'Admin console', description: 'The admin console: a static single-page app that manages Gatehouse through this API (`/api`), signed in with an API key.' } },
+  { prefix: '/admin', tag: { name: 'Admin console', description: 'The admin console: a static single-page app that manages Gatehouse through this API (`/api`), signed in with an API key or a console user\'s access token from the tenant\'s login.' } },
   { prefix: '/health', tag: { name: 'Health', description: 'Liveness and readiness checks.' } },
   { prefix: '/ready', tag: { name: 'Health', description: '' } },
 ];

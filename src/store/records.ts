@@ -31,6 +31,8 @@ export interface Tenant {
     /** `aud` of access tokens (default: the FHIR base URL; `fhir-server` for the Koppeltaal reference server). */
     accessTokenAudience?: string;
   };
+  /** Gatehouse: the application whose users with the role `admin` may sign in to the admin console (`/admin`). */
+  adminConsoleApplicationId?: string;
   data: JsonObject;
   insertInstant: number;
   lastUpdateInstant: number;
