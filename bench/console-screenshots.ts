@@ -19,11 +19,11 @@ try {
   };
   await page.goto(`${world.url}/admin`);
   await page.getByLabel('API key').fill('wrong-key');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.locator('#api-key-errors').waitFor();
   await shot('sign-in');
   await page.getByLabel('API key').fill(world.apiKey);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 
   await page.goto(`${world.url}/admin#/applications`);
   await page.getByRole('cell', { name: 'Patient portal' }).waitFor();

@@ -28,6 +28,13 @@ export const tenants: ResourceSpec = {
     { path: 'smartConfiguration.fhirBaseUrl', label: 'FHIR base URL', kind: 'url' },
     { path: 'smartConfiguration.accessTokenAudience', label: 'SMART access token audience', kind: 'url' },
     { path: 'tenantConfiguration.limitUserLinkCount', label: 'Link count limit (JSON)', kind: 'json', help: '{"enabled": true, "maximumLinks": 1}' },
+    {
+      path: 'adminConsoleApplicationId',
+      label: 'Console application',
+      kind: 'reference',
+      reference: { endpoint: '/api/application', listKey: 'applications' },
+      help: 'Users with the role admin in this application sign in here through the tenant’s login: a public client (authorization_code) of this tenant with the redirect URL of this page.',
+    },
   ],
   panels: [(tenant) => html`<${SigningKeyPanel} key=${tenant.id} tenant=${tenant} />`],
 };

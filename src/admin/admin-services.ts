@@ -58,7 +58,7 @@ export function adminServices(store: Store, deps: AdminDependencies): AdminServi
   const fetchRules = { allowHttpJwksUri: config.fetchAllowHttp, addresses: deps.addresses };
   return {
     keys,
-    tenants: new TenantService(store, keys, clock, onChange),
+    tenants: new TenantService(store, keys, clock, onChange, config.publicUrl),
     applications: new ApplicationService(store, clock, fetchRules, onChange),
     roles: new RoleService(store, clock, onChange),
     users: new UserService(store, clock, deps.webhooks),

@@ -10,6 +10,7 @@ import { ACCESS_TOKEN_TYPES } from '../tokens/access-token.js';
 import type { AccessTokenType } from '../tokens/access-token.js';
 import type { JsonObject, LoginTheme, Tenant } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import { checkConsoleApplication } from './console-application-check.js';
 import { fieldsOf, optionalObject, optionalString } from './input-values.js';
 import { loginThemeProblems } from './login-theme-rules.js';
 
@@ -23,6 +24,7 @@ export interface TenantInput {
   jwtConfiguration?: { timeToLiveInSeconds?: number; refreshTokenTimeToLiveInMinutes?: number; signingAlgorithm?: string; accessTokenType?: string };
   smartConfiguration?: { enabled?: boolean; fhirBaseUrl?: string; accessTokenAudience?: string };
   loginTheme?: JsonObject;
+  adminConsoleApplicationId?: string;
   data?: JsonObject;
 }
 
@@ -38,6 +40,8 @@ export class TenantService {
     private readonly clock: Clock,
     /** Called after every write (clears the login path's configuration cache). */
     private readonly onChange: () => void = () => undefined,
+    /** The public URL, for the console application's redirect URL check. */
+    private readonly publicUrl?: string,
   ) {
     this.bySlugCache = new TtlCache(clock, DEFAULT_CACHE_LIFETIMES.tenantMs);
   }
@@ -143,6 +147,7 @@ export class TenantService {
       },
       ...(isPlainObject(input.smartConfiguration) ? { smartConfiguration: buildSmartConfiguration(input.smartConfiguration) } : {}),
       ...(isPlainObject(input.loginTheme) ? { loginTheme: input.loginTheme as LoginTheme } : {}),
+      ...(optionalString(input.adminConsoleApplicationId) ? { adminConsoleApplicationId: optionalString(input.adminConsoleApplicationId) } : {}),
       data: optionalObject(input.data),
       insertInstant: existing?.insertInstant ?? now,
       lastUpdateInstant: now,
@@ -173,6 +178,7 @@ export class TenantService {
       errors.add('tenant.smartConfiguration.accessTokenAudience', 'invalid', 'A non-empty string.');
     }
     for (const [field, message] of loginThemeProblems(tenant.loginTheme)) errors.add(`tenant.loginTheme.${field}`, 'invalid', message);
+    await checkConsoleApplication(this.store, this.publicUrl, tenant, errors);
     errors.throwIfAny();
     if (creating && (await this.store.tenants.findById(tenant.id))) errors.add('tenant.id', 'duplicate', 'A tenant with this id exists.');
     const sameName = await this.store.tenants.findByName(tenant.name);

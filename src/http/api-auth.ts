@@ -1,13 +1,20 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { apiKeyAllows } from '../admin/api-key-service.js';
+import { authenticateConsoleToken } from '../admin/console-token-authenticator.js';
 import { ApiError } from '../lib/api-error.js';
 import { isUuid } from '../lib/ids.js';
 import type { ApiKey } from '../store/records.js';
 import type { HttpServices } from './services.js';
 
 export interface ApiCaller {
+  /** The API key; for a console user's token, a superuser key scoped to the user's tenant (never stored). */
   apiKey: ApiKey;
+  /** Set when the caller is an admin console user signed in through the tenant's login. */
+  consoleUserId?: string;
 }
+
+/** RFC 6750 §2.1: `Bearer` and a token; Gatehouse API keys are sent without a scheme. */
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,6 +30,11 @@ export function registerApiAuth(app: FastifyInstance, services: HttpServices): v
   app.decorateRequest('caller', null);
   const authenticate = async (request: FastifyRequest) => {
     const presented = request.headers.authorization;
+    const bearer = presented ? BEARER.exec(presented) : null;
+    if (bearer) {
+      request.caller = await consoleCaller(services, bearer[1]);
+      return;
+    }
     const apiKey = presented ? await services.apiKeys.authenticate(presented) : undefined;
     if (!apiKey) throw new ApiError(401, [], [], 'missing or unknown API key');
     const path = (request.routeOptions.url ?? request.url).split('?')[0];
@@ -35,6 +47,15 @@ export function registerApiAuth(app: FastifyInstance, services: HttpServices): v
     const existing = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
     route.preHandler = [authenticate, ...existing];
   });
+}
+
+/** A console user's access token as the caller, or the same bare 401 as an unknown API key (the reason's code in the log only). */
+async function consoleCaller(services: HttpServices, token: string): Promise<ApiCaller> {
+  const { config, oauth, keys, store, tenants } = services;
+  const deps = { config, clock: oauth.clock, keys, store, tenantBySlug: (slug: string) => tenants.findBySlug(slug) };
+  const result = await authenticateConsoleToken(deps, token);
+  if (typeof result === 'string') throw new ApiError(401, [], [], `[${result}] console access token refused`);
+  return { apiKey: result.apiKey, consoleUserId: result.userId };
 }
 
 /** The route path with its parameters filled in, for endpoint permission checks. */

@@ -34,7 +34,7 @@ const GROUPS: { prefix: string; tag: Tag }[] = [
   { prefix: '/t/:tenant/.well-known/smart-configuration', tag: { name: 'SMART', description: '' } },
   { prefix: '/t/:tenant/.well-known', tag: { name: 'Discovery', description: 'OpenID Connect Discovery, RFC 8414 metadata and the JWKS of a tenant.' } },
   { prefix: '/.well-known', tag: { name: 'Discovery', description: '' } },
-  { prefix: '/admin', tag: { name: 'Admin console', description: 'The admin console: a static single-page app that manages Gatehouse through this API (`/api`), signed in with an API key.' } },
+  { prefix: '/admin', tag: { name: 'Admin console', description: 'The admin console: a static single-page app that manages Gatehouse through this API (`/api`), signed in with an API key or a console user\'s access token from the tenant\'s login.' } },
   { prefix: '/health', tag: { name: 'Health', description: 'Liveness and readiness checks.' } },
   { prefix: '/ready', tag: { name: 'Health', description: '' } },
 ];
@@ -67,7 +67,12 @@ export const SECURITY_SCHEMES = {
     description:
       'OAuth client authentication, RFC 6749 §2.3.1 `client_secret_basic`. The other methods (`client_secret_post`, RFC 7523 `private_key_jwt`, public clients) put their parameters in the form body instead.',
   },
-  bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token issued by Gatehouse (RFC 6750 §2.1).' },
+  bearer: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'An access token issued by Gatehouse (RFC 6750 §2.1). On `/api`: the token of an admin console user (the tenant’s `adminConsoleApplicationId`, role `admin`), with the rights of a superuser key of that tenant.',
+  },
 } as const;
 
 /** The OAuth endpoints that authenticate the client (RFC 6749 §3.2.1, RFC 7662 §2.1, RFC 7009 §2.1). */
@@ -77,7 +82,7 @@ type Security = Record<string, string[]>[];
 
 function securityOf(route: RouteOptions): Security {
   const { url } = route;
-  if (url.startsWith('/api/')) return route.config?.public === true ? [] : [{ apiKey: [] }];
+  if (url.startsWith('/api/')) return route.config?.public === true ? [] : [{ apiKey: [] }, { bearer: [] }];
   // `{}`: the client may authenticate in the body instead.
   if (CLIENT_AUTHENTICATED.test(url)) return [{ clientSecretBasic: [] }, {}];
   return [];

@@ -17,6 +17,7 @@ import { rootAliasRewriteUrl } from './root-aliases.js';
 import { registerApiKeyRoutes } from './routes/api-key-routes.js';
 import { registerApplicationRoutes } from './routes/application-routes.js';
 import { registerConsoleRoutes, rewriteConsoleSlash } from './routes/console-routes.js';
+import { registerConsoleSignInRoutes } from './routes/console-sign-in-routes.js';
 import { registerEventLogRoutes } from './routes/event-log-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerIdentityProviderRoutes } from './routes/identity-provider-routes.js';
@@ -163,6 +164,7 @@ export async function createHttpServer(services: HttpServices, options: HttpServ
   registerJwtRoutes(app, services);
   registerWebhookRoutes(app, services);
   registerConsoleRoutes(app);
+  registerConsoleSignInRoutes(app, services);
   for (const plugin of options.plugins ?? []) plugin(app, services);
   return app;
 }

@@ -33,6 +33,8 @@ export interface Tenant {
   };
   /** Gatehouse: how the hosted login pages look for this tenant (README "Hosted login pages"). */
   loginTheme?: LoginTheme;
+  /** Gatehouse: the application whose users with the role `admin` may sign in to the admin console (`/admin`). */
+  adminConsoleApplicationId?: string;
   data: JsonObject;
   insertInstant: number;
   lastUpdateInstant: number;

@@ -67,7 +67,7 @@ for (const kind of selectedKinds()) {
       await page.goto(consoleUrl);
       await expectAccessible(page, 'sign-in');
       await page.getByLabel('API key').fill('not-a-key-of-this-server-0123456789abcdef');
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       assert.match(await fieldErrorText(page, 'API key'), /refused/);
       assert.deepEqual(await webStorage(page), { session: {}, local: {} });
     });

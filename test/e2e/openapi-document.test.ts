@@ -52,7 +52,7 @@ for (const kind of selectedKinds()) {
 
     it('documents the auth scheme and the error shapes of both API families', () => {
       const user = document.paths['/api/user/{id}'].get;
-      assert.deepEqual(user.security, [{ apiKey: [] }]);
+      assert.deepEqual(user.security, [{ apiKey: [] }, { bearer: [] }]);
       assert.ok(JSON.stringify(user.responses['400']).includes('#/components/schemas/ApiErrors'));
       const token = document.paths['/t/{tenant}/oauth2/token'].post;
       assert.deepEqual(token.security, [{ clientSecretBasic: [] }, {}]);

@@ -15,7 +15,7 @@ export async function expectAccessible(page: Page, view: string): Promise<void> 
 export async function signIn(page: Page, consoleUrl: string, apiKey: string): Promise<void> {
   await page.goto(consoleUrl);
   await page.getByLabel('API key').fill(apiKey);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('navigation', { name: 'Sections' }).waitFor();
 }
 

@@ -52,6 +52,7 @@ export const Tenant = Type.Object(
       ),
     ),
     loginTheme: Type.Optional(LoginTheme),
+    adminConsoleApplicationId: Type.Optional(Uuid('The application whose users with the role admin may sign in to the admin console (/admin): a public client with the authorization_code grant and the redirect URL {publicUrl}/admin.')),
     data: Type.Optional(FreeObject()),
   },
   { additionalProperties: true },
