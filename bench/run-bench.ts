@@ -11,6 +11,7 @@
  * sqlite) runs one of them.
  * BENCH_SECONDS (10), BENCH_WARMUP (3), BENCH_CONNECTIONS (32), BENCH_ROUNDS (3) tune the run;
  * BENCH_ONLY=returning measures only the baseline and the returning-user logins (for profiling).
+ * BENCH_MODE=soak runs the soak instead (bench/soak.ts, also `npm run bench:soak`).
  * BENCH_COMPARE=metrics,webhooks alternates Gatehouse with a switch off and on (bench/variants.ts)
  * in the client_credentials, returning-login and new-user-login scenarios and prints the
  * same-round ratios of throughput and server CPU per request, one comparison after the other.
@@ -201,7 +202,10 @@ async function main(): Promise<void> {
   console.log(results.join('\n'));
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+// BENCH_MODE=soak: the soak of bench/soak.ts instead (minutes of mixed load, bounded log).
+if (process.env.BENCH_MODE === 'soak') await import('./soak.js');
+else
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });

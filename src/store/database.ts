@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Metrics } from '../metrics/metrics.js';
 import { postgresPools } from './postgres-pool.js';
 import { queryTiming } from './query-timing.js';
+import { BUSY_TIMEOUT_MS, JOURNAL_SIZE_LIMIT_BYTES } from './sqlite-wal-policy.js';
 import type { Database } from './schema.js';
 import { cachingSqliteDatabase } from './statement-cache.js';
 
@@ -50,13 +51,14 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // Replay-store inserts land on random B-tree pages: keep them cached. The WAL is not
   // checkpointed on commit (a checkpoint stalled a login up to 35 ms): the replay worker's
-  // connection does it in the background once this node writes at volume, and the store's
-  // periodic maintenance otherwise (Store.checkpoint).
+  // connection does it in the background once this node writes at volume (sqlite-wal-policy.ts),
+  // and the store's periodic maintenance otherwise (Store.checkpoint).
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('wal_autocheckpoint = 0');
+  sqlite.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
   return {
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingSqliteDatabase(sqlite) }), log: queryTiming(options.metrics) }),
     dialect: 'sqlite',
