@@ -13,6 +13,7 @@ import { ApplicationService } from './application-service.js';
 import { IdentityProviderService } from './identity-provider-service.js';
 import { LambdaService } from './lambda-service.js';
 import { LinkService } from './link-service.js';
+import { PendingActionService } from './pending-action-service.js';
 import { RoleService } from './role-service.js';
 import { TenantService } from './tenant-service.js';
 import { UserService } from './user-service.js';
@@ -29,6 +30,7 @@ export interface AdminServices {
   lambdas: LambdaService;
   identityProviders: IdentityProviderService;
   links: LinkService;
+  pendingActions: PendingActionService;
   webhooks: WebhookService;
 }
 
@@ -66,6 +68,7 @@ export function adminServices(store: Store, deps: AdminDependencies): AdminServi
     lambdas: new LambdaService(store, deps.lambdaRunner, clock, onChange),
     identityProviders: new IdentityProviderService(store, clock, { ...fetchRules, encryptSecret: (s) => masterKey.encrypt(s), fetchPolicy: deps.fetchPolicy }, onChange),
     links: new LinkService(store, clock, deps.webhooks),
+    pendingActions: new PendingActionService(store, clock),
     webhooks: new WebhookService(store, clock, { urls: { allowHttp: config.fetchAllowHttp, addresses: deps.addresses }, encryptSecret: (s) => masterKey.encrypt(s) }, () => deps.webhooks.changed()),
   };
 }

@@ -4,6 +4,7 @@ import type { ApiKeyService } from '../admin/api-key-service.js';
 import type { IdentityProviderService } from '../admin/identity-provider-service.js';
 import type { ConfigurationCache } from '../identity/configuration-cache.js';
 import type { LinkService } from '../admin/link-service.js';
+import type { PendingActionService } from '../admin/pending-action-service.js';
 import type { ReconcileService } from '../login/reconcile-service.js';
 import type { UserTokenService } from '../tokens/user-tokens.js';
 import type { ApplicationService } from '../admin/application-service.js';
@@ -42,6 +43,7 @@ export interface HttpServices {
   identityProviders: IdentityProviderService;
   reconcile: ReconcileService;
   links: LinkService;
+  pendingActions: PendingActionService;
   userTokens: UserTokenService;
   /** The login path's cache of providers, applications, tenants and lambdas. */
   configuration: ConfigurationCache;

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import type { Static } from 'typebox';
 import { LIMITS, SafeString } from './common.js';
 
 const open = { additionalProperties: true } as const;
@@ -36,3 +37,34 @@ export const LinkQuery = Type.Object(
   },
   open,
 );
+
+/** A count given as digits in the query string; the service checks its range. */
+const QueryCount = Type.Unsafe<number | string>({ type: ['integer', 'string'], maxLength: 20, pattern: '^[0-9]*$' });
+
+/** `GET /api/identity-provider/pending`: which kind, and which page. */
+export const PendingActionQuery = Type.Object(
+  {
+    kind: Type.Optional(SafeString(16, { description: 'link or onboarding; absent: both.' })),
+    startRow: Type.Optional(QueryCount),
+    numberOfResults: Type.Optional(QueryCount),
+  },
+  open,
+);
+export type PendingActionQuery = Static<typeof PendingActionQuery>;
+
+const PendingAction = Type.Object({
+  id: Type.String({ description: 'The pending link id (`pendingIdPLinkId`) or the onboarding id.' }),
+  kind: Type.String({ description: 'link or onboarding.' }),
+  identityProviderId: Type.String(),
+  identityProviderUserId: Type.String(),
+  applicationId: Type.String(),
+  displayName: Type.Optional(Type.String()),
+  email: Type.Optional(Type.String()),
+  username: Type.Optional(Type.String()),
+  reason: Type.Optional(Type.String({ description: 'Onboarding: the reason the lambda gave.' })),
+  missing: Type.Optional(Type.Array(Type.Unknown(), { description: 'Onboarding: the fields the lambda asked for (names or descriptions).' })),
+  insertInstant: Type.Integer(),
+  expiresAt: Type.Integer(),
+});
+
+export const PendingActionList = Type.Object({ pending: Type.Array(PendingAction), total: Type.Integer() });
