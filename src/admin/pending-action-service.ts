@@ -2,6 +2,7 @@ import type { Clock } from '../lib/clock.js';
 import { FieldErrors } from '../lib/api-error.js';
 import type { PendingIdentity, PendingOnboarding } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import { pageOf } from './input-values.js';
 
 const KINDS = ['link', 'onboarding'] as const;
 
@@ -35,15 +36,7 @@ export class PendingActionService {
 
   async list(tenantId: string, criteria: { kind?: string; startRow?: number | string; numberOfResults?: number | string }): Promise<{ pending: PendingActionView[]; total: number }> {
     const errors = new FieldErrors();
-    const integer = (name: 'startRow' | 'numberOfResults', fallback: number, min: number, max: number): number => {
-      const raw = criteria[name];
-      if (raw === undefined || raw === '') return fallback;
-      const value = Number(raw);
-      if (!Number.isInteger(value) || value < min || value > max) errors.add(name, 'invalid', `An integer from ${min} to ${max}.`);
-      return value;
-    };
-    const startRow = integer('startRow', 0, 0, 1_000_000);
-    const numberOfResults = integer('numberOfResults', 25, 1, 500);
+    const { startRow, numberOfResults } = pageOf(criteria, errors, { defaultResults: 25, maxResults: 500 });
     const kind = criteria.kind || undefined;
     if (kind !== undefined && !(KINDS as readonly string[]).includes(kind)) errors.add('kind', 'invalid', `One of ${KINDS.join(', ')}.`);
     errors.throwIfAny();

@@ -8,7 +8,7 @@ import { isUuid, newId } from '../lib/ids.js';
 import type { JsonObject } from '../store/records.js';
 import type { Webhook } from '../store/repositories/webhook-repository.js';
 import type { Store } from '../store/store.js';
-import { optionalObject, optionalString } from './input-values.js';
+import { optionalObject, optionalString, pageOf } from './input-values.js';
 
 /** What a webhook is created or replaced from (FusionAuth's Webhook object; unknown fields are ignored). */
 export interface WebhookInput {
@@ -116,15 +116,7 @@ export class WebhookService {
   async deliveries(id: string, criteria: { status?: string; startRow?: number | string; numberOfResults?: number | string }): Promise<{ deliveries: WebhookDeliveryView[]; total: number }> {
     await this.find(id);
     const errors = new FieldErrors();
-    const integer = (name: 'startRow' | 'numberOfResults', fallback: number, min: number, max: number): number => {
-      const raw = criteria[name];
-      if (raw === undefined || raw === '') return fallback;
-      const value = Number(raw);
-      if (!Number.isInteger(value) || value < min || value > max) errors.add(name, 'invalid', `An integer from ${min} to ${max}.`);
-      return value;
-    };
-    const startRow = integer('startRow', 0, 0, 1_000_000);
-    const numberOfResults = integer('numberOfResults', 25, 1, 1000);
+    const { startRow, numberOfResults } = pageOf(criteria, errors, { defaultResults: 25, maxResults: 1000 });
     const status = criteria.status || undefined;
     if (status !== undefined && !(DELIVERY_STATUSES as readonly string[]).includes(status)) errors.add('status', 'invalid', `One of ${DELIVERY_STATUSES.join(', ')}.`);
     errors.throwIfAny();

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
-import { LIMITS, SafeString } from './common.js';
+import { LIMITS, SafeString, QueryCount } from './common.js';
 
 const open = { additionalProperties: true } as const;
 
@@ -38,8 +38,6 @@ export const LinkQuery = Type.Object(
   open,
 );
 
-/** A count given as digits in the query string; the service checks its range. */
-const QueryCount = Type.Unsafe<number | string>({ type: ['integer', 'string'], maxLength: 20, pattern: '^[0-9]*$' });
 
 /** `GET /api/identity-provider/pending`: which kind, and which page. */
 export const PendingActionQuery = Type.Object(

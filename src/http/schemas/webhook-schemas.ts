@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { Static } from 'typebox';
-import { FreeObject, LIMITS, List, SafeString, Uuid } from './common.js';
+import { FreeObject, LIMITS, List, SafeString, Uuid, QueryCount } from './common.js';
 
 /** `/api/webhook`: FusionAuth's Webhook object. Unknown fields are accepted and ignored. */
 export const Webhook = Type.Object(
@@ -30,8 +30,6 @@ export const Webhook = Type.Object(
 export const WebhookBody = Type.Object({ webhook: Webhook }, { additionalProperties: true });
 export type WebhookBody = Static<typeof WebhookBody>;
 
-/** A count given as digits in the query string; the service checks its range. */
-const QueryCount = Type.Unsafe<number | string>({ type: ['integer', 'string'], maxLength: 20, pattern: '^[0-9]*$' });
 
 /** `GET /api/webhook/{id}/delivery`: which deliveries, and which page of them. */
 export const WebhookDeliveryQuery = Type.Object(
