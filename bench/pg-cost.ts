@@ -10,11 +10,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { benchClient, clientCredentialsBody } from './assertions.js';
+import { startBenchJwksServer } from './jwks-server.js';
 import { benchKickstart, IDP_ID, PATIENT_APP_ID } from './bench-kickstart.js';
 import { benchIssuer } from './id-tokens.js';
 import { drive } from './load.js';
@@ -40,18 +40,13 @@ async function main(): Promise<void> {
   await monitor.connect();
   const client = benchClient();
   const issuer = benchIssuer();
-  const jwksServer = createServer((request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' });
-    response.end(JSON.stringify({ keys: [request.url === '/idp/jwks' ? issuer.publicJwk : client.publicJwk] }));
-  });
-  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
-  const address = jwksServer.address();
-  const jwksUri = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/jwks.json`;
+  const jwks = await startBenchJwksServer(client.publicJwk, issuer.publicJwk);
+  const { jwksUri, idpJwksUri } = jwks;
   try {
     const port = await freePort();
     const metricsPort = await freePort();
     const kickstart = join(dir, 'kickstart.json');
-    writeFileSync(kickstart, JSON.stringify(benchKickstart(jwksUri, jwksUri.replace('/jwks.json', '/idp/jwks'))));
+    writeFileSync(kickstart, JSON.stringify(benchKickstart(jwksUri, idpJwksUri)));
     const env = { ...process.env, DATABASE_URL: schema.url, GATEHOUSE_BOOTSTRAP_API_KEY: randomBytes(32).toString('base64url') };
     const flags = ['--port', String(port), '--data-dir', join(dir, 'data'), '--log-level', 'warn', '--fetch-allow-http', 'true', '--fetch-allow-cidr', '127.0.0.0/8', '--metrics', 'true', '--metrics-port', String(metricsPort)];
     const start = (extra: string[] = []) => startProcess([process.env.BENCH_CLI ?? 'dist/src/cli.js', 'start', ...flags, ...extra], env, `http://127.0.0.1:${port}/ready`);
@@ -111,7 +106,7 @@ async function main(): Promise<void> {
     console.log(`\nGatehouse on PostgreSQL, cost per request (node ${process.version}, ${new Date().toISOString()}, ${connections} connections, ${seconds} s each)\n`);
     console.log(lines.join('\n'));
   } finally {
-    jwksServer.close();
+    jwks.server.close();
     await monitor.end();
     await schema.drop();
     rmSync(dir, { recursive: true, force: true });

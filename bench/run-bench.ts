@@ -18,10 +18,10 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchClient, clientCredentialsBody } from './assertions.js';
+import { startBenchJwksServer } from './jwks-server.js';
 import { benchKickstart, IDP_ID, PATIENT_APP_ID } from './bench-kickstart.js';
 import { compareVariants } from './compare-variants.js';
 import { benchIssuer } from './id-tokens.js';
@@ -47,14 +47,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
   const client = benchClient();
   const issuer = benchIssuer();
-  const jwksServer = createServer((request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' });
-    response.end(JSON.stringify({ keys: [request.url === '/idp/jwks' ? issuer.publicJwk : client.publicJwk] }));
-  });
-  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
-  const jwksAddress = jwksServer.address();
-  const jwksUri = `http://127.0.0.1:${typeof jwksAddress === 'object' && jwksAddress ? jwksAddress.port : 0}/jwks.json`;
-  const idpJwksUri = jwksUri.replace('/jwks.json', '/idp/jwks');
+  const jwks = await startBenchJwksServer(client.publicJwk, issuer.publicJwk);
+  const { jwksUri, idpJwksUri } = jwks;
 
   const results: string[] = [];
   let stores: BenchStore[] = [];
@@ -194,7 +188,7 @@ async function main(): Promise<void> {
     for (const store of stores) results.push(...storeReport(store, baselineResult, returningOnly));
     results.push(...ratioTable(stores, baselineResult));
   } finally {
-    jwksServer.close();
+    jwks.server.close();
     for (const store of stores) await store.drop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -17,11 +17,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { benchClient, clientCredentialsBody } from './assertions.js';
+import { startBenchJwksServer } from './jwks-server.js';
 import { benchKickstart, IDP_ID, PATIENT_APP_ID } from './bench-kickstart.js';
 import { benchIssuer } from './id-tokens.js';
 import { freePort, startProcess } from './processes.js';
@@ -62,17 +62,12 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-soak-'));
   const client = benchClient('bench-client-key', assertionSeconds);
   const issuer = benchIssuer();
-  const jwksServer = createServer((request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' });
-    response.end(JSON.stringify({ keys: [request.url === '/idp/jwks' ? issuer.publicJwk : client.publicJwk] }));
-  });
-  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
-  const jwksAddress = jwksServer.address();
-  const jwksUri = `http://127.0.0.1:${typeof jwksAddress === 'object' && jwksAddress ? jwksAddress.port : 0}/jwks.json`;
+  const jwks = await startBenchJwksServer(client.publicJwk, issuer.publicJwk);
+  const { jwksUri, idpJwksUri } = jwks;
   try {
     const [port, metricsPort] = [await freePort(), await freePort()];
     const kickstart = join(dir, 'kickstart.json');
-    writeFileSync(kickstart, JSON.stringify(benchKickstart(jwksUri, jwksUri.replace('/jwks.json', '/idp/jwks'))));
+    writeFileSync(kickstart, JSON.stringify(benchKickstart(jwksUri, idpJwksUri)));
     const dataDir = join(dir, 'data');
     const args = [
       cli, 'start', '--port', String(port), '--data-dir', dataDir, '--kickstart', kickstart, '--log-level', 'warn', '--fetch-allow-http', 'true', '--fetch-allow-cidr', '127.0.0.0/8',
@@ -120,7 +115,7 @@ async function main(): Promise<void> {
       await server.stop();
     }
   } finally {
-    jwksServer.close();
+    jwks.server.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
