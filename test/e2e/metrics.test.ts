@@ -157,6 +157,18 @@ for (const kind of selectedKinds()) {
       assert.ok(!/@example\.de/.test(text), 'no e-mail address');
       for (const sample of samples) for (const value of Object.values(sample.labels)) assert.ok(value.length <= 200 && !/[@\s]/.test(value), `label value ${value}`);
     });
+
+    it('counts each answered request once: a matched route by its template, an unmatched one once as __unmatched__', async () => {
+      const jwksRoute = { route: '/t/:tenant/.well-known/jwks.json', method: 'GET', status_code: '200' };
+      const matched = await growth('gatehouse_http_request_duration_seconds_count', jwksRoute, async () => {
+        for (let i = 0; i < 3; i++) assert.equal((await fetch(`${world.server.url}/t/default/.well-known/jwks.json`)).status, 200);
+      });
+      assert.equal(matched, 3);
+      const unmatched = await growth('gatehouse_http_request_duration_seconds_count', { route: '__unmatched__', method: 'GET', status_code: '404' }, async () => {
+        for (let i = 0; i < 2; i++) assert.equal((await fetch(`${world.server.url}/no-such-route-${i}`)).status, 404);
+      });
+      assert.equal(unmatched, 2);
+    });
   });
 
   describe(`metrics off (default, ${kind})`, () => {
