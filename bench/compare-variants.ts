@@ -1,14 +1,15 @@
 import { join } from 'node:path';
 import { drive } from './load.js';
-import type { LoadResult } from './load.js';
-import { cpuMs, startProcess } from './processes.js';
+import { cpuMs, freePort, startProcess } from './processes.js';
+import type { Started } from './processes.js';
 import type { Scenario, Variant, VariantServer } from './variants.js';
 
 export interface CompareSetup {
-  port: number;
-  /** Holds `data` (client credentials) and `login-data` (logins), like the main bench. */
+  /** Holds each variant's data directories (`data-<n>`, `login-data-<n>`). */
   dir: string;
   kickstart: string;
+  /** The public URL every variant's server is started with: the audience the token bodies' assertions name. */
+  publicUrl: string;
   /** `gatehouse start` flags every variant shares, after port and data dir. */
   commonFlags: string[];
   env: NodeJS.ProcessEnv;
@@ -17,103 +18,111 @@ export interface CompareSetup {
   loginBody: () => string;
   /** A login of an identity never seen: user, registration and link created. */
   newUserBody: () => string;
-  /** Logs every returning identity in once, on the first login server. */
+  /** Logs every returning identity in once, on a fresh login server. */
   seedLogins: (loginUrl: string) => Promise<void>;
 }
 
-export interface LoadOptions {
-  rounds: number;
-  seconds: number;
+export interface SliceOptions {
+  /** Measured slices per variant and scenario. */
+  slices: number;
+  sliceSeconds: number;
   warmupSeconds: number;
   connections: number;
 }
 
 /** A start on a machine loaded by other work can take far longer than on a quiet one. */
 const READY_TIMEOUT_MS = 120_000;
-/** Long enough for the requests in flight when autocannon stops to be answered, on a loaded machine too. */
-const IN_FLIGHT_WAIT_MS = 1500;
+/** Long enough for the requests in flight when autocannon stops to be answered. */
+const IN_FLIGHT_WAIT_MS = 400;
 
-type Measured = LoadResult & { cpuMsPerRequest: number };
+interface Running {
+  variant: Variant;
+  server: VariantServer;
+  process: Started;
+  /** Gatehouse CPU (all threads) and requests done, per slice. */
+  slices: { cpuMs: number; done: number; answered: number; failed: boolean }[];
+  checks: string[];
+}
 
-const stats = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { min: sorted[0], median: sorted[Math.floor(sorted.length / 2)], max: sorted[sorted.length - 1] };
-};
+const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
 const triple = (values: number[], digits: number) => {
-  const { min, median, max } = stats(values);
-  return `min ${min.toFixed(digits)} / median ${median.toFixed(digits)} / max ${max.toFixed(digits)}`;
+  const s = sorted(values);
+  return `min ${s[0].toFixed(digits)} / median ${s[Math.floor(s.length / 2)].toFixed(digits)} / max ${s[s.length - 1].toFixed(digits)}`;
 };
 
 /**
- * Runs the client_credentials, the returning-login and the new-user-login scenario on each
- * variant, alternating the variant order every round so that drift on a shared machine hits all
- * alike, and reports each variant's figures and its ratio to the first variant IN THE SAME ROUND
- * (min / median / max over the rounds): throughput, and the server's CPU per request (the
- * Gatehouse process only, read after the variant's `settle`, so work the load left behind counts).
+ * Runs the client_credentials, the returning-login and the new-user-login scenario with every
+ * variant's server running AT ONCE, each driven in turn for a short slice (the order reversed
+ * every slice). A shared machine's speed drifts by ±15 % over minutes (the same build measured
+ * twice, minutes apart, differs that much); slices of a few seconds, interleaved, put every
+ * variant under the same drift. Per variant: CPU per request over all its slices (the Gatehouse
+ * process, all threads, read after the variant's `settle`, so work the load left behind counts),
+ * and each slice's ratio to the first variant's slice of the same turn (min / median / max).
  */
-export async function compareVariants(variants: Variant[], setup: CompareSetup, options: LoadOptions): Promise<string[]> {
-  const { port, dir } = setup;
-  const load = { seconds: options.seconds, warmupSeconds: options.warmupSeconds, connections: options.connections };
-  const scenarios: Scenario[] = ['client_credentials', 'returning login', 'new-user login'];
-  const runs = scenarios.map(() => variants.map((): Measured[] => []));
-  const checks = variants.map((): string[] => []);
-  const server: VariantServer = { baseUrl: `http://127.0.0.1:${port}`, apiKey: String(setup.env.GATEHOUSE_BOOTSTRAP_API_KEY) };
-  const measure = async (variant: Variant, pid: number, scenario: Scenario, url: string, body: () => string, headers?: Record<string, string>): Promise<Measured> => {
-    const before = cpuMs(pid);
-    const result = await drive(url, body, { ...load, headers });
-    // autocannon stops with a request in flight on every connection, after the warm-up and after
-    // the run; the server still answers them. They count as done, and every variant waits for them.
-    const done = result.answered + (load.warmupSeconds > 0 ? 2 : 1) * load.connections;
-    await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_WAIT_MS));
-    const settled = await variant.settle?.(server, scenario, { answered: result.answered, done });
-    if (settled) checks[variants.indexOf(variant)].push(settled);
-    return { ...result, cpuMsPerRequest: (cpuMs(pid) - before) / done };
-  };
-  const start = (dataDir: string, variant: Variant, kickstart: boolean) =>
-    startProcess(
-      ['dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(dir, dataDir), ...(kickstart ? ['--kickstart', setup.kickstart] : []), ...setup.commonFlags, ...variant.flags],
-      setup.env,
-      `http://127.0.0.1:${port}/ready`,
-      READY_TIMEOUT_MS,
-    );
-  const json = { 'content-type': 'application/json' };
-  for (let round = 0; round < options.rounds; round++) {
-    const order = variants.map((_, i) => (i + round) % variants.length);
-    for (const index of order) {
-      const variant = variants[index];
-      const tokenServer = await start('data', variant, false);
-      await variant.prepare?.(server);
-      runs[0][index].push(await measure(variant, tokenServer.child.pid!, scenarios[0], `${server.baseUrl}${setup.tokenPath}`, setup.tokenBody));
-      if (variant.check) checks[index].push(await variant.check());
-      await variant.finish?.(server);
-      await tokenServer.stop();
-      const loginServer = await start('login-data', variant, true);
-      const loginUrl = `${server.baseUrl}/api/identity-provider/login`;
-      if (round === 0 && index === order[0]) await setup.seedLogins(loginUrl);
-      await variant.prepare?.(server);
-      runs[1][index].push(await measure(variant, loginServer.child.pid!, scenarios[1], loginUrl, setup.loginBody, json));
-      runs[2][index].push(await measure(variant, loginServer.child.pid!, scenarios[2], loginUrl, setup.newUserBody, json));
-      if (variant.check) checks[index].push(await variant.check());
-      await variant.finish?.(server);
-      await loginServer.stop();
+export async function compareVariants(variants: Variant[], setup: CompareSetup, options: SliceOptions): Promise<string[]> {
+  const scenarios: { name: Scenario; kind: 'data' | 'login-data'; path: string; body: () => string; headers?: Record<string, string> }[] = [
+    { name: 'client_credentials', kind: 'data', path: setup.tokenPath, body: setup.tokenBody },
+    { name: 'returning login', kind: 'login-data', path: '/api/identity-provider/login', body: setup.loginBody, headers: { 'content-type': 'application/json' } },
+    { name: 'new-user login', kind: 'login-data', path: '/api/identity-provider/login', body: setup.newUserBody, headers: { 'content-type': 'application/json' } },
+  ];
+  const apiKey = String(setup.env.GATEHOUSE_BOOTSTRAP_API_KEY);
+  const lines: string[] = [];
+  for (const scenario of scenarios) {
+    const running: Running[] = [];
+    try {
+      for (const [index, variant] of variants.entries()) {
+        const port = await freePort();
+        const process = await startProcess(
+          ['dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(setup.dir, `${scenario.kind}-${index}`), '--kickstart', setup.kickstart, '--public-url', setup.publicUrl, ...setup.commonFlags, ...variant.flags],
+          setup.env,
+          `http://127.0.0.1:${port}/ready`,
+          READY_TIMEOUT_MS,
+        );
+        const server = { baseUrl: `http://127.0.0.1:${port}`, apiKey };
+        running.push({ variant, server, process, slices: [], checks: [] });
+        if (scenario.name === 'returning login') await setup.seedLogins(`${server.baseUrl}${scenario.path}`);
+        await variant.prepare?.(server);
+      }
+      const slice = async (entry: Running, seconds: number) => {
+        const before = cpuMs(entry.process.child.pid!);
+        const result = await drive(`${entry.server.baseUrl}${scenario.path}`, scenario.body, { seconds, warmupSeconds: 0, connections: options.connections, headers: scenario.headers });
+        // autocannon stops with a request in flight on every connection; the server still answers them.
+        const done = result.answered + options.connections;
+        await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_WAIT_MS));
+        const settled = await entry.variant.settle?.(entry.server, scenario.name, { answered: result.answered, done });
+        if (settled) entry.checks.push(settled);
+        return { cpuMs: cpuMs(entry.process.child.pid!) - before, done, answered: result.answered, failed: result.non2xx > 0 || result.errors > 0 };
+      };
+      for (const entry of running) if (options.warmupSeconds > 0) await slice(entry, options.warmupSeconds);
+      for (let turn = 0; turn < options.slices; turn++) {
+        for (const entry of turn % 2 === 0 ? running : [...running].reverse()) entry.slices.push(await slice(entry, options.sliceSeconds));
+      }
+      for (const entry of running) if (entry.variant.check) entry.checks.push(await entry.variant.check());
+      lines.push(...report(scenario.name, running, options));
+    } finally {
+      for (const entry of running) {
+        await entry.variant.finish?.(entry.server).catch(() => undefined);
+        await entry.process.stop();
+      }
     }
   }
-  const lines: string[] = [];
-  const report = (title: string, runs: Measured[][], unit: string, withCpu: boolean) => {
-    lines.push('', `${title} — ${options.rounds} rounds of ${options.seconds} s, variant order alternating:`);
-    runs.forEach((list, i) => {
-      const invalid = list.some((r) => r.non2xx > 0 || r.errors > 0) ? '   WARNING: non-2xx or failed requests, not valid' : '';
-      lines.push(`  ${variants[i].name.padEnd(14)} ${unit}: ${triple(list.map((r) => r.requestsPerSecond), 0)}   p50 ${triple(list.map((r) => r.p50), 0)} ms${withCpu ? `   CPU/request ${triple(list.map((r) => r.cpuMsPerRequest), 3)} ms` : ''}${invalid}`);
-    });
-    for (let i = 1; i < variants.length; i++) {
-      const throughput = runs[i].map((r, round) => r.requestsPerSecond / runs[0][round].requestsPerSecond);
-      const cpu = runs[i].map((r, round) => r.cpuMsPerRequest / runs[0][round].cpuMsPerRequest);
-      lines.push(`  ${variants[i].name} / ${variants[0].name}, same round: throughput ${triple(throughput, 3)}${withCpu ? `; CPU per request ${triple(cpu, 3)}` : ''}`);
-    }
-  };
-  report('client_credentials + private_key_jwt (ES256), SQLite', runs[0], 'grants/s', true);
-  report('returning-user login (POST /api/identity-provider/login, lambda, access + refresh token)', runs[1], 'logins/s', true);
-  report('new-user login (user, registration and link created)', runs[2], 'logins/s', true);
-  checks.forEach((list, i) => list.length > 0 && lines.push(`  ${variants[i].name}, checked in the last round: ${list.slice(-3).join(' | ')}`));
+  return lines;
+}
+
+function report(scenario: Scenario, running: Running[], options: SliceOptions): string[] {
+  const unit = scenario === 'client_credentials' ? 'grants/s' : 'logins/s';
+  const lines = ['', `${scenario} — ${running.length} servers at once, ${options.slices} interleaved slices of ${options.sliceSeconds} s each:`];
+  const perRequest = (entry: Running) => entry.slices.reduce((sum, s) => sum + s.cpuMs, 0) / entry.slices.reduce((sum, s) => sum + s.done, 0);
+  for (const entry of running) {
+    const invalid = entry.slices.some((s) => s.failed) ? '   WARNING: non-2xx or failed requests, not valid' : '';
+    const throughput = entry.slices.map((s) => s.answered / options.sliceSeconds);
+    lines.push(`  ${entry.variant.name.padEnd(16)} ${unit}: ${triple(throughput, 0)}   CPU/request over all slices ${perRequest(entry).toFixed(3)} ms${invalid}`);
+  }
+  const reference = running[0];
+  for (const entry of running.slice(1)) {
+    const ratios = entry.slices.map((s, i) => s.cpuMs / s.done / (reference.slices[i].cpuMs / reference.slices[i].done));
+    lines.push(`  ${entry.variant.name} / ${reference.variant.name}: CPU per request over all slices ${(perRequest(entry) / perRequest(reference)).toFixed(3)}; per slice ${triple(ratios, 3)}`);
+  }
+  for (const entry of running) if (entry.checks.length > 0) lines.push(`  ${entry.variant.name}, checked: ${entry.checks.slice(-2).join(' | ')}`);
   return lines;
 }

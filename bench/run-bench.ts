@@ -12,9 +12,10 @@
  * BENCH_SECONDS (10), BENCH_WARMUP (3), BENCH_CONNECTIONS (32), BENCH_ROUNDS (3) tune the run;
  * BENCH_ONLY=returning measures only the baseline and the returning-user logins (for profiling).
  * BENCH_MODE=soak runs the soak instead (bench/soak.ts, also `npm run bench:soak`).
- * BENCH_COMPARE=metrics,webhooks alternates Gatehouse with a switch off and on (bench/variants.ts)
- * in the client_credentials, returning-login and new-user-login scenarios and prints the
- * same-round ratios of throughput and server CPU per request, one comparison after the other.
+ * BENCH_COMPARE=metrics,webhooks runs Gatehouse with a switch off and on (bench/variants.ts), the
+ * variants' servers at once, driven in turn in interleaved slices (BENCH_SLICES, BENCH_SLICE_SECONDS),
+ * in the client_credentials, returning-login and new-user-login scenarios, and prints each
+ * variant's server CPU per request and its ratio to the first, one comparison after the other.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,6 +38,9 @@ import { fmt, median, ratioTable, runs, storeReport } from './store-report.js';
 const returningOnly = process.env.BENCH_ONLY === 'returning';
 /** BENCH_COMPARE=metrics: Gatehouse against itself with a switch on and off (variants.ts), no baseline. */
 const compareName = process.env.BENCH_COMPARE;
+/** BENCH_COMPARE's interleaved slices: BENCH_SLICES (12) of BENCH_SLICE_SECONDS (3) per variant and scenario. */
+const compareSlices = Number(process.env.BENCH_SLICES ?? 12);
+const compareSliceSeconds = Number(process.env.BENCH_SLICE_SECONDS ?? 3);
 
 /** Returning users: this many identities, each logged in once before the measured runs. */
 const RETURNING_USERS = 1000;
@@ -103,12 +107,12 @@ async function main(): Promise<void> {
       };
       const commonFlags = ['--log-level', 'warn', '--fetch-allow-http', 'true', '--fetch-allow-cidr', '127.0.0.0/8'];
       const env = { ...process.env, GATEHOUSE_BOOTSTRAP_API_KEY: randomBytes(32).toString('base64url'), DATABASE_URL: '' };
-      const setup = { port, dir, kickstart, commonFlags, env, tokenPath: '/t/bench/oauth2/token', tokenBody: body, loginBody: returningBody, newUserBody, seedLogins };
+      const setup = { dir, kickstart, publicUrl: `http://localhost:${port}`, commonFlags, env, tokenPath: '/t/bench/oauth2/token', tokenBody: body, loginBody: returningBody, newUserBody, seedLogins };
       // BENCH_COMPARE=metrics,webhooks: one comparison after the other, each against its own reference.
       for (const name of compareName.split(',').map((n) => n.trim()).filter(Boolean)) {
         const { variants, close } = await comparison(name);
         try {
-          results.push('', `BENCH_COMPARE=${name} (node ${process.version}, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`, ...(await compareVariants(variants, setup, { rounds, seconds, warmupSeconds, connections })));
+          results.push('', `BENCH_COMPARE=${name} (node ${process.version}, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`, ...(await compareVariants(variants, setup, { slices: compareSlices, sliceSeconds: compareSliceSeconds, warmupSeconds, connections })));
         } finally {
           await close();
         }

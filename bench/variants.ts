@@ -25,7 +25,7 @@ export interface Variant {
    * 2xx answers the load generator saw; `done`: those plus the requests in flight when it stopped.
    */
   settle?: (server: VariantServer, scenario: Scenario, requests: { answered: number; done: number }) => Promise<string | undefined>;
-  /** Before the server stops: undoes `prepare` (the variants share their data directories). */
+  /** Before the server stops: undoes `prepare`. */
   finish?: (server: VariantServer) => Promise<void>;
 }
 
@@ -123,6 +123,8 @@ export async function comparison(name: string): Promise<Comparison> {
         variants: [
           { name: 'metrics off', flags: ['--metrics', 'false'] },
           { name: 'metrics on', flags: ['--metrics', 'true', '--metrics-port', String(metricsPort)], check: () => scrapedCounts(metricsPort) },
+          // The same as the reference: what two identical servers differ by is the noise floor.
+          { name: 'metrics off, 2', flags: ['--metrics', 'false'] },
         ],
         close: async () => undefined,
       };
