@@ -16,6 +16,7 @@ export function tenantEntry(tenant: Tenant): JsonObject {
     jwtConfiguration: { timeToLiveInSeconds, refreshTokenTimeToLiveInMinutes, signingAlgorithm, ...(accessTokenType ? { accessTokenType } : {}) },
     ...(tenant.smartConfiguration ? { smartConfiguration: tenant.smartConfiguration } : {}),
     ...(tenant.loginTheme ? { loginTheme: tenant.loginTheme } : {}),
+    ...(tenant.adminConsoleApplicationId ? { adminConsoleApplicationId: tenant.adminConsoleApplicationId } : {}),
     data: tenant.data,
   };
 }

@@ -103,7 +103,9 @@ export async function applyKickstart(services: KickstartServices, raw: JsonObjec
     const path = `tenants[${i}]`;
     const id = requireId(input, path);
     const tenant = Object.fromEntries(Object.entries(input).filter(([k]) => !TENANT_CHILDREN.includes(k)));
-    await upsert(summary, path, `tenant ${id}`, () => services.store.tenants.findById(id), () => services.tenants.update(id, asInput(tenant)), () => services.tenants.create(asInput(tenant), id));
+    // The console application is one of the tenant's own, applied below: named in a second pass.
+    const { adminConsoleApplicationId, ...withoutConsole } = tenant;
+    await upsert(summary, path, `tenant ${id}`, () => services.store.tenants.findById(id), () => services.tenants.update(id, asInput(withoutConsole)), () => services.tenants.create(asInput(withoutConsole), id));
     for (const [j, role] of list(input.roles, `${path}.roles`).entries()) {
       const rolePath = `${path}.roles[${j}]`;
       const roleId = requireId(role, rolePath);
@@ -126,6 +128,7 @@ export async function applyKickstart(services: KickstartServices, raw: JsonObjec
       const userId = requireId(user, userPath);
       await upsert(summary, userPath, `user ${userId}`, () => services.store.users.findById(userId), () => services.users.update(id, userId, asInput(user)), () => services.users.create(id, asInput(user), userId));
     }
+    if (adminConsoleApplicationId !== undefined) await at(path, () => services.tenants.update(id, asInput(tenant)));
   }
 
   // After tenants and applications, which providers name in their configuration.

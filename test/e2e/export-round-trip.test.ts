@@ -24,7 +24,7 @@ const ok = (reply: { status: number; body: unknown }) => {
 };
 
 /** A configuration with one of everything the export writes; returns the secrets it was given or shown. */
-async function buildConfiguration(server: TestServer): Promise<{ secrets: string[]; variables: Record<string, string>; providerId: string; pairId: string }> {
+async function buildConfiguration(server: TestServer): Promise<{ secrets: string[]; variables: Record<string, string>; providerId: string; pairId: string; consoleApplicationId: string }> {
   const tenant = ok(await server.api('POST', '/api/tenant', { tenant: { name: 'Domein Zorgafnemer', slug: 'domein', jwtConfiguration: { timeToLiveInSeconds: 300, signingAlgorithm: 'ES384', accessTokenType: 'at+jwt' }, smartConfiguration: { enabled: true, accessTokenAudience: 'fhir-server' }, data: { region: 'nl' } } })).tenant;
   const T = { 'x-fusionauth-tenantid': tenant.id };
   const D = { 'x-fusionauth-tenantid': DEFAULT_TENANT };
@@ -55,6 +55,9 @@ async function buildConfiguration(server: TestServer): Promise<{ secrets: string
   })).identityProvider;
   ok(await server.api('POST', '/api/api-key', { apiKey: { key: TENANT_API_KEY, tenantId: tenant.id, metaData: { attributes: { description: 'Domein deploy key' } }, permissions: { endpoints: { '/api/application': ['GET'] } } } }));
   ok(await server.api('POST', '/api/user', { user: { email: 'admin@domein.example', firstName: 'Ada', data: { kvnr: 'X1' }, verified: true } }, T));
+  // The tenant's console application: the tenant names one of its own applications, applied after it.
+  const consoleApp = ok(await server.api('POST', '/api/application', { application: { name: 'Console', roles: [{ name: 'admin' }], oauthConfiguration: { clientId: 'domein-console', clientAuthenticationMethod: 'none', enabledGrants: ['authorization_code'], authorizedRedirectURLs: [`${server.publicUrl}/admin`] } } }, T)).application;
+  ok(await server.api('PATCH', `/api/tenant/${tenant.id}`, { tenant: { adminConsoleApplicationId: consoleApp.id } }));
 
   const clientSecret = basic.application.oauthConfiguration.clientSecret as string;
   const storedUpstream = (await server.gatehouse.services.store.identityProviders.findById(provider.id))!.oauth2.client_secret!;
@@ -71,6 +74,7 @@ async function buildConfiguration(server: TestServer): Promise<{ secrets: string
     },
     providerId: provider.id,
     pairId: imported.id,
+    consoleApplicationId: consoleApp.id,
   };
 }
 
@@ -79,7 +83,9 @@ for (const kind of selectedKinds()) {
     it('an export applied to an empty database exports the same again, and holds no secret', async () => {
       const source = await createTestDatabase(kind);
       const target = await createTestDatabase(kind);
-      const server = await startTestServer(source);
+      // One public URL for both: the console application's redirect URL is {publicUrl}/admin.
+      const publicUrl = 'https://gatehouse.example';
+      const server = await startTestServer(source, { config: { publicUrl } });
       let next: TestServer | undefined;
       try {
         const built = await buildConfiguration(server);
@@ -95,9 +101,11 @@ for (const kind of selectedKinds()) {
         const file = join(target.dataDir, 'export.yaml');
         writeFileSync(file, first);
         for (const [name, value] of Object.entries(built.variables)) process.env[name] = value;
-        next = await startTestServer(target, { apiKey: server.apiKey, config: { kickstart: file } });
+        next = await startTestServer(target, { apiKey: server.apiKey, config: { kickstart: file, publicUrl } });
         const again = renderExport(await exportKickstart(next.gatehouse.services.store, { users: true }), 'yaml');
         assert.equal(again, first);
+        assert.match(first, new RegExp(`adminConsoleApplicationId: ${built.consoleApplicationId}`), 'the tenant names its console application');
+        assert.equal((await next.gatehouse.services.store.tenants.findById((await next.gatehouse.services.store.applications.findById(built.consoleApplicationId))!.tenantId))!.adminConsoleApplicationId, built.consoleApplicationId);
 
         // The configuration works, not only reads alike: secrets from the variables, the lambda's template literals kept.
         const token = await next.form('/t/default/oauth2/token', { grant_type: 'client_credentials', client_id: 'batch', client_secret: POST_SECRET });
