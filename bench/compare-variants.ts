@@ -52,8 +52,8 @@ const triple = (values: number[], digits: number) => {
 
 /**
  * Runs the client_credentials, the returning-login and the new-user-login scenario with every
- * variant's server running AT ONCE, each driven in turn for a short slice (the order reversed
- * every slice). A shared machine's speed drifts by ±15 % over minutes (the same build measured
+ * variant's server running AT ONCE, each driven in turn for a short slice (each turn starting
+ * with the next variant). A shared machine's speed drifts by ±15 % over minutes (the same build measured
  * twice, minutes apart, differs that much); slices of a few seconds, interleaved, put every
  * variant under the same drift. Per variant: CPU per request over all its slices (the Gatehouse
  * process, all threads, read after the variant's `settle`, so work the load left behind counts),
@@ -94,8 +94,10 @@ export async function compareVariants(variants: Variant[], setup: CompareSetup, 
         return { cpuMs: cpuMs(entry.process.child.pid!) - before, done, answered: result.answered, failed: result.non2xx > 0 || result.errors > 0 };
       };
       for (const entry of running) if (options.warmupSeconds > 0) await slice(entry, options.warmupSeconds);
+      // Each turn starts with the next variant, so every variant takes every place in the turn
+      // equally often (a slice can meet the work the previous server's load left behind).
       for (let turn = 0; turn < options.slices; turn++) {
-        for (const entry of turn % 2 === 0 ? running : [...running].reverse()) entry.slices.push(await slice(entry, options.sliceSeconds));
+        for (const entry of [...running.slice(turn % running.length), ...running.slice(0, turn % running.length)]) entry.slices.push(await slice(entry, options.sliceSeconds));
       }
       for (const entry of running) if (entry.variant.check) entry.checks.push(await entry.variant.check());
       lines.push(...report(scenario.name, running, options));
