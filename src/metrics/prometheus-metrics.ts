@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { BoundHistogram } from './bound-histogram.js';
 import { BoundedLabel, OTHER } from './bounded-label.js';
 import type { FetchPurpose, LambdaStatus, LoginOutcome, Metrics, ReplayedAssertion, StatementKind, WebhookAttemptOutcome } from './metrics.js';
 
@@ -62,11 +63,11 @@ export class PrometheusMetrics implements Metrics {
   constructor(dialect: string) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    const histogram = (name: string, help: string, labelNames: string[], buckets: number[]) => new Histogram({ name, help, labelNames, buckets, registers });
+    const histogram = (name: string, help: string, labelNames: string[], buckets: number[]) => new BoundHistogram(name, help, labelNames, buckets, this.registry);
     const counter = (name: string, help: string, labelNames: string[]) => new Counter({ name, help, labelNames, registers });
 
     const http = histogram('gatehouse_http_request_duration_seconds', 'HTTP requests by route template, method and status code.', ['route', 'method', 'status_code'], REQUEST_BUCKETS);
-    this.http = new Children((route, method, status) => http.labels(route, method, status));
+    this.http = new Children((route, method, status) => http.series(route, method, status));
     const issued = counter('gatehouse_grants_issued_total', 'Token responses of the token endpoint, by grant type.', ['grant_type']);
     this.issued = new Children((grantType) => issued.labels(grantType));
     const refused = counter('gatehouse_grants_refused_total', 'Refused token requests, by grant type and OAuth error code (RFC 6749 §5.2).', ['grant_type', 'error']);
@@ -74,7 +75,7 @@ export class PrometheusMetrics implements Metrics {
     const logins = counter('gatehouse_logins_total', 'External-identity logins by authentication type, outcome and code (reconcile error or the lambda\'s reject code).', ['authentication_type', 'outcome', 'code']);
     this.logins = new Children((type, outcome, code) => logins.labels(type, outcome, code));
     const lambdaDuration = histogram('gatehouse_lambda_duration_seconds', 'Reconcile-lambda run time in the sandbox, by status.', ['status'], REQUEST_BUCKETS);
-    this.lambdaDuration = new Children((status) => lambdaDuration.labels(status));
+    this.lambdaDuration = new Children((status) => lambdaDuration.series(status));
     const lambdaFailures = counter('gatehouse_lambda_failures_total', 'Failed lambda calls by code: LAMBDA_TIMEOUT, LAMBDA_OUT_OF_MEMORY, LAMBDA_CRASHED (worker killed), ...', ['code']);
     this.lambdaFailures = new Children((code) => lambdaFailures.labels(code));
     const fetches = counter('gatehouse_remote_fetches_total', 'Outbound JWKS and discovery fetches, by result (ok or the fetch error code).', ['purpose', 'result']);
@@ -83,13 +84,13 @@ export class PrometheusMetrics implements Metrics {
     const replays = counter('gatehouse_jti_replays_total', 'Assertions refused because their jti was used before.', ['assertion']);
     this.replays = new Children((assertion) => replays.labels(assertion));
     const queryDuration = histogram('gatehouse_db_query_duration_seconds', 'Database queries by dialect and statement kind.', ['dialect', 'statement'], QUERY_BUCKETS);
-    this.queryDuration = new Children((statement) => queryDuration.labels(dialect, statement));
+    this.queryDuration = new Children((statement) => queryDuration.series(dialect, statement));
     const queryErrors = counter('gatehouse_db_query_errors_total', 'Database queries that failed (unique violations included), by dialect and statement kind.', ['dialect', 'statement']);
     this.queryErrors = new Children((statement) => queryErrors.labels(dialect, statement));
     const webhookAttempts = counter('gatehouse_webhook_attempts_total', 'Webhook delivery attempts by event type and outcome: delivered, retry (failed, tried again later), failed (the last attempt failed).', ['event_type', 'outcome']);
     this.webhookAttempts = new Children((eventType, outcome) => webhookAttempts.labels(eventType, outcome));
     const webhookDuration = histogram('gatehouse_webhook_attempt_duration_seconds', 'Webhook delivery attempt time, from the POST to the answer (or the failure), by outcome.', ['outcome'], REQUEST_BUCKETS);
-    this.webhookDuration = new Children((outcome) => webhookDuration.labels(outcome));
+    this.webhookDuration = new Children((outcome) => webhookDuration.series(outcome));
   }
 
   /** The scrape answer. */
