@@ -38,8 +38,8 @@ import { fmt, median, ratioTable, runs, storeReport } from './store-report.js';
 const returningOnly = process.env.BENCH_ONLY === 'returning';
 /** BENCH_COMPARE=metrics: Gatehouse against itself with a switch on and off (variants.ts), no baseline. */
 const compareName = process.env.BENCH_COMPARE;
-/** BENCH_COMPARE's interleaved slices: BENCH_SLICES (12) of BENCH_SLICE_SECONDS (3) per variant and scenario. */
-const compareSlices = Number(process.env.BENCH_SLICES ?? 12);
+/** BENCH_COMPARE's interleaved slices: BENCH_ROUNDS of fresh servers, each BENCH_SLICES (4) of BENCH_SLICE_SECONDS (3) per variant. */
+const compareSlices = Number(process.env.BENCH_SLICES ?? 4);
 const compareSliceSeconds = Number(process.env.BENCH_SLICE_SECONDS ?? 3);
 
 /** Returning users: this many identities, each logged in once before the measured runs. */
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
       for (const name of compareName.split(',').map((n) => n.trim()).filter(Boolean)) {
         const { variants, close } = await comparison(name);
         try {
-          results.push('', `BENCH_COMPARE=${name} (node ${process.version}, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`, ...(await compareVariants(variants, setup, { slices: compareSlices, sliceSeconds: compareSliceSeconds, warmupSeconds, connections })));
+          results.push('', `BENCH_COMPARE=${name} (node ${process.version}, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`, ...(await compareVariants(variants, setup, { rounds, slices: compareSlices, sliceSeconds: compareSliceSeconds, warmupSeconds, connections })));
         } finally {
           await close();
         }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { cpuMs, freePort, startProcess } from './processes.js';
 import type { Started } from './processes.js';
 
@@ -15,6 +17,10 @@ export interface Variant {
   name: string;
   /** Extra `gatehouse start` flags. */
   flags: string[];
+  /** Another build's `dist/src/cli.js` (`BENCH_COMPARE=build`); this build's when absent. */
+  cli?: string;
+  /** The shared start flags as this variant takes them (an older build may not know one). */
+  commonFlags?: (flags: string[]) => string[];
   /** While the variant's server still runs after its load: a one-line proof that it is what it says. */
   check?: () => Promise<string>;
   /** After the server is ready, before any load (e.g. subscribe a webhook). */
@@ -137,6 +143,16 @@ export async function comparison(name: string): Promise<Comparison> {
         close: () => receiver.stop(),
       };
     }
+    case 'build': {
+      // BENCH_AGAINST=<another checkout, built>: this build against that one (e.g. a commit before a change).
+      const other = process.env.BENCH_AGAINST;
+      if (!other) throw new Error('BENCH_COMPARE=build needs BENCH_AGAINST=<a built checkout of another commit>');
+      const cli = join(resolve(other), 'dist/src/cli.js');
+      const options = readFileSync(join(resolve(other), 'dist/src/config/options.js'), 'utf8');
+      // Builds from before the outbound address policy know neither --fetch-allow-cidr nor need it.
+      const known = (flags: string[]) => (options.includes('fetch-allow-cidr') ? flags : flags.filter((flag, i) => flag !== '--fetch-allow-cidr' && flags[i - 1] !== '--fetch-allow-cidr'));
+      return { variants: [{ name: 'this build', flags: [] }, { name: `build ${other}`.slice(0, 40), flags: [], cli, commonFlags: known }], close: async () => undefined };
+    }
     case 'lambda-workers':
       // The lambda pool's size against the cores it shares with the rest of the server and the load generator.
       return {
@@ -147,6 +163,6 @@ export async function comparison(name: string): Promise<Comparison> {
         close: async () => undefined,
       };
     default:
-      throw new Error(`BENCH_COMPARE=${name}: unknown comparison (known: metrics, webhooks, lambda-workers)`);
+      throw new Error(`BENCH_COMPARE=${name}: unknown comparison (known: metrics, webhooks, lambda-workers, build)`);
   }
 }
