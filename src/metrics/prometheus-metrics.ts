@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
+import { registerDefaultMetrics } from './default-metrics.js';
 import { BoundHistogram } from './bound-histogram.js';
 import { BoundedLabel, OTHER } from './bounded-label.js';
 import type { FetchPurpose, LambdaStatus, LoginOutcome, Metrics, ReplayedAssertion, StatementKind, WebhookAttemptOutcome } from './metrics.js';
@@ -32,7 +33,7 @@ type Incrementer = { inc(): void };
 /**
  * Metrics of one Gatehouse instance in a registry of its own (several instances in one process,
  * as in the tests, never share series), in the Prometheus text format. Default process and
- * Node.js metrics are included: CPU, memory, GC, and the event-loop delay
+ * Node.js metrics are included (default-metrics.ts: all of prom-client's but the GC observer): CPU, memory, and the event-loop delay
  * (`nodejs_eventloop_lag_seconds` and its percentiles from `monitorEventLoopDelay`).
  */
 export class PrometheusMetrics implements Metrics {
@@ -62,7 +63,7 @@ export class PrometheusMetrics implements Metrics {
 
   constructor(dialect: string) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
+    registerDefaultMetrics(this.registry);
     const histogram = (name: string, help: string, labelNames: string[], buckets: number[]) => new BoundHistogram(name, help, labelNames, buckets, this.registry);
     const counter = (name: string, help: string, labelNames: string[]) => new Counter({ name, help, labelNames, registers });
 

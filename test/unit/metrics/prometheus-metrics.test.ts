@@ -7,6 +7,14 @@ import { parsePrometheusText, sampleValue } from '../../helpers/prometheus-text.
 const scrape = async (metrics: PrometheusMetrics) => parsePrometheusText((await metrics.render()).body);
 
 describe('PrometheusMetrics', () => {
+  it('exports the default process and Node.js metrics except the GC observer\'s', async () => {
+    const names = new Set((await scrape(new PrometheusMetrics('sqlite'))).map((sample) => sample.name));
+    for (const name of ['process_cpu_user_seconds_total', 'process_start_time_seconds', 'nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_heap_space_size_used_bytes', 'nodejs_version_info']) {
+      assert.ok(names.has(name), `${name} is exported`);
+    }
+    assert.ok(![...names].some((name) => name.startsWith('nodejs_gc_')), 'no GC duration histogram: its observer costs every collection');
+  });
+
   it('keeps each instance in a registry of its own', async () => {
     const a = new PrometheusMetrics('sqlite');
     const b = new PrometheusMetrics('postgres');
