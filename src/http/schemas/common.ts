@@ -51,13 +51,13 @@ export const List = <T extends TSchema>(item: T, description?: string) => Type.A
 /** A free-form JSON object (`data` of users, tenants, registrations): stored as given. */
 export const FreeObject = (description?: string) => Type.Record(Type.String(), Type.Unknown(), description ? { description } : {});
 
+/** A count given as digits in the query string (or an integer); the service checks its range. */
+export const QueryCount = Type.Unsafe<number | string>({ type: ['integer', 'string'], maxLength: 20, pattern: '^[0-9]*$' });
+
 /**
  * The id in a path. Any string up to 36 characters without control characters: an id that names
  * nothing (UUID-shaped or not) answers 404, as FusionAuth does.
  */
-/** A count given as digits in the query string (or an integer); the service checks its range. */
-export const QueryCount = Type.Unsafe<number | string>({ type: ['integer', 'string'], maxLength: 20, pattern: '^[0-9]*$' });
-
 export const IdParams = Type.Object({ id: SafeString(LIMITS.id, { description: 'The object id (a UUID).' }) });
 
 /** The tenant headers of the `/api` (FusionAuth `X-FusionAuth-TenantId`; `X-Tenant-Id`). */

@@ -38,7 +38,6 @@ export const LinkQuery = Type.Object(
   open,
 );
 
-
 /** `GET /api/identity-provider/pending`: which kind, and which page. */
 export const PendingActionQuery = Type.Object(
   {

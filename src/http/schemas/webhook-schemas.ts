@@ -30,7 +30,6 @@ export const Webhook = Type.Object(
 export const WebhookBody = Type.Object({ webhook: Webhook }, { additionalProperties: true });
 export type WebhookBody = Static<typeof WebhookBody>;
 
-
 /** `GET /api/webhook/{id}/delivery`: which deliveries, and which page of them. */
 export const WebhookDeliveryQuery = Type.Object(
   {
