@@ -33,8 +33,9 @@ type Incrementer = { inc(): void };
 /**
  * Metrics of one Gatehouse instance in a registry of its own (several instances in one process,
  * as in the tests, never share series), in the Prometheus text format. Default process and
- * Node.js metrics are included (default-metrics.ts: all of prom-client's but the GC observer): CPU, memory, and the event-loop delay
- * (`nodejs_eventloop_lag_seconds` and its percentiles from `monitorEventLoopDelay`).
+ * Node.js metrics are included (default-metrics.ts: prom-client's, without the GC observer): CPU,
+ * memory, and the event-loop delay (`nodejs_eventloop_lag_seconds` and its percentiles from
+ * `monitorEventLoopDelay`). Histograms are `BoundHistogram`s; counters are prom-client's.
  */
 export class PrometheusMetrics implements Metrics {
   readonly enabled = true;
