@@ -87,6 +87,12 @@ for (const kind of selectedKinds()) {
           [{ tenants: [{ id: TENANT, name: 'ok', applications: [{ id: APP, name: '' }] }] }, /tenants\[0\]\.applications\[0\]: application\.name/],
           [{ tenant: [] }, /unknown top-level entry "tenant"/],
           [{ tenants: [{ id: TENANT, name: '${missing}' }] }, /unknown variable \$\{missing\}/],
+          // The console application is checked in its second pass, after the tenant's applications: here it is a secret client.
+          [
+            { tenants: [{ id: TENANT, name: 'ok', adminConsoleApplicationId: APP, applications: [{ id: APP, name: 'Not a console', oauthConfiguration: { clientId: 'secret-client', enabledGrants: ['client_credentials'] } }] }] },
+            /tenants\[0\]: tenant\.adminConsoleApplicationId: The console application needs the authorization_code grant/,
+          ],
+          [{ tenants: [{ id: TENANT, name: 'ok', adminConsoleApplicationId: USER }] }, /tenants\[0\]: tenant\.adminConsoleApplicationId: No application of this tenant has this id/],
         ];
         for (const [document, message] of cases) {
           writeFileSync(file, JSON.stringify(document));
