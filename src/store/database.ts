@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import type { Metrics } from '../metrics/metrics.js';
 import { postgresPools } from './postgres-pool.js';
 import { queryTiming } from './query-timing.js';
 import { BUSY_TIMEOUT_MS, JOURNAL_SIZE_LIMIT_BYTES } from './sqlite-wal-policy.js';
 import type { Database } from './schema.js';
+import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
 import { cachingSqliteDatabase } from './statement-cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -60,7 +61,7 @@ export function openDatabase(options: OpenDatabaseOptions): DatabaseHandle {
   sqlite.pragma('wal_autocheckpoint = 0');
   sqlite.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingSqliteDatabase(sqlite) }), log: queryTiming(options.metrics) }),
+    db: new Kysely<Database>({ dialect: new SqliteImmediateDialect({ database: cachingSqliteDatabase(sqlite) }, sqlite), log: queryTiming(options.metrics) }),
     dialect: 'sqlite',
     ...(file === ':memory:' ? {} : { sqliteFile: file }),
     location: file,
