@@ -12,12 +12,15 @@ export const PURGE_BATCH_ROWS = 500;
 /**
  * Deletes the rows of `table` that match `condition`, `batchRows` at a time (picked by the
  * primary key `key`), yielding the event loop between batches; stops after a batch that found
- * fewer. Returns how many rows it deleted. The same statement on SQLite and PostgreSQL.
+ * fewer. Returns how many rows it deleted. The same statement on SQLite and PostgreSQL, each batch
+ * in a transaction of its own: on SQLite that takes the writer lock without SQLite's busy handler
+ * sleeping on the event loop while the replay worker holds it (sqlite-immediate-dialect.ts).
  */
 export async function deleteInBatches(db: Kysely<Database>, table: keyof Database, key: string, condition: RawBuilder<unknown>, batchRows = PURGE_BATCH_ROWS): Promise<number> {
   let deleted = 0;
   for (;;) {
-    const result = await sql`delete from ${sql.table(table)} where ${sql.ref(key)} in (select ${sql.ref(key)} from ${sql.table(table)} where ${condition} limit ${batchRows})`.execute(db);
+    const batch = sql`delete from ${sql.table(table)} where ${sql.ref(key)} in (select ${sql.ref(key)} from ${sql.table(table)} where ${condition} limit ${batchRows})`;
+    const result = db.isTransaction ? await batch.execute(db) : await db.transaction().execute((trx) => batch.execute(trx));
     const rows = Number(result.numAffectedRows ?? 0);
     deleted += rows;
     if (rows < batchRows) return deleted;
