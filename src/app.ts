@@ -191,7 +191,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     await startupLock.release();
     const tls = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
     const server = await createHttpServer(services, { tls, metrics });
-    const deliverer = config.webhooks
+    const deliverer = config.webhooks && config.webhookDelivery
       ? new WebhookDeliverer({
           store,
           clock,

@@ -49,6 +49,7 @@ export interface GatehouseConfig {
   metricsPort: number;
   metricsHost: string;
   webhooks: boolean;
+  webhookDelivery: boolean;
   webhookPollIntervalMs: number;
   webhookMaxAttempts: number;
   webhookBackoffBaseMs: number;
@@ -183,6 +184,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   option({ key: 'metricsPort', flag: '--metrics-port', env: 'GATEHOUSE_METRICS_PORT', default: 9012, parse: integer(0, 65535), doc: 'TCP port of the metrics listener (0 picks a free one).' }),
   option({ key: 'metricsHost', flag: '--metrics-host', env: 'GATEHOUSE_METRICS_HOST', default: '127.0.0.1', parse: text, doc: 'Interface of the metrics listener: loopback unless the scraper is elsewhere (it has no authentication; bind it only to a network you trust).' }),
   option({ key: 'webhooks', flag: '--webhooks', env: 'GATEHOUSE_WEBHOOKS', default: true, parse: bool, doc: 'Write webhook events to the outbox (with the change they report) and deliver them. `false`: no event rows, no deliverer.' }),
+  option({ key: 'webhookDelivery', flag: '--webhook-delivery', env: 'GATEHOUSE_WEBHOOK_DELIVERY', default: true, parse: bool, doc: 'Whether this node delivers webhook events. `false`: it still writes them to the outbox (with `--webhooks true`), and the nodes that deliver send them; for nodes kept for the request path.' }),
   option({ key: 'webhookPollIntervalMs', flag: '--webhook-poll-interval', env: 'GATEHOUSE_WEBHOOK_POLL_INTERVAL_MS', default: 1000, parse: integer(10, 60000), doc: 'How often each node looks for due webhook deliveries.' }),
   option({ key: 'webhookMaxAttempts', flag: '--webhook-max-attempts', env: 'GATEHOUSE_WEBHOOK_MAX_ATTEMPTS', default: 10, parse: integer(1, 100), doc: 'Attempts per event and webhook before the delivery is marked failed (and logged as an Error).' }),
   option({ key: 'webhookBackoffBaseMs', flag: '--webhook-backoff-base', env: 'GATEHOUSE_WEBHOOK_BACKOFF_BASE_MS', default: 1000, parse: integer(1, 3600000), doc: 'Wait after the first failed attempt; doubled after each further one (jittered, capped at an hour).' }),

@@ -52,6 +52,35 @@ for (const kind of selectedKinds()) {
       }
     });
 
+    it('a node with webhook delivery off writes the event to the outbox and leaves it to a node that delivers', async () => {
+      const db = await createTestDatabase(kind);
+      const receiver = await startWebhookReceiver();
+      const writer = await startTestServer(db, { config: { ...FAST_WEBHOOKS, webhookDelivery: false } });
+      let writerOpen = true;
+      let deliverer: TestServer | undefined;
+      try {
+        await subscribe(writer, receiver.url);
+        const created = await writer.api('POST', '/api/user', { user: { email: `writer-${randomUUID()}@example.com` } });
+        assert.equal(created.status, 200);
+        // Fifty of the delivering nodes' poll intervals: this node never attempts it.
+        await new Promise((resolve) => setTimeout(resolve, 50 * FAST_WEBHOOKS.webhookPollIntervalMs));
+        const [row] = await writer.gatehouse.services.store.webhookOutbox.listByEventType('user.create');
+        assert.equal(row.status, 'pending');
+        assert.equal(row.attempts, 0);
+        assert.equal(receiver.arrivals.length, 0);
+        await writer.close();
+        writerOpen = false;
+        deliverer = await startTestServer(db, { config: FAST_WEBHOOKS });
+        await receiver.waitFor((a) => a.length >= 1, 'the delivery by the delivering node');
+        assert.equal((receiver.arrivals[0].event.user as { id: string }).id, created.body.user.id);
+      } finally {
+        if (writerOpen) await writer.close();
+        await deliverer?.close();
+        await receiver.close();
+        await db.drop();
+      }
+    });
+
     it('two nodes on one database deliver every event exactly once', { skip: kind !== 'postgres' && 'several nodes share PostgreSQL only' }, async () => {
       const db = await createTestDatabase(kind);
       const receiver = await startWebhookReceiver();
