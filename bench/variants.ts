@@ -71,20 +71,12 @@ async function subscribedVariant(receiver: Started, receiverPort: number): Promi
   let last: ReceiverCounts = { requests: 0, distinct: 0 };
   let lastDelivered = 0;
   let receiverCpu = 0;
-  // A content type only with a body: Fastify refuses an empty JSON body (a DELETE that failed would leave the webhook on).
-  const api = (server: VariantServer, path: string, init: RequestInit = {}) =>
-    fetch(`${server.baseUrl}${path}`, { ...init, headers: { authorization: server.apiKey, ...(init.body ? { 'content-type': 'application/json' } : {}) } });
-  const total = async (server: VariantServer, status: string) => ((await (await api(server, `/api/webhook/${webhookId}/delivery?status=${status}&numberOfResults=1`)).json()) as { total: number }).total;
+  const total = (server: VariantServer, status: string) => outboxTotal(server, webhookId, status);
   return {
     name: 'subscribed',
     flags: ['--webhooks', 'true'],
     async prepare(server) {
-      const hook = { webhook: { url: `http://127.0.0.1:${receiverPort}/hook`, global: true, eventsEnabled: Object.fromEntries(LOGIN_EVENTS.map((type) => [type, true])) } };
-      const response = await api(server, '/api/webhook', { method: 'POST', body: JSON.stringify(hook) });
-      if (response.status !== 200) throw new Error(`subscribing: ${response.status} ${await response.text()}`);
-      const all = ((await (await api(server, '/api/webhook')).json()) as { webhooks: unknown[] }).webhooks;
-      if (all.length !== 1) throw new Error(`${all.length} webhooks subscribed, expected this one only`);
-      webhookId = ((await response.json()) as { webhook: { id: string } }).webhook.id;
+      webhookId = await subscribeLoginEvents(server, receiverPort);
       last = await counts();
       lastDelivered = 0;
       receiverCpu = cpuMs(receiver.child.pid!);
@@ -110,11 +102,62 @@ async function subscribedVariant(receiver: Started, receiverPort: number): Promi
       [last, lastDelivered, receiverCpu] = [now, delivered, cpu];
       return exact ? line : `${line}   WARNING: deliveries and receipts differ`;
     },
-    async finish(server) {
-      const response = await api(server, `/api/webhook/${webhookId}`, { method: 'DELETE' });
-      if (response.status !== 200) throw new Error(`unsubscribing: ${response.status} ${await response.text()}`);
-    },
+    finish: (server) => unsubscribe(server, webhookId),
   };
+}
+
+/**
+ * A variant that writes every login event to the outbox, subscribed as above, but delivers none
+ * (`--webhook-delivery false`: another node would): the cost of the transactional outbox itself.
+ * After each scenario it checks that the rows are there, pending, and that nothing was sent.
+ */
+function outboxOnlyVariant(receiverPort: number): Variant {
+  let webhookId = '';
+  let lastPending = 0;
+  let receiverRequests = 0;
+  const receiverCount = async () => ((await (await fetch(`http://127.0.0.1:${receiverPort}/count`)).json()) as ReceiverCounts).requests;
+  return {
+    name: 'outbox only',
+    flags: ['--webhooks', 'true', '--webhook-delivery', 'false'],
+    async prepare(server) {
+      webhookId = await subscribeLoginEvents(server, receiverPort);
+      lastPending = 0;
+      receiverRequests = await receiverCount();
+    },
+    async settle(server, scenario, { answered, done }) {
+      const pending = await outboxTotal(server, webhookId, 'pending');
+      const written = pending - lastPending;
+      lastPending = pending;
+      const [low, high] = [answered * EVENTS_PER_REQUEST[scenario], done * EVENTS_PER_REQUEST[scenario]];
+      const sent = (await receiverCount()) - receiverRequests;
+      const line = `${scenario}: ${answered} answered (${done} with those in flight at the end) x ${EVENTS_PER_REQUEST[scenario]} events; outbox ${written} rows written, pending; ${sent} sent`;
+      return written >= low && written <= high && sent === 0 ? line : `${line}   WARNING: expected ${low}–${high} rows and nothing sent`;
+    },
+    finish: (server) => unsubscribe(server, webhookId),
+  };
+}
+
+// A content type only with a body: Fastify refuses an empty JSON body (a DELETE that failed would leave the webhook on).
+const api = (server: VariantServer, path: string, init: RequestInit = {}) =>
+  fetch(`${server.baseUrl}${path}`, { ...init, headers: { authorization: server.apiKey, ...(init.body ? { 'content-type': 'application/json' } : {}) } });
+
+/** Rows of the webhook's outbox in `status`. */
+const outboxTotal = async (server: VariantServer, webhookId: string, status: string): Promise<number> =>
+  ((await (await api(server, `/api/webhook/${webhookId}/delivery?status=${status}&numberOfResults=1`)).json()) as { total: number }).total;
+
+/** Subscribes the one webhook of the server to every login event, sent to the receiver; answers its id. */
+async function subscribeLoginEvents(server: VariantServer, receiverPort: number): Promise<string> {
+  const hook = { webhook: { url: `http://127.0.0.1:${receiverPort}/hook`, global: true, eventsEnabled: Object.fromEntries(LOGIN_EVENTS.map((type) => [type, true])) } };
+  const response = await api(server, '/api/webhook', { method: 'POST', body: JSON.stringify(hook) });
+  if (response.status !== 200) throw new Error(`subscribing: ${response.status} ${await response.text()}`);
+  const all = ((await (await api(server, '/api/webhook')).json()) as { webhooks: unknown[] }).webhooks;
+  if (all.length !== 1) throw new Error(`${all.length} webhooks subscribed, expected this one only`);
+  return ((await response.json()) as { webhook: { id: string } }).webhook.id;
+}
+
+async function unsubscribe(server: VariantServer, webhookId: string): Promise<void> {
+  const response = await api(server, `/api/webhook/${webhookId}`, { method: 'DELETE' });
+  if (response.status !== 200) throw new Error(`unsubscribing: ${response.status} ${await response.text()}`);
 }
 
 /**
@@ -139,7 +182,12 @@ export async function comparison(name: string): Promise<Comparison> {
       const receiver = await startProcess(['dist/bench/webhook-receiver.js'], process.env, /receiver ready \d+/, 120_000);
       const receiverPort = Number(/receiver ready (\d+)/.exec(receiver.output())![1]);
       return {
-        variants: [{ name: 'webhooks off', flags: ['--webhooks', 'false'] }, { name: 'no subscriber', flags: ['--webhooks', 'true'] }, await subscribedVariant(receiver, receiverPort)],
+        variants: [
+          { name: 'webhooks off', flags: ['--webhooks', 'false'] },
+          { name: 'no subscriber', flags: ['--webhooks', 'true'] },
+          outboxOnlyVariant(receiverPort),
+          await subscribedVariant(receiver, receiverPort),
+        ],
         close: () => receiver.stop(),
       };
     }
