@@ -12,8 +12,10 @@
  *
  * BENCH_SOAK_SECONDS (300), BENCH_SOAK_WARMUP (30), BENCH_SOAK_SAMPLE_SECONDS (5),
  * BENCH_SOAK_PURGE_MS (10000), BENCH_SOAK_ASSERTION_SECONDS (30), BENCH_CONNECTIONS (32, split
- * half client credentials, a quarter each login kind); BENCH_SOAK_CLI runs another build's
- * `cli.js` (for a before/after comparison).
+ * half client credentials, a quarter each login kind); BENCH_SOAK_RATE (0: as fast as the server
+ * answers, which saturates both cores together with the load generator; else the requests per
+ * second offered in all, split like the connections, for a steady load with CPU to spare);
+ * BENCH_SOAK_CLI runs another build's `cli.js` (for a before/after comparison).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,11 +37,13 @@ const purgeMs = Number(process.env.BENCH_SOAK_PURGE_MS ?? 10_000);
 const assertionSeconds = Number(process.env.BENCH_SOAK_ASSERTION_SECONDS ?? 30);
 /** Another build's cli.js, started without `--purge-interval` (it purges at its own interval). */
 const otherBuild = process.env.BENCH_SOAK_CLI;
+/** Requests per second offered in all; 0 (the default) drives as fast as the server answers. */
+const offeredRate = Number(process.env.BENCH_SOAK_RATE ?? 0);
 const cli = otherBuild ?? 'dist/src/cli.js';
 const RETURNING_USERS = 1000;
 
 /** Drives `url` for `seconds` with a fresh body per request, counting responses into `counts`. */
-function load(name: string, url: string, body: () => string, contentType: string, clients: number, counts: { responses: Record<string, number>; non2xx: number }): Promise<autocannon.Result> {
+function load(name: string, url: string, body: () => string, contentType: string, clients: number, share: number, counts: { responses: Record<string, number>; non2xx: number }): Promise<autocannon.Result> {
   counts.responses[name] = 0;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -47,6 +51,7 @@ function load(name: string, url: string, body: () => string, contentType: string
         url,
         connections: clients,
         duration: soakSeconds,
+        ...(offeredRate > 0 ? { overallRate: Math.max(1, Math.round(offeredRate * share)) } : {}),
         requests: [{ method: 'POST', headers: { 'content-type': contentType }, setupRequest: (request) => ({ ...request, body: body() }) }],
       },
       (error: unknown, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result)),
@@ -93,18 +98,18 @@ async function main(): Promise<void> {
       );
       await sampler.reset();
       const quarter = Math.max(1, Math.floor(connections / 4));
-      console.log(`Gatehouse soak (node ${process.version}, ${new Date().toISOString()}): ${soakSeconds} s of mixed load, ${connections} connections, purge every ${otherBuild ? '(its default)' : `${purgeMs}`} ms, assertions live ${assertionSeconds} s, ${cli}\n`);
+      console.log(`Gatehouse soak (node ${process.version}, ${new Date().toISOString()}): ${soakSeconds} s of mixed load, ${connections} connections, ${offeredRate > 0 ? `${offeredRate} requests/s offered` : 'as fast as answered'}, purge every ${otherBuild ? '(its default)' : `${purgeMs}`} ms, assertions live ${assertionSeconds} s, ${cli}\n`);
       console.log(SAMPLE_HEADER);
       const loads = await Promise.all([
-        load('cc', `http://127.0.0.1:${port}/t/bench/oauth2/token`, () => clientCredentialsBody(client, 'bench-client', tokenUrl), 'application/x-www-form-urlencoded', connections - 2 * quarter, counts),
+        load('cc', `http://127.0.0.1:${port}/t/bench/oauth2/token`, () => clientCredentialsBody(client, 'bench-client', tokenUrl), 'application/x-www-form-urlencoded', connections - 2 * quarter, 0.5, counts),
         load('returning', loginUrl, () => {
           const n = Math.floor(Math.random() * RETURNING_USERS);
           return loginBody(`X-returning-${n}`, `returning-${n}@example.de`);
-        }, 'application/json', quarter, counts),
+        }, 'application/json', quarter, 0.25, counts),
         load('new', loginUrl, () => {
           newUsers += 1;
           return loginBody(`X-new-${newUsers}-${randomBytes(4).toString('hex')}`, `new-${newUsers}-${randomBytes(4).toString('hex')}@example.de`);
-        }, 'application/json', quarter, counts),
+        }, 'application/json', quarter, 0.25, counts),
       ]);
       sampler.stop();
       console.log('');
