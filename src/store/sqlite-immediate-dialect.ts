@@ -41,7 +41,11 @@ class SqliteImmediateDriver extends SqliteDriver {
     super(config);
   }
 
-  /** Kysely holds the one connection from here to COMMIT or ROLLBACK, so the pragma cannot leak into another statement. */
+  /**
+   * Kysely holds the one connection from here to COMMIT or ROLLBACK, so the pragma cannot leak into
+   * another statement. The pragmas are compiled each time: SQLite sets the busy timeout when
+   * `PRAGMA busy_timeout = n` is prepared, not when it runs, so a statement prepared once would not.
+   */
   override async beginTransaction(): Promise<void> {
     const deadline = performance.now() + BUSY_TIMEOUT_MS;
     for (;;) {
