@@ -43,7 +43,7 @@ const cli = otherBuild ?? 'dist/src/cli.js';
 const RETURNING_USERS = 1000;
 
 /** Drives `url` for `seconds` with a fresh body per request, counting responses into `counts`. */
-function load(name: string, url: string, body: () => string, contentType: string, clients: number, share: number, counts: { responses: Record<string, number>; non2xx: number }): Promise<autocannon.Result> {
+function load(name: string, url: string, body: () => string, contentType: string, clients: number, counts: { responses: Record<string, number>; non2xx: number }): Promise<autocannon.Result> {
   counts.responses[name] = 0;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -51,7 +51,8 @@ function load(name: string, url: string, body: () => string, contentType: string
         url,
         connections: clients,
         duration: soakSeconds,
-        ...(offeredRate > 0 ? { overallRate: Math.max(1, Math.round(offeredRate * share)) } : {}),
+        // The offered rate is split like the connections.
+        ...(offeredRate > 0 ? { overallRate: Math.max(1, Math.round((offeredRate * clients) / connections)) } : {}),
         requests: [{ method: 'POST', headers: { 'content-type': contentType }, setupRequest: (request) => ({ ...request, body: body() }) }],
       },
       (error: unknown, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result)),
@@ -101,15 +102,15 @@ async function main(): Promise<void> {
       console.log(`Gatehouse soak (node ${process.version}, ${new Date().toISOString()}): ${soakSeconds} s of mixed load, ${connections} connections, ${offeredRate > 0 ? `${offeredRate} requests/s offered` : 'as fast as answered'}, purge every ${otherBuild ? '(its default)' : `${purgeMs}`} ms, assertions live ${assertionSeconds} s, ${cli}\n`);
       console.log(SAMPLE_HEADER);
       const loads = await Promise.all([
-        load('cc', `http://127.0.0.1:${port}/t/bench/oauth2/token`, () => clientCredentialsBody(client, 'bench-client', tokenUrl), 'application/x-www-form-urlencoded', connections - 2 * quarter, 0.5, counts),
+        load('cc', `http://127.0.0.1:${port}/t/bench/oauth2/token`, () => clientCredentialsBody(client, 'bench-client', tokenUrl), 'application/x-www-form-urlencoded', connections - 2 * quarter, counts),
         load('returning', loginUrl, () => {
           const n = Math.floor(Math.random() * RETURNING_USERS);
           return loginBody(`X-returning-${n}`, `returning-${n}@example.de`);
-        }, 'application/json', quarter, 0.25, counts),
+        }, 'application/json', quarter, counts),
         load('new', loginUrl, () => {
           newUsers += 1;
           return loginBody(`X-new-${newUsers}-${randomBytes(4).toString('hex')}`, `new-${newUsers}-${randomBytes(4).toString('hex')}@example.de`);
-        }, 'application/json', quarter, 0.25, counts),
+        }, 'application/json', quarter, counts),
       ]);
       sampler.stop();
       console.log('');
