@@ -13,13 +13,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGatehouse, resolveConfig } from '../src/app.js';
 import type { JsonObject } from '../src/store/records.js';
+import { benchClient } from './assertions.js';
 import { benchKickstart, IDP_ID, PATIENT_APP_ID } from './bench-kickstart.js';
 import { benchIssuer } from './id-tokens.js';
+import { startBenchJwksServer } from './jwks-server.js';
 import { startProcess } from './processes.js';
 
 const PAIRS = Number(process.env.BENCH_BATCHES ?? 15);
@@ -35,12 +36,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-webhook-cost-'));
   const issuer = benchIssuer();
-  const jwks = createServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'public, max-age=3600' });
-    response.end(JSON.stringify({ keys: [issuer.publicJwk] }));
-  });
-  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-  const jwksUri = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/idp/jwks`;
+  const jwks = await startBenchJwksServer(benchClient().publicJwk, issuer.publicJwk);
   const receiver = await startProcess(['dist/bench/webhook-receiver.js'], process.env, /receiver ready \d+/);
   const receiverPort = Number(/receiver ready (\d+)/.exec(receiver.output())![1]);
   const received = async () => ((await (await fetch(`http://127.0.0.1:${receiverPort}/count`)).json()) as { requests: number; distinct: number; connections: number });
@@ -53,7 +49,7 @@ async function main(): Promise<void> {
   mkdirSync(join(dir, 'off'));
   const withoutWebhooks = await createGatehouse({ config: { ...config, dataDir: join(dir, 'off'), webhooks: false } });
   try {
-    for (const instance of [gatehouse, withoutWebhooks]) await instance.applyKickstart(benchKickstart(jwksUri.replace('/idp/jwks', '/jwks.json'), jwksUri) as JsonObject);
+    for (const instance of [gatehouse, withoutWebhooks]) await instance.applyKickstart(benchKickstart(jwks.jwksUri, jwks.idpJwksUri) as JsonObject);
     const { webhooks } = gatehouse.services;
     let target = gatehouse;
     const login = async (payload: string) => {
@@ -117,7 +113,7 @@ async function main(): Promise<void> {
     await withoutWebhooks.close();
     await gatehouse.close();
     await receiver.stop();
-    jwks.close();
+    jwks.server.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
