@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { drive } from './load.js';
 import { cpuMs, freePort, startProcess } from './processes.js';
 import type { Started } from './processes.js';
+import { profileArgs } from './settings.js';
 import type { Scenario, Variant, VariantServer } from './variants.js';
 
 export interface CompareSetup {
@@ -87,7 +88,7 @@ export async function compareVariants(variants: Variant[], setup: CompareSetup, 
         for (const [index, variant] of variants.entries()) {
           const port = await freePort();
           const process = await startProcess(
-            [variant.cli ?? 'dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(setup.dir, `${scenario.kind}-${index}`), '--kickstart', setup.kickstart, '--public-url', setup.publicUrl, ...(variant.commonFlags?.(setup.commonFlags) ?? setup.commonFlags), ...variant.flags],
+            [...profileArgs, variant.cli ?? 'dist/src/cli.js', 'start', '--port', String(port), '--data-dir', join(setup.dir, `${scenario.kind}-${index}`), '--kickstart', setup.kickstart, '--public-url', setup.publicUrl, ...(variant.commonFlags?.(setup.commonFlags) ?? setup.commonFlags), ...variant.flags],
             setup.env,
             `http://127.0.0.1:${port}/ready`,
             READY_TIMEOUT_MS,

@@ -29,7 +29,7 @@ import { benchIssuer } from './id-tokens.js';
 import { drive } from './load.js';
 import type { LoadResult } from './load.js';
 import { cpuMs, freePort, rssMb, startProcess } from './processes.js';
-import { connections, rounds, seconds, warmupSeconds } from './settings.js';
+import { connections, profileArgs, rounds, seconds, warmupSeconds } from './settings.js';
 import { comparison } from './variants.js';
 import { benchStores } from './bench-stores.js';
 import type { BenchStore } from './bench-stores.js';
@@ -44,8 +44,6 @@ const compareSliceSeconds = Number(process.env.BENCH_SLICE_SECONDS ?? 3);
 
 /** Returning users: this many identities, each logged in once before the measured runs. */
 const RETURNING_USERS = 1000;
-/** BENCH_PROFILE=1: CPU profiles of the measured Gatehouse processes, in /tmp/gh-prof. */
-const profileArgs = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR ?? '/tmp/gh-prof'}`] : [];
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
