@@ -68,6 +68,17 @@ describe('SQLite WAL checkpoint policy (real database file)', () => {
     assert.ok(statSync(`${file}-wal`).size <= JOURNAL_SIZE_LIMIT_BYTES);
   });
 
+  it('a log file past the journal size limit is cut by the checkpoint itself, not by the next writer', () => {
+    grow(JOURNAL_SIZE_LIMIT_BYTES + 1024 * 1024);
+    assert.ok(statSync(`${file}-wal`).size > JOURNAL_SIZE_LIMIT_BYTES);
+    const round = checkpointWal(checkpointer, pageSize);
+    assert.equal(round.restarted, true);
+    // Before any writer commits: the file is already empty (TRUNCATE), so no COMMIT cuts it.
+    assert.equal(statSync(`${file}-wal`).size, 0);
+    writer.prepare('insert into filler (body) values (?)').run(Buffer.alloc(100));
+    assert.ok(framesInLog(checkpointer) < 10);
+  });
+
   it('a reader holding an old snapshot keeps the log from being reset below the forced size, without blocking the round', () => {
     grow(1024 * 1024);
     const reader = new BetterSqlite3(file);
