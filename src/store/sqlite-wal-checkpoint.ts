@@ -35,8 +35,7 @@ export function checkpointWal(db: BetterSqlite3.Database, pageSize: number): Che
     if (logBytes < RESTART_AT_BYTES || (!caughtUp && logBytes < FORCE_RESTART_AT_BYTES)) return { logBytes, restarted: false };
     db.pragma(`busy_timeout = ${logBytes < FORCE_RESTART_AT_BYTES ? RESTART_BUSY_TIMEOUT_MS : FORCE_RESTART_BUSY_TIMEOUT_MS}`);
     try {
-      // A log past `journal_size_limit` would be truncated by the next writer's COMMIT — on the
-      // event loop when that is the main connection: TRUNCATE does it here instead.
+      // The file's size, or the log's when it cannot be read.
       const mode = Math.max(logBytes, walFileBytes(db)) > JOURNAL_SIZE_LIMIT_BYTES ? 'TRUNCATE' : 'RESTART';
       const [restart] = db.pragma(`wal_checkpoint(${mode})`) as CheckpointResult[];
       return { logBytes, restarted: restart.busy === 0 };

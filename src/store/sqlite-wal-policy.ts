@@ -19,7 +19,7 @@
  * took 16–18 ms on the 2-core test machine's ext4 (measured with ftruncate), the size of the
  * single-statement stalls the soak found on the event loop. So a log file past the limit is
  * reset with a TRUNCATE checkpoint on the worker's connection instead (the file is cut to zero
- * there, the main connection's writers waiting on a timer, not in a busy handler); a RESTART
+ * there, the main connection's transactions waiting on a timer, not in a busy handler); a RESTART
  * leaves a file within the limit, which no writer cuts.
  */
 export const CHECKPOINT_INTERVAL_MS = 100;
