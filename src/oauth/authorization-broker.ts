@@ -12,7 +12,8 @@ import type { OAuthErrorCode } from './errors.js';
 import { newPkcePair } from './pkce.js';
 import { issueAuthorizationCode, refusedLogin, settleBrokeredLogin } from './brokered-login-finish.js';
 import type { BrowserLoginStep } from './brokered-login-finish.js';
-import type { ResumableLogin } from './login-interaction.js';
+import { clientAuthorizationRequestOf } from './login-interaction.js';
+import type { ClientAuthorizationRequest, ResumableLogin } from './login-interaction.js';
 import { resumeSsoSession } from './sso-login.js';
 import { DiscoveryError, redeemUpstreamCode, upstreamClaims, upstreamFailure, UpstreamLoginError, upstreamRedirect } from './upstream-login.js';
 import type { UpstreamAuthentication, UpstreamLoginDeps } from './upstream-login.js';
@@ -26,19 +27,11 @@ export type { CodeGrant } from './brokered-login-finish.js';
 export const bindingKeyOf = (state: string): string => sha256(`binding:${state}`).slice(0, 16).replace(/[^A-Za-z0-9]/g, 'x');
 
 /** What waits for the upstream login, under the hash of the upstream `state`. */
-interface PendingRequest {
+interface PendingRequest extends ClientAuthorizationRequest {
   /** SHA-256 of the browser binding (a cookie set with the redirect to the provider). */
   bindingHash: string;
-  applicationId: string;
-  providerId: string;
-  redirectUri: string;
-  state?: string;
-  scopes?: string[];
-  codeChallenge: string;
-  nonce?: string;
   upstreamNonce: string;
   upstreamVerifier: string;
-  uiLocales?: string;
 }
 
 export interface AuthorizationBrokerDeps extends UpstreamLoginDeps {
@@ -81,14 +74,7 @@ export class AuthorizationBroker {
     const binding = randomSecret(32);
     const pending: PendingRequest = {
       bindingHash: sha256(binding),
-      applicationId: request.application.id,
-      providerId: request.provider.id,
-      redirectUri: request.redirectUri,
-      ...(request.state ? { state: request.state } : {}),
-      ...(request.scopes ? { scopes: request.scopes } : {}),
-      codeChallenge: request.codeChallenge,
-      ...(request.nonce ? { nonce: request.nonce } : {}),
-      ...(request.uiLocales ? { uiLocales: request.uiLocales } : {}),
+      ...clientAuthorizationRequestOf({ ...request, applicationId: request.application.id, providerId: request.provider.id }),
       upstreamNonce,
       upstreamVerifier: pkce.verifier,
     };
@@ -157,17 +143,7 @@ export class AuthorizationBroker {
       if (!(error instanceof ReconcileError)) throw error;
       throw refusedLogin(error, pending);
     }
-    const login: ResumableLogin = {
-      applicationId: pending.applicationId,
-      providerId: provider.id,
-      redirectUri: pending.redirectUri,
-      ...(pending.state ? { state: pending.state } : {}),
-      ...(pending.scopes ? { scopes: pending.scopes } : {}),
-      codeChallenge: pending.codeChallenge,
-      ...(pending.nonce ? { nonce: pending.nonce } : {}),
-      ...(pending.uiLocales ? { uiLocales: pending.uiLocales } : {}),
-      authentication,
-    };
+    const login: ResumableLogin = { ...clientAuthorizationRequestOf({ ...pending, providerId: provider.id }), authentication };
     return settleBrokeredLogin(ctx, tenant, login, outcome, sessionSecret, provider.name);
   }
 

@@ -8,8 +8,11 @@ import type { UpstreamAuthentication } from './upstream-login.js';
 /** How long the user may take on a hosted page (the held onboarding or link lasts as long). */
 export const INTERACTION_TTL_MS = 10 * 60_000;
 
-/** The client's authorization request, kept so that a brokered login can finish after a page. */
-export interface ResumableLogin {
+/**
+ * The client's authorization request (RFC 6749 §4.1.1 with PKCE and OIDC Core §3.1.2.1), kept
+ * while the user is at the upstream provider or on a hosted page, so the login can finish.
+ */
+export interface ClientAuthorizationRequest {
   applicationId: string;
   providerId: string;
   redirectUri: string;
@@ -19,6 +22,22 @@ export interface ResumableLogin {
   nonce?: string;
   /** OIDC Core §3.1.2.1 `ui_locales` of the request: the pages' language. */
   uiLocales?: string;
+}
+
+/** Only the fields of a `ClientAuthorizationRequest`, absent ones left out (what is stored is exactly the request). */
+export const clientAuthorizationRequestOf = (from: ClientAuthorizationRequest): ClientAuthorizationRequest => ({
+  applicationId: from.applicationId,
+  providerId: from.providerId,
+  redirectUri: from.redirectUri,
+  ...(from.state ? { state: from.state } : {}),
+  ...(from.scopes ? { scopes: from.scopes } : {}),
+  codeChallenge: from.codeChallenge,
+  ...(from.nonce ? { nonce: from.nonce } : {}),
+  ...(from.uiLocales ? { uiLocales: from.uiLocales } : {}),
+});
+
+/** A brokered login that can finish after a page: the client's request and the upstream authentication. */
+export interface ResumableLogin extends ClientAuthorizationRequest {
   /** What the upstream ID token said about the authentication (for Gatehouse's ID token). */
   authentication: UpstreamAuthentication;
 }
