@@ -16,6 +16,9 @@ export interface CompareSetup {
   env: NodeJS.ProcessEnv;
   tokenPath: string;
   tokenBody: () => string;
+  /** The Koppeltaal tenant's token endpoint and a body for it (scopes derived from the client's role). */
+  koppeltaalPath: string;
+  koppeltaalBody: () => string;
   loginBody: () => string;
   /** A login of an identity never seen: user, registration and link created. */
   newUserBody: () => string;
@@ -65,20 +68,21 @@ const triple = (values: number[], digits: number) => {
  * twice, minutes apart, differs that much); slices of a few seconds, interleaved, put every
  * variant under the same drift; every round starts fresh processes (BENCH_ROUNDS), since two
  * identical servers differ by a few percent for their lifetime. BENCH_SCENARIOS picks scenarios
- * by name (comma-separated). Per variant: CPU per request over all its slices (the Gatehouse
+ * by name (comma-separated; `koppeltaal`, the Koppeltaal tenant's grants, runs only when named). Per variant: CPU per request over all its slices (the Gatehouse
  * process, all threads, read after the variant's `settle`, so work the load left behind counts),
  * and each slice's ratio to the first variant's slice of the same turn (min / median / max).
  */
 export async function compareVariants(variants: Variant[], setup: CompareSetup, options: SliceOptions): Promise<string[]> {
-  const scenarios: { name: Scenario; kind: 'data' | 'login-data'; path: string; body: () => string; headers?: Record<string, string> }[] = [
+  const scenarios: { name: Scenario; kind: 'data' | 'login-data'; path: string; body: () => string; headers?: Record<string, string>; onlyWhenNamed?: true }[] = [
     { name: 'client_credentials', kind: 'data', path: setup.tokenPath, body: setup.tokenBody },
+    { name: 'koppeltaal', kind: 'data', path: setup.koppeltaalPath, body: setup.koppeltaalBody, onlyWhenNamed: true },
     { name: 'returning login', kind: 'login-data', path: '/api/identity-provider/login', body: setup.loginBody, headers: { 'content-type': 'application/json' } },
     { name: 'new-user login', kind: 'login-data', path: '/api/identity-provider/login', body: setup.newUserBody, headers: { 'content-type': 'application/json' } },
   ];
   const apiKey = String(setup.env.GATEHOUSE_BOOTSTRAP_API_KEY);
   const wanted = (process.env.BENCH_SCENARIOS ?? '').split(',').map((name) => name.trim()).filter(Boolean);
   const lines: string[] = [];
-  for (const scenario of scenarios.filter((s) => wanted.length === 0 || wanted.includes(s.name))) {
+  for (const scenario of scenarios.filter((s) => (wanted.length === 0 && !s.onlyWhenNamed) || wanted.includes(s.name))) {
     const results: Measured[] = variants.map((variant) => ({ variant, slices: [], checks: [] }));
     for (let round = 0, turn = 0; round < options.rounds; round++) {
       // Fresh processes every round (same data directories): one server's luck (JIT, heap layout)
@@ -128,7 +132,7 @@ export async function compareVariants(variants: Variant[], setup: CompareSetup, 
 }
 
 function report(scenario: Scenario, running: Measured[], options: SliceOptions): string[] {
-  const unit = scenario === 'client_credentials' ? 'grants/s' : 'logins/s';
+  const unit = scenario === 'client_credentials' || scenario === 'koppeltaal' ? 'grants/s' : 'logins/s';
   const lines = ['', `${scenario} — ${running.length} servers at once, ${options.rounds} rounds of fresh servers, ${options.slices} interleaved slices of ${options.sliceSeconds} s each per round:`];
   const perRequest = (entry: Measured) => entry.slices.reduce((sum, s) => sum + s.cpuMs, 0) / entry.slices.reduce((sum, s) => sum + s.done, 0);
   for (const entry of running) {

@@ -105,7 +105,7 @@ async function main(): Promise<void> {
       };
       const commonFlags = ['--log-level', 'warn', '--fetch-allow-http', 'true', '--fetch-allow-cidr', '127.0.0.0/8'];
       const env = { ...process.env, GATEHOUSE_BOOTSTRAP_API_KEY: randomBytes(32).toString('base64url'), DATABASE_URL: '' };
-      const setup = { dir, kickstart, publicUrl: `http://localhost:${port}`, commonFlags, env, tokenPath: '/t/bench/oauth2/token', tokenBody: body, loginBody: returningBody, newUserBody, seedLogins };
+      const setup = { dir, kickstart, publicUrl: `http://localhost:${port}`, commonFlags, env, tokenPath: '/t/bench/oauth2/token', tokenBody: body, koppeltaalPath: '/t/koppeltaal/oauth2/token', koppeltaalBody: ktBody, loginBody: returningBody, newUserBody, seedLogins };
       // BENCH_COMPARE=metrics,webhooks: one comparison after the other, each against its own reference.
       for (const name of compareName.split(',').map((n) => n.trim()).filter(Boolean)) {
         const { variants, close } = await comparison(name);

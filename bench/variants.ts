@@ -10,7 +10,7 @@ export interface VariantServer {
 }
 
 /** The measured scenarios of a comparison. */
-export type Scenario = 'client_credentials' | 'returning login' | 'new-user login';
+export type Scenario = 'client_credentials' | 'koppeltaal' | 'returning login' | 'new-user login';
 
 /** One way of starting Gatehouse in a same-run comparison. */
 export interface Variant {
@@ -51,7 +51,7 @@ async function scrapedCounts(port: number): Promise<string> {
 }
 
 /** Events per answered request of each scenario, with a webhook on every login event. */
-const EVENTS_PER_REQUEST: Record<Scenario, number> = { client_credentials: 0, 'returning login': 1, 'new-user login': 4 };
+const EVENTS_PER_REQUEST: Record<Scenario, number> = { client_credentials: 0, koppeltaal: 0, 'returning login': 1, 'new-user login': 4 };
 /** What a login sends: FusionAuth's events of a first and of a returning login. */
 const LOGIN_EVENTS = ['user.create', 'user.identity-provider.link', 'user.registration.create', 'user.login.success', 'user.login.failed'];
 
