@@ -35,19 +35,10 @@ export interface ApplicationInput {
   name?: string;
   active?: boolean;
   roles?: { id?: string; name?: string; description?: string; isDefault?: boolean; isSuperRole?: boolean }[];
-  oauthConfiguration?: {
-    clientId?: string;
+  /** The stored fields, each optional; the method is checked against the known ones. */
+  oauthConfiguration?: Partial<Omit<Application['oauthConfiguration'], 'clientAuthenticationMethod'>> & {
     clientSecret?: string;
     clientAuthenticationMethod?: string;
-    enabledGrants?: string[];
-    jwksUri?: string;
-    jwks?: { keys: JsonObject[] };
-    allowedScopes?: string[];
-    accessTokenAudience?: string;
-    authorizedRedirectURLs?: string[];
-    logoutURL?: string;
-    postLogoutRedirectURLs?: string[];
-    authorizedOriginURLs?: string[];
   };
   jwtConfiguration?: { enabled?: boolean; timeToLiveInSeconds?: number; refreshTokenTimeToLiveInMinutes?: number };
   loginConfiguration?: { generateRefreshTokens?: boolean };

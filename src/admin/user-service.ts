@@ -4,7 +4,7 @@ import { PROFILE_FIELDS, userFieldErrors } from '../identity/user-rules.js';
 import type { UserView } from '../identity/user-rules.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
-import type { JsonObject, Registration, User } from '../store/records.js';
+import type { JsonObject, Registration, User, UserProfile } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { TenantRegistration } from '../store/repositories/registration-repository.js';
 import { fieldsOf, optionalObject, optionalString } from './input-values.js';
@@ -15,23 +15,12 @@ export type { UserView } from '../identity/user-rules.js';
 export type { UserSearchInput } from './user-search-input.js';
 
 /** What a user is created or replaced from (FusionAuth's user object; unknown fields are ignored). */
-export interface UserInput {
+export interface UserInput extends UserProfile {
   id?: string;
-  email?: string;
-  username?: string;
   /** Refused: there is no password login. */
   password?: unknown;
   active?: boolean;
   verified?: boolean;
-  firstName?: string;
-  middleName?: string;
-  lastName?: string;
-  fullName?: string;
-  birthDate?: string;
-  imageUrl?: string;
-  mobilePhone?: string;
-  timezone?: string;
-  preferredLanguages?: string[];
   data?: JsonObject;
 }
 

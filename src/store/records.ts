@@ -108,9 +108,8 @@ export interface Application {
   lastUpdateInstant: number;
 }
 
-export interface User {
-  id: string;
-  tenantId: string;
+/** A user's identifiers and profile fields (FusionAuth's user object), all optional. */
+export interface UserProfile {
   email?: string;
   username?: string;
   firstName?: string;
@@ -122,6 +121,11 @@ export interface User {
   mobilePhone?: string;
   timezone?: string;
   preferredLanguages?: string[];
+}
+
+export interface User extends UserProfile {
+  id: string;
+  tenantId: string;
   data: JsonObject;
   active: boolean;
   verified: boolean;
