@@ -15,6 +15,20 @@ const pgTypes = {
   },
 };
 
+/**
+ * A named prepared statement. pg copies an object config property by property
+ * (`Object.getOwnPropertyDescriptors`), which measured about 30 µs of CPU per returning login;
+ * a query made from its text and named before it is submitted skips that copy and goes out the same.
+ */
+function namedQuery(client: pg.PoolClient, name: string, text: string, values: unknown[] | undefined): Promise<pg.QueryResult> {
+  return new Promise((resolve, reject) => {
+    const query = new (pgDriver().Query)(text, values, (error: Error | undefined, result: pg.QueryResult) => (error ? reject(error) : resolve(result)));
+    // Read when the query is submitted (`requiresPreparation`, the Parse message), not before.
+    (query as unknown as { name: string }).name = name;
+    client.query(query);
+  });
+}
+
 /** The pg pool and the view of it Kysely queries through. */
 export interface PostgresPools {
   pool: pg.Pool;
@@ -41,7 +55,7 @@ export function postgresPools(connectionString: string, size: number): PostgresP
         query: ((text: unknown, values?: unknown[]) => {
           if (typeof text !== 'string') return client.query(text as pg.Submittable);
           const name = statementName(text);
-          return name ? client.query({ name, text, values }) : client.query(text, values);
+          return name ? namedQuery(client, name, text, values) : client.query(text, values);
         }) as unknown as PostgresPoolClient['query'],
         release: () => client.release(),
       };
