@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
 import { statementName } from './named-statements.js';
+import { DeferredWrites } from './postgres-deferred-writes.js';
 
 let pgLoaded: typeof pg | undefined;
 /** The pg driver, loaded only when a PostgreSQL database is opened (a SQLite node never imports it). */
@@ -38,7 +39,8 @@ export interface PostgresPools {
 /**
  * A pg pool of at most `size` connections, and the view Kysely uses: a query whose text is a
  * registered statement (named-statements.ts) goes out as a named prepared statement, so the server
- * parses and plans it once per connection; any other text as an unnamed one, as before.
+ * parses and plans it once per connection; any other text as an unnamed one, as before. Inside a
+ * write set, writes nobody reads wait and go out as one statement (postgres-deferred-writes.ts).
  */
 export function postgresPools(connectionString: string, size: number): PostgresPools {
   const pool = new (pgDriver().Pool)({ connectionString, max: size, types: pgTypes });
@@ -51,13 +53,18 @@ export function postgresPools(connectionString: string, size: number): PostgresP
   const view = (client: pg.PoolClient): PostgresPoolClient => {
     let found = views.get(client);
     if (!found) {
+      const send = (text: string, values: unknown[] | undefined) => {
+        const name = statementName(text);
+        return name ? namedQuery(client, name, text, values) : client.query(text, values);
+      };
+      let writes = new DeferredWrites(send);
       found = {
-        query: ((text: unknown, values?: unknown[]) => {
-          if (typeof text !== 'string') return client.query(text as pg.Submittable);
-          const name = statementName(text);
-          return name ? namedQuery(client, name, text, values) : client.query(text, values);
-        }) as unknown as PostgresPoolClient['query'],
-        release: () => client.release(),
+        query: ((text: unknown, values?: unknown[]) => (typeof text === 'string' ? writes.query(text, values) : client.query(text as pg.Submittable))) as unknown as PostgresPoolClient['query'],
+        release: () => {
+          // A connection goes back to the pool holding nothing, whatever its last transaction did.
+          writes = new DeferredWrites(send);
+          client.release();
+        },
       };
       views.set(client, found);
     }

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { DatabaseHandle, Dialect } from './database.js';
 import { migrateToLatest, ping } from './migrations.js';
@@ -24,6 +24,7 @@ import { UserRepository } from './repositories/user-repository.js';
 import { WebhookOutboxRepository } from './repositories/webhook-outbox-repository.js';
 import { WebhookRepository } from './repositories/webhook-repository.js';
 import type { Database } from './schema.js';
+import { DEFER_WRITES, FLUSH_WRITES } from './postgres-deferred-writes.js';
 import { PostgresReplayWriter } from './postgres-replay-writer.js';
 import { SqliteReplayWriter } from './sqlite-replay-writer.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -108,10 +109,30 @@ export class Store {
   async write(work: (store: Store) => Promise<void>): Promise<void> {
     if (this.db.isTransaction) return this.transaction(work);
     if (!this.writeBatcher) {
-      this.writeBatcher = new WriteBatcher<Store>((work) => this.transaction(work), this.dialect === 'postgres');
+      this.writeBatcher =
+        this.dialect === 'postgres'
+          ? new WriteBatcher<Store>(
+              (work) =>
+                this.transaction(async (tx) => {
+                  await tx.deferWrites();
+                  await work(tx);
+                }),
+              true,
+            )
+          : new WriteBatcher<Store>((work) => this.transaction(work));
       this.replayWriter?.startBackgroundCheckpoints();
     }
-    return this.writeBatcher.run(work);
+    if (this.dialect !== 'postgres') return this.writeBatcher.run(work);
+    // Each write set's held writes go out as one statement at its end (postgres-deferred-writes.ts).
+    return this.writeBatcher.run(async (tx) => {
+      await work(tx);
+      await tx.db.executeQuery(CompiledQuery.raw(FLUSH_WRITES));
+    });
+  }
+
+  /** PostgreSQL, inside a write batch: from here on the transaction's writes nobody reads wait for the end of their write set. */
+  private async deferWrites(): Promise<void> {
+    await this.db.executeQuery(CompiledQuery.raw(DEFER_WRITES));
   }
 
   /**

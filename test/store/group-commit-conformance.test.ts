@@ -95,6 +95,38 @@ for (const kind of selectedKinds()) {
       assert.equal(await store.users.findById(uuid(13)), undefined);
     });
 
+    it('group commit: the rows of one write set may reference each other (a user and its registration), a later write and a read inside it see the earlier writes', async () => {
+      await store.applications.insert({
+        id: uuid(50),
+        tenantId: TENANT,
+        name: 'App',
+        active: true,
+        roles: [],
+        oauthConfiguration: { clientId: 'app', enabledGrants: ['client_credentials'], clientAuthenticationMethod: 'private_key_jwt' },
+        jwtConfiguration: { enabled: true },
+        loginConfiguration: { generateRefreshTokens: false },
+        data: {},
+        insertInstant: T,
+        lastUpdateInstant: T,
+      });
+      let seen: string | undefined;
+      await Promise.all([
+        store.write(async (tx) => {
+          await tx.users.insert(user(51, 'new@example.org'));
+          await tx.registrations.insert({ id: uuid(52), tenantId: TENANT, userId: uuid(51), applicationId: uuid(50), roles: [], data: {}, verified: false, insertInstant: T, lastUpdateInstant: T });
+          // A second write of the same row: it must see the first.
+          await tx.users.updateAfterLogin({ ...user(51, 'new@example.org'), lastLoginInstant: T + 5 });
+          // A read after writes of the same write set: the writes go out first.
+          seen = (await tx.users.findById(uuid(51)))?.email;
+        }),
+        store.write((tx) => tx.users.insert(user(54, 'beside@example.org'))),
+      ]);
+      assert.equal(seen, 'new@example.org');
+      assert.equal((await store.users.findById(uuid(51)))?.lastLoginInstant, T + 5, 'the update saw the insert before it');
+      assert.deepEqual((await store.registrations.listByUser(uuid(51))).map((r) => r.id), [uuid(52)]);
+      assert.equal((await store.users.findById(uuid(54)))?.email, 'beside@example.org');
+    });
+
     it('group commit: write sets arriving while a batch is in flight all commit, each once', async () => {
       const writes: Promise<void>[] = [];
       for (let turn = 0; turn < 5; turn++) {
