@@ -104,7 +104,8 @@ export class Store {
    * Runs a small write set atomically, for a hot path: grouped with the other write sets of this
    * event-loop turn under one COMMIT (if one fails, each is rerun alone, so `work` may run twice
    * and must touch nothing but its store). On PostgreSQL one batch is in flight at a time (the
-   * write sets arriving meanwhile are the next). Inside a transaction already, part of it.
+   * write sets arriving meanwhile are the next), and a write set's writes go out together at its
+   * end, so `work` must not read their row counts. Inside a transaction already, part of it.
    */
   async write(work: (store: Store) => Promise<void>): Promise<void> {
     if (this.db.isTransaction) return this.transaction(work);
