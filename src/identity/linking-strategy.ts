@@ -8,7 +8,8 @@ export type LinkDecision =
   /** `registrations`: the user's, oldest first, when read with the link (one statement on PostgreSQL). */
   | { kind: 'linked'; link: IdentityProviderLink; user: User; anonymous: false; registrations?: TenantRegistration[] }
   | { kind: 'match'; user: User; by: 'email' | 'username'; anonymous: false }
-  | { kind: 'create'; anonymous: boolean }
+  /** `absent`: the strategy looked this email (lower-cased) or username up and found no user. */
+  | { kind: 'create'; anonymous: boolean; absent?: { field: 'email' | 'username'; value: string } }
   | { kind: 'pendingLink'; anonymous: false };
 
 /**
@@ -62,7 +63,7 @@ async function linkBy(
   const user = by === 'email' ? await store.users.findByEmail(tenantId, value) : await store.users.findByUsername(tenantId, value);
   if (!user) {
     if (existingOnly) throw new LinkRefusal(absent, `No user of this tenant has the ${by} of the token.`);
-    return { kind: 'create', anonymous: false };
+    return { kind: 'create', anonymous: false, absent: { field: by, value: by === 'email' ? value.toLowerCase() : value } };
   }
   const links = await store.links.listByUser(user.id, provider.id);
   // Linked to this very identity between the link lookup and now (a concurrent first login of

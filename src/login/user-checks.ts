@@ -21,6 +21,13 @@ export async function checkLoginUser(store: Store, provider: ExternalJwtIdentity
   if (byUsername && !user.username) throw new ReconcileError('MissingUsername', `The token has no ${provider.oauth2.usernameClaim} claim and the reconcile lambda set no username.`);
   if (!user.email && !user.username) throw new ReconcileError('MissingEmail', 'A new user needs an email or a username.');
   // A value the lambda set is never used to link: it would let a token claim someone else's account.
-  if (user.email && (await store.users.findByEmail(user.tenantId, user.email))) throw new ReconcileError('DuplicateEmail', 'Another user of this tenant has this email; Gatehouse does not link on it here.');
-  if (user.username && (await store.users.findByUsername(user.tenantId, user.username))) throw new ReconcileError('DuplicateUsername', 'Another user of this tenant has this username; Gatehouse does not link on it here.');
+  // The value the strategy just looked up and found free is not read again: a user taking it since
+  // meets the unique index at the commit, and the login is retried (login-pipeline.ts).
+  const free = (field: 'email' | 'username', value: string) => decision.kind === 'create' && decision.absent?.field === field && decision.absent.value === value;
+  if (user.email && !free('email', user.email.toLowerCase()) && (await store.users.findByEmail(user.tenantId, user.email))) {
+    throw new ReconcileError('DuplicateEmail', 'Another user of this tenant has this email; Gatehouse does not link on it here.');
+  }
+  if (user.username && !free('username', user.username) && (await store.users.findByUsername(user.tenantId, user.username))) {
+    throw new ReconcileError('DuplicateUsername', 'Another user of this tenant has this username; Gatehouse does not link on it here.');
+  }
 }

@@ -128,7 +128,7 @@ describe('linking strategies (identity/linking-strategy)', () => {
       assert.equal(decision.kind === 'match' && decision.by, 'email');
       assert.equal(decision.kind === 'match' && decision.user.id, jenny.id);
     }
-    assert.deepEqual(await decideLink(store, providers.byEmail, TENANT, identity('new-sub', {}, { email: 'nobody@example.org' }), false), { kind: 'create', anonymous: false });
+    assert.deepEqual(await decideLink(store, providers.byEmail, TENANT, identity('new-sub', {}, { email: 'nobody@example.org' }), false), { kind: 'create', anonymous: false, absent: { field: 'email', value: 'nobody@example.org' } });
     assert.deepEqual(await decideLink(store, providers.byEmail, TENANT, identity('new-sub'), false), { kind: 'create', anonymous: false });
   });
 
@@ -137,7 +137,7 @@ describe('linking strategies (identity/linking-strategy)', () => {
       await assert.rejects(decideLink(store, providers.byEmail, TENANT, identity('new-sub', { email_verified: verified }, { email: 'jenny@example.org' }), false), refusal('UnverifiedEmail'));
     }
     // An unverified email that matches nobody creates a user: nothing is linked on it.
-    assert.deepEqual(await decideLink(store, providers.byEmail, TENANT, identity('new-sub', { email_verified: false }, { email: 'nobody@example.org' }), false), { kind: 'create', anonymous: false });
+    assert.deepEqual(await decideLink(store, providers.byEmail, TENANT, identity('new-sub', { email_verified: false }, { email: 'nobody@example.org' }), false), { kind: 'create', anonymous: false, absent: { field: 'email', value: 'nobody@example.org' } });
   });
 
   it('LinkByEmailForExistingUser never creates: no email is MissingEmail, no such user UserDoesNotExistByEmail', async () => {
@@ -153,7 +153,7 @@ describe('linking strategies (identity/linking-strategy)', () => {
     assert.equal(byName.kind === 'match' && byName.by, 'username');
     assert.equal(byName.kind === 'match' && byName.user.id, jenny.id);
     assert.deepEqual(await decideLink(store, providers.byUsername, TENANT, identity('new-sub', {}, { email: 'jenny@example.org' }), false), { kind: 'create', anonymous: false });
-    assert.deepEqual(await decideLink(store, providers.byUsername, TENANT, identity('new-sub', {}, { username: 'nobody' }), false), { kind: 'create', anonymous: false });
+    assert.deepEqual(await decideLink(store, providers.byUsername, TENANT, identity('new-sub', {}, { username: 'nobody' }), false), { kind: 'create', anonymous: false, absent: { field: 'username', value: 'nobody' } });
     await assert.rejects(decideLink(store, providers.byUsernameExisting, TENANT, identity('new-sub', {}, { email: 'jenny@example.org' }), false), refusal('MissingUsername'));
     await assert.rejects(decideLink(store, providers.byUsernameExisting, TENANT, identity('new-sub', {}, { username: 'nobody' }), false), refusal('UserDoesNotExistByUsername'));
     // The email-verified guard is the email strategies' only.
