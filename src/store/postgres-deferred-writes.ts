@@ -7,8 +7,8 @@ import { namedStatement, statementName } from './named-statements.js';
 export const DEFER_WRITES = '/* gatehouse: defer writes */';
 export const FLUSH_WRITES = '/* gatehouse: flush deferred writes */';
 
-/** What the view answers for a deferred write or a control text: no rows, no row count. */
-const DEFERRED_RESULT = { command: 'DEFERRED', rowCount: null, rows: [] as unknown[], fields: [] };
+/** What the view answers for a deferred write or a control text: no rows, no row count (frozen: every caller gets this one). */
+const DEFERRED_RESULT = Object.freeze({ command: 'DEFERRED', rowCount: null, rows: Object.freeze([]) as readonly unknown[], fields: Object.freeze([]) });
 
 /** How many combined texts become named statements; others run unnamed (every named one stays prepared on its connection). */
 const MAX_NAMED_COMBINATIONS = 32;
@@ -20,12 +20,13 @@ type Send = (text: string, values: unknown[] | undefined) => Promise<unknown>;
  * A write whose result nobody reads can wait: a registered hot-path INSERT, UPDATE or DELETE
  * (our own text, so its `$n` are parameters and it holds no quoted literal) without RETURNING.
  */
-export function isDeferrable(text: string): boolean {
-  return statementName(text) !== undefined && targetTable(text) !== undefined && !/\breturning\b/i.test(text) && !text.includes("'");
-}
+export const isDeferrable = (text: string): boolean => deferredTable(text) !== undefined;
 
-/** The table an INSERT, UPDATE or DELETE writes. */
-const targetTable = (text: string): string | undefined => /^\s*(?:insert\s+into|update|delete\s+from)\s+("[^"]+"|\w+)/i.exec(text)?.[1];
+/** The table a deferrable write writes; undefined for any other statement. */
+function deferredTable(text: string): string | undefined {
+  if (statementName(text) === undefined || /\breturning\b/i.test(text) || text.includes("'")) return undefined;
+  return /^\s*(?:insert\s+into|update|delete\s+from)\s+("[^"]+"|\w+)/i.exec(text)?.[1];
+}
 
 /**
  * The writes of one write set (`Store.write` on PostgreSQL), sent as ONE statement instead of one
@@ -41,7 +42,7 @@ const targetTable = (text: string): string | undefined => /^\s*(?:insert\s+into|
  */
 export class DeferredWrites {
   private active = false;
-  private held: { text: string; values: unknown[] }[] = [];
+  private held: { text: string; values: unknown[]; table: string }[] = [];
 
   constructor(private readonly send: Send) {}
 
@@ -56,19 +57,25 @@ export class DeferredWrites {
       return DEFERRED_RESULT;
     }
     if (!this.active) return this.send(text, values);
-    if (isDeferrable(text)) {
+    const table = deferredTable(text);
+    if (table !== undefined) {
       // The sub-statements of one statement share a snapshot and cannot see each other's rows:
       // a second write to a table sends the first group, so every write still sees the ones before.
-      const table = targetTable(text);
-      if (this.held.some((write) => targetTable(write.text) === table)) await this.flush();
-      this.held.push({ text, values: values ?? [] });
+      if (this.held.some((write) => write.table === table)) await this.flush();
+      this.held.push({ text, values: values ?? [], table });
       return DEFERRED_RESULT;
     }
-    const ending = /^\s*(commit|rollback)\s*$/i.test(text);
-    if (ending) this.active = false;
-    if (/^\s*rollback\s*$/i.test(text)) this.held = [];
+    const end = /^\s*(commit|rollback)\s*$/i.exec(text)?.[1].toLowerCase();
+    if (end) this.active = false;
+    if (end === 'rollback') this.held = [];
     else await this.flush();
     return this.send(text, values);
+  }
+
+  /** Forgets everything: the connection goes back to the pool. */
+  reset(): void {
+    this.active = false;
+    this.held = [];
   }
 
   private async flush(): Promise<void> {

@@ -110,30 +110,17 @@ export class Store {
   async write(work: (store: Store) => Promise<void>): Promise<void> {
     if (this.db.isTransaction) return this.transaction(work);
     if (!this.writeBatcher) {
-      this.writeBatcher =
-        this.dialect === 'postgres'
-          ? new WriteBatcher<Store>(
-              (work) =>
-                this.transaction(async (tx) => {
-                  await tx.deferWrites();
-                  await work(tx);
-                }),
-              true,
-            )
-          : new WriteBatcher<Store>((work) => this.transaction(work));
+      this.writeBatcher = new WriteBatcher<Store>((work) => this.transaction(work), this.dialect === 'postgres');
       this.replayWriter?.startBackgroundCheckpoints();
     }
     if (this.dialect !== 'postgres') return this.writeBatcher.run(work);
-    // Each write set's held writes go out as one statement at its end (postgres-deferred-writes.ts).
+    // The write set's writes nobody reads wait, and go out as one statement at its end
+    // (postgres-deferred-writes.ts; COMMIT and ROLLBACK end the waiting).
     return this.writeBatcher.run(async (tx) => {
+      await tx.db.executeQuery(CompiledQuery.raw(DEFER_WRITES));
       await work(tx);
       await tx.db.executeQuery(CompiledQuery.raw(FLUSH_WRITES));
     });
-  }
-
-  /** PostgreSQL, inside a write batch: from here on the transaction's writes nobody reads wait for the end of their write set. */
-  private async deferWrites(): Promise<void> {
-    await this.db.executeQuery(CompiledQuery.raw(DEFER_WRITES));
   }
 
   /**
