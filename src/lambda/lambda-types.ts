@@ -119,11 +119,13 @@ export interface WorkerCall {
 
 /**
  * Worker → host: `ready` once QuickJS is loaded (calls start from then on; `tid` names the thread
- * for its CPU clock), then one `result`
- * per call in the order posted, with the kind of context it ran in. `retire` says the worker exits after this answer (its
- * WebAssembly module can no longer be trusted) and takes no more calls.
+ * for its CPU clock), then one `result` per call in the order posted, with the kind of context it
+ * ran in. `cpuMs` is the worker thread's CPU time as it sends the message (its own clock; absent
+ * where there is none): the host counts the next call's CPU from there without reading the clock
+ * itself. `retire` says the worker exits after this answer (its WebAssembly module can no longer
+ * be trusted) and takes no more calls.
  */
-export type WorkerMessage = { type: 'ready'; tid?: number } | { type: 'result'; id: number; result: WorkerResult; context: CallContext; retire?: boolean };
+export type WorkerMessage = { type: 'ready'; tid?: number; cpuMs?: number } | { type: 'result'; id: number; result: WorkerResult; context: CallContext; cpuMs?: number; retire?: boolean };
 
 /** Where a call ran: a context of its own, a realm made for it, or a realm that served before. */
 export type CallContext = 'fresh' | 'new-realm' | 'reused-realm';

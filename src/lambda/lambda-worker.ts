@@ -22,7 +22,7 @@ import type { CallRun } from './call-failure.js';
 import { ExecutionBudget } from './execution-budget.js';
 import { callInFreshContext } from './fresh-context-call.js';
 import { HardenedRealm } from './hardened-realm.js';
-import { currentThreadId } from './thread-cpu.js';
+import { currentThreadId, threadCpuClock } from './thread-cpu.js';
 import type { CallContext, LambdaLimits, WorkerCall, WorkerMessage, WorkerRequest, WorkerResult } from './lambda-types.js';
 
 const limits = (workerData as { limits: LambdaLimits }).limits;
@@ -169,13 +169,17 @@ function reconcile(request: WorkerRequest): { result: WorkerResult; context: Cal
   return { result: run.result, context: call.context };
 }
 
+/** This thread's CPU clock: read here, after each call, so the host's event loop never reads it per call. */
+const ownCpu = threadCpuClock();
+
 parentPort!.on('message', (message: WorkerCall) => {
   const { result, context } = reconcile(message.request);
+  const cpuMs = ownCpu?.read();
   if (!retire) {
-    parentPort!.postMessage({ type: 'result', id: message.id, result, context } satisfies WorkerMessage);
+    parentPort!.postMessage({ type: 'result', id: message.id, result, context, cpuMs } satisfies WorkerMessage);
     return;
   }
-  parentPort!.postMessage({ type: 'result', id: message.id, result, context, retire: true } satisfies WorkerMessage);
+  parentPort!.postMessage({ type: 'result', id: message.id, result, context, cpuMs, retire: true } satisfies WorkerMessage);
   parentPort!.close();
 });
-parentPort!.postMessage({ type: 'ready', tid: currentThreadId() } satisfies WorkerMessage);
+parentPort!.postMessage({ type: 'ready', tid: currentThreadId(), cpuMs: ownCpu?.read() } satisfies WorkerMessage);

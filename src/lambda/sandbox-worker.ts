@@ -39,6 +39,8 @@ export class SandboxWorker {
   private watchdog: NodeJS.Timeout | undefined;
   private startedAt = 0;
   private cpu: CpuClock | undefined;
+  /** The worker's CPU time as of its last message: where the next call's CPU is counted from. */
+  private cpuMark = 0;
   private cpuAtStart = 0;
 
   constructor(
@@ -83,6 +85,7 @@ export class SandboxWorker {
     if (message.type === 'ready') {
       this.ready = true;
       this.cpu = message.tid === undefined ? undefined : threadCpuClock(message.tid);
+      this.mark(message.cpuMs);
       if (this.queue.length > 0) this.arm();
       return;
     }
@@ -91,6 +94,7 @@ export class SandboxWorker {
     this.queue.shift();
     clearTimeout(this.watchdog);
     const runMs = performance.now() - this.startedAt;
+    this.mark(message.cpuMs);
     if (message.retire) {
       this.dead = true;
       this.cpu?.close();
@@ -105,10 +109,19 @@ export class SandboxWorker {
     this.events.free();
   }
 
+  /**
+   * The worker's own reading, sent with its message; read here only if it sent none. The worker
+   * spends next to no CPU between its message and the next call's start, so counting from the
+   * mark can only count a call's CPU high (by microseconds), never low.
+   */
+  private mark(cpuMs: number | undefined): void {
+    if (this.cpu) this.cpuMark = cpuMs ?? this.cpu.read();
+  }
+
   /** The call at the head has started: it may run for its budget plus grace. */
   private arm(): void {
     this.startedAt = performance.now();
-    this.cpuAtStart = this.cpu?.read() ?? 0;
+    this.cpuAtStart = this.cpuMark;
     this.schedule(this.limits.timeoutMs + this.limits.watchdogGraceMs);
   }
 
