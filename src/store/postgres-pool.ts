@@ -40,7 +40,8 @@ export interface PostgresPools {
  * A pg pool of at most `size` connections, and the view Kysely uses: a query whose text is a
  * registered statement (named-statements.ts) goes out as a named prepared statement, so the server
  * parses and plans it once per connection; any other text as an unnamed one, as before. Inside a
- * write set, writes nobody reads wait and go out as one statement (postgres-deferred-writes.ts).
+ * write set, writes nobody reads wait and go out as one statement, and BEGIN with them
+ * (postgres-deferred-writes.ts).
  */
 export function postgresPools(connectionString: string, size: number): PostgresPools {
   const pool = new (pgDriver().Pool)({ connectionString, max: size, types: pgTypes });
@@ -59,7 +60,8 @@ export function postgresPools(connectionString: string, size: number): PostgresP
       };
       const writes = new DeferredWrites(send);
       found = {
-        query: ((text: unknown, values?: unknown[]) => (typeof text === 'string' ? writes.query(text, values) : client.query(text as pg.Submittable))) as unknown as PostgresPoolClient['query'],
+        query: ((text: unknown, values?: unknown[]) =>
+          typeof text === 'string' ? writes.query(text, values) : writes.flush().then(() => client.query(text as pg.Submittable))) as unknown as PostgresPoolClient['query'],
         release: () => {
           // A connection goes back to the pool holding nothing, whatever its last transaction did.
           writes.reset();

@@ -1,6 +1,6 @@
 import type { CompiledQuery, Logger, LogEvent } from 'kysely';
 import type { Metrics, StatementKind } from '../metrics/metrics.js';
-import { DEFER_WRITES, FLUSH_WRITES } from './postgres-deferred-writes.js';
+import { DEFER_WRITES } from './postgres-deferred-writes.js';
 
 const NODE_KIND: Record<string, StatementKind> = { SelectQueryNode: 'select', InsertQueryNode: 'insert', UpdateQueryNode: 'update', DeleteQueryNode: 'delete' };
 const KEYWORDS = new Set<string>(['select', 'insert', 'update', 'delete']);
@@ -14,7 +14,7 @@ export function statementKind(query: CompiledQuery): StatementKind {
 }
 
 /** The control texts of PostgreSQL write sets: answered by the connection view, never sent, so no query. */
-const CONTROL_TEXTS = new Set([DEFER_WRITES, FLUSH_WRITES]);
+const CONTROL_TEXTS = new Set([DEFER_WRITES]);
 
 /**
  * Kysely's `log` hook as query timing: duration and failure by statement kind, never the SQL

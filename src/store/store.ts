@@ -24,7 +24,7 @@ import { UserRepository } from './repositories/user-repository.js';
 import { WebhookOutboxRepository } from './repositories/webhook-outbox-repository.js';
 import { WebhookRepository } from './repositories/webhook-repository.js';
 import type { Database } from './schema.js';
-import { DEFER_WRITES, FLUSH_WRITES } from './postgres-deferred-writes.js';
+import { DEFER_WRITES } from './postgres-deferred-writes.js';
 import { PostgresReplayWriter } from './postgres-replay-writer.js';
 import { SqliteReplayWriter } from './sqlite-replay-writer.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -104,8 +104,8 @@ export class Store {
    * Runs a small write set atomically, for a hot path: grouped with the other write sets of this
    * event-loop turn under one COMMIT (if one fails, each is rerun alone, so `work` may run twice
    * and must touch nothing but its store). On PostgreSQL one batch is in flight at a time (the
-   * write sets arriving meanwhile are the next), and a write set's writes go out together at its
-   * end, so `work` must not read their row counts. Inside a transaction already, part of it.
+   * write sets arriving meanwhile are the next), and a write set's writes go out together, as
+   * late as COMMIT, so `work` must not read their row counts. Inside a transaction already, part of it.
    */
   async write(work: (store: Store) => Promise<void>): Promise<void> {
     if (this.db.isTransaction) return this.transaction(work);
@@ -114,12 +114,11 @@ export class Store {
       this.replayWriter?.startBackgroundCheckpoints();
     }
     if (this.dialect !== 'postgres') return this.writeBatcher.run(work);
-    // The write set's writes nobody reads wait, and go out as one statement at its end
-    // (postgres-deferred-writes.ts; COMMIT and ROLLBACK end the waiting).
+    // The write set's writes nobody reads wait, and go out together (postgres-deferred-writes.ts:
+    // a batch of one write set is one statement, no BEGIN or COMMIT; COMMIT and ROLLBACK end the waiting).
     return this.writeBatcher.run(async (tx) => {
       await tx.db.executeQuery(CompiledQuery.raw(DEFER_WRITES));
       await work(tx);
-      await tx.db.executeQuery(CompiledQuery.raw(FLUSH_WRITES));
     });
   }
 

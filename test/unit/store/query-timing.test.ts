@@ -4,7 +4,7 @@ import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import BetterSqlite3 from 'better-sqlite3';
 import { NO_METRICS } from '../../../src/metrics/metrics.js';
 import type { Metrics, StatementKind } from '../../../src/metrics/metrics.js';
-import { DEFER_WRITES, FLUSH_WRITES } from '../../../src/store/postgres-deferred-writes.js';
+import { DEFER_WRITES } from '../../../src/store/postgres-deferred-writes.js';
 import { queryTiming, statementKind } from '../../../src/store/query-timing.js';
 
 interface Db {
@@ -34,7 +34,7 @@ describe('query timing', () => {
     await timed.selectFrom('t').selectAll().execute();
     // The PostgreSQL write-set control texts are no queries (the connection view answers them).
     const log = queryTiming(metrics)!;
-    for (const text of [DEFER_WRITES, FLUSH_WRITES]) void log({ level: 'query', query: CompiledQuery.raw(text), queryDurationMillis: 0 });
+    for (const text of [DEFER_WRITES]) void log({ level: 'query', query: CompiledQuery.raw(text), queryDurationMillis: 0 });
     assert.deepEqual(seen.map(([kind, , failed]) => [kind, failed]), [['other', false], ['insert', false], ['insert', true], ['select', false]]);
     assert.ok(seen.every(([, seconds]) => seconds >= 0 && seconds < 60));
     await timed.destroy();
