@@ -6,7 +6,7 @@ import { Store } from '../../src/store/store.js';
 import { createTestDatabase, selectedKinds } from '../helpers/databases.js';
 import type { TestDatabase } from '../helpers/databases.js';
 
-/** A returning login's read (link, user, registrations; one statement on PostgreSQL) gives the same on every database. */
+/** A returning login's read (link, user, registrations; one statement) gives the same on every database. */
 const T = 1_800_000_000_000;
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const TENANT = uuid(1);

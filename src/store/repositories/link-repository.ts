@@ -42,15 +42,19 @@ const TOUCH = new PreparedQuery((db, p) =>
 );
 
 /**
- * PostgreSQL: a returning login's three reads (link, user, the user's registrations) as one
- * statement, one round trip and one snapshot. The registrations come as a JSON array of their
- * documents (each a string).
+ * A returning login's three reads (link, user, the user's registrations) as one statement: on
+ * PostgreSQL one round trip and one snapshot; on SQLite one read transaction and one step through
+ * Kysely instead of three. The registrations come as a JSON array of their documents (each a string).
  */
-const FIND_WITH_USER_SQL = namedStatement(
-  'select l.*, u.data as user_data, (select json_agg(r.data) from registrations r where r.user_id = l.user_id) as registrations ' +
-    'from identity_provider_links l left join users u on u.id = l.user_id ' +
-    'where l.tenant_id = $1 and l.identity_provider_id = $2 and l.identity_provider_user_id = $3',
-);
+const findWithUserSql = (aggregate: string, p: (n: number) => string) =>
+  `select l.*, u.data as user_data, (select ${aggregate}(r.data) from registrations r where r.user_id = l.user_id) as registrations ` +
+  'from identity_provider_links l left join users u on u.id = l.user_id ' +
+  `where l.tenant_id = ${p(1)} and l.identity_provider_id = ${p(2)} and l.identity_provider_user_id = ${p(3)}`;
+const FIND_WITH_USER_SQL = {
+  postgres: namedStatement(findWithUserSql('json_agg', (n) => `$${n}`)),
+  // json_group_array gives '[]' for a user without registrations, and NULL never (its rows are texts).
+  sqlite: findWithUserSql('json_group_array', () => '?'),
+};
 
 /** A link with its user (undefined when the user is gone) and the user's registrations, oldest first. */
 export interface LinkWithUser {
@@ -59,8 +63,6 @@ export interface LinkWithUser {
   registrations: TenantRegistration[];
 }
 
-const USER_BY_ID = new PreparedQuery((db, p) => db.selectFrom('users').select('data').where('id', '=', p('id')));
-const REGISTRATIONS_BY_USER = new PreparedQuery((db, p) => db.selectFrom('registrations').select('data').where('user_id', '=', p('userId')));
 
 /** Links between external identities and users; the key is (tenant, provider, external id). */
 export class LinkRepository {
@@ -69,28 +71,20 @@ export class LinkRepository {
     private readonly dialect: Dialect = 'sqlite',
   ) {}
 
-  /**
-   * The link of an external identity with its user and the user's registrations: one statement
-   * on PostgreSQL; on SQLite, where a point lookup costs no round trip, the three prepared ones.
-   */
+  /** The link of an external identity with its user and the user's registrations, in one statement. */
   async findWithUser(tenantId: string, identityProviderId: string, identityProviderUserId: string): Promise<LinkWithUser | undefined> {
-    if (this.dialect === 'sqlite') {
-      const link = await this.find(tenantId, identityProviderId, identityProviderUserId);
-      if (!link) return undefined;
-      const { rows } = await USER_BY_ID.execute<{ data: string }>(this.db, { id: link.userId });
-      const user = rows[0] ? (JSON.parse(rows[0].data) as User) : undefined;
-      const registrations = user ? (await REGISTRATIONS_BY_USER.execute<{ data: string }>(this.db, { userId: link.userId })).rows : [];
-      return { link, user, registrations: sortRegistrations(registrations.map((row) => JSON.parse(row.data) as TenantRegistration)) };
-    }
-    const { rows } = await this.db.executeQuery<Selectable<IdentityProviderLinkRow> & { user_data: string | null; registrations: string[] | null }>(
-      CompiledQuery.raw(FIND_WITH_USER_SQL, [tenantId, identityProviderId, identityProviderUserId]),
+    const { rows } = await this.db.executeQuery<Selectable<IdentityProviderLinkRow> & { user_data: string | null; registrations: string[] | string | null }>(
+      CompiledQuery.raw(FIND_WITH_USER_SQL[this.dialect], [tenantId, identityProviderId, identityProviderUserId]),
     );
     const row = rows[0];
     if (!row) return undefined;
+    // PostgreSQL's json_agg arrives parsed (NULL without rows); SQLite's json_group_array as its text.
+    const documents = typeof row.registrations === 'string' ? (JSON.parse(row.registrations) as string[]) : (row.registrations ?? []);
+    const user = row.user_data !== null ? (JSON.parse(row.user_data) as User) : undefined;
     return {
       link: toLink(row),
-      user: row.user_data !== null ? (JSON.parse(row.user_data) as User) : undefined,
-      registrations: sortRegistrations((row.registrations ?? []).map((data) => JSON.parse(data) as TenantRegistration)),
+      user,
+      registrations: user ? sortRegistrations(documents.map((data) => JSON.parse(data) as TenantRegistration)) : [],
     };
   }
 
