@@ -1,11 +1,12 @@
 import type { ExternalJwtIdentityProvider, IdentityProviderLink, PendingIdentity, User } from '../store/records.js';
+import type { LinkLookup } from '../store/repositories/link-repository.js';
 import type { TenantRegistration } from '../store/repositories/registration-repository.js';
 import type { Store } from '../store/store.js';
 import { LinkRefusal } from './link-refusal.js';
 import { emailVerification } from './email-verified.js';
 
 export type LinkDecision =
-  /** `registrations`: the user's, oldest first, when read with the link (one statement on PostgreSQL). */
+  /** `registrations`: the user's, oldest first, when read with the link (one statement). */
   | { kind: 'linked'; link: IdentityProviderLink; user: User; anonymous: false; registrations?: TenantRegistration[] }
   | { kind: 'match'; user: User; by: 'email' | 'username'; anonymous: false }
   /** `absent`: the strategy looked this email (lower-cased) or username up and found no user. */
@@ -19,7 +20,10 @@ export type LinkDecision =
  * linked again (fi#2512), and the tenant's link-count limit holds. A refusal is a LinkRefusal.
  */
 export async function decideLink(store: Store, provider: ExternalJwtIdentityProvider, tenantId: string, identity: PendingIdentity, noLink: boolean): Promise<LinkDecision> {
-  const linked = await store.links.findWithUser(tenantId, provider.id, identity.identityProviderUserId);
+  // The email strategies read the user by email in the same statement as the link (read, used only without a link).
+  const byEmail = !noLink && (provider.linkingStrategy === 'LinkByEmail' || provider.linkingStrategy === 'LinkByEmailForExistingUser') ? identity.email : undefined;
+  const found = await store.links.lookUp(tenantId, provider.id, identity.identityProviderUserId, byEmail || undefined);
+  const linked = found.linked;
   if (linked) {
     const { link, user, registrations } = linked;
     if (!user) throw new LinkRefusal('NotLinked', 'The linked user no longer exists.');
@@ -35,9 +39,9 @@ export async function decideLink(store: Store, provider: ExternalJwtIdentityProv
     case 'LinkAnonymously':
       return { kind: 'create', anonymous: true };
     case 'LinkByEmail':
-      return linkBy('email', false, store, provider, tenantId, identity);
+      return linkBy('email', false, store, provider, tenantId, identity, found);
     case 'LinkByEmailForExistingUser':
-      return linkBy('email', true, store, provider, tenantId, identity);
+      return linkBy('email', true, store, provider, tenantId, identity, found);
     case 'LinkByUsername':
       return linkBy('username', false, store, provider, tenantId, identity);
     case 'LinkByUsernameForExistingUser':
@@ -53,6 +57,8 @@ async function linkBy(
   provider: ExternalJwtIdentityProvider,
   tenantId: string,
   identity: PendingIdentity,
+  /** The lookup that found no link; it carries the user by email when it read one. */
+  found?: LinkLookup,
 ): Promise<LinkDecision> {
   const value = identity[by];
   const [missing, absent] = by === 'email' ? (['MissingEmail', 'UserDoesNotExistByEmail'] as const) : (['MissingUsername', 'UserDoesNotExistByUsername'] as const);
@@ -60,7 +66,7 @@ async function linkBy(
     if (existingOnly) throw new LinkRefusal(missing, `The token has no ${by === 'email' ? provider.oauth2.emailClaim : provider.oauth2.usernameClaim} claim to find the user by.`);
     return { kind: 'create', anonymous: false };
   }
-  const user = by === 'email' ? await store.users.findByEmail(tenantId, value) : await store.users.findByUsername(tenantId, value);
+  const user = by === 'email' ? (found && 'byEmail' in found ? found.byEmail : await store.users.findByEmail(tenantId, value)) : await store.users.findByUsername(tenantId, value);
   if (!user) {
     if (existingOnly) throw new LinkRefusal(absent, `No user of this tenant has the ${by} of the token.`);
     return { kind: 'create', anonymous: false, absent: { field: by, value: by === 'email' ? value.toLowerCase() : value } };

@@ -79,5 +79,21 @@ for (const kind of selectedKinds()) {
       assert.equal(await store.links.findWithUser(TENANT, PROVIDER, 'ext-unknown'), undefined);
       assert.equal(await store.links.findWithUser(uuid(9), PROVIDER, 'ext-two'), undefined, 'another tenant');
     });
+
+    it('with an email: the link when there is one (the email is not read), else the user with that email, as users.findByEmail gives it', async () => {
+      const linked = await store.links.lookUp(TENANT, PROVIDER, 'ext-two', 'none@example.org');
+      assert.equal(linked.linked?.user?.id, uuid(20));
+      assert.equal('byEmail' in linked, false, 'a linked identity needs no user by email');
+      const matched = await store.links.lookUp(TENANT, PROVIDER, 'ext-new', 'None@Example.ORG');
+      assert.equal(matched.linked, undefined);
+      assert.deepEqual(matched.byEmail, await store.users.findByEmail(TENANT, 'None@Example.ORG'));
+      assert.equal(matched.byEmail?.id, uuid(21));
+      const free = await store.links.lookUp(TENANT, PROVIDER, 'ext-new', 'nobody@example.org');
+      assert.deepEqual([free.linked, 'byEmail' in free, free.byEmail], [undefined, true, undefined]);
+      const otherTenant = await store.links.lookUp(uuid(9), PROVIDER, 'ext-new', 'none@example.org');
+      assert.deepEqual([otherTenant.linked, otherTenant.byEmail], [undefined, undefined], "another tenant's user is never found");
+      const noEmail = await store.links.lookUp(TENANT, PROVIDER, 'ext-new');
+      assert.deepEqual(noEmail, { linked: undefined }, 'without an email nothing is read by email');
+    });
   });
 }

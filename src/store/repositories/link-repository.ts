@@ -42,25 +42,40 @@ const TOUCH = new PreparedQuery((db, p) =>
 );
 
 /**
- * A returning login's three reads (link, user, the user's registrations) as one statement: on
- * PostgreSQL one round trip and one snapshot; on SQLite one read transaction and one step through
- * Kysely instead of three. The registrations come as a JSON array of their documents (each a string).
+ * A login's reads as one statement: the link of the external identity with its user and the
+ * user's registrations (a returning login) and — only when there is no link and an email is
+ * given — the tenant's user with that email (LinkByEmail). On PostgreSQL one round trip and one
+ * snapshot; on SQLite one read transaction and one pass through Kysely. The one-row source makes
+ * the statement answer a row either way (`user_id` is NULL without a link, as a link's never is);
+ * CASE runs the email lookup only then. The registrations come as a JSON array of their documents.
  */
-const findWithUserSql = (aggregate: string, p: (n: number) => string) =>
-  `select l.*, u.data as user_data, (select ${aggregate}(r.data) from registrations r where r.user_id = l.user_id) as registrations ` +
-  'from identity_provider_links l left join users u on u.id = l.user_id ' +
-  `where l.tenant_id = ${p(1)} and l.identity_provider_id = ${p(2)} and l.identity_provider_user_id = ${p(3)}`;
-const FIND_WITH_USER_SQL = {
-  postgres: namedStatement(findWithUserSql('json_agg', (n) => `$${n}`)),
-  // json_group_array gives '[]' for a user without registrations, and NULL never (its rows are texts).
-  sqlite: findWithUserSql('json_group_array', () => '?'),
-};
+const lookUpSql = (aggregate: string, p: (name: 'tenant' | 'provider' | 'external' | 'email') => string) =>
+  `select l.*, u.data as user_data, (select ${aggregate}(r.data) from registrations r where r.user_id = l.user_id) as registrations, ` +
+  `case when l.user_id is null and ${p('email')} is not null then (select e.data from users e where e.tenant_id = ${p('tenant')} and e.email = ${p('email')}) end as email_user_data ` +
+  `from (select 1) one left join identity_provider_links l on l.tenant_id = ${p('tenant')} and l.identity_provider_id = ${p('provider')} and l.identity_provider_user_id = ${p('external')} ` +
+  'left join users u on u.id = l.user_id';
+const POSTGRES_PARAMETERS = { tenant: '$1', provider: '$2', external: '$3', email: '$4::text' } as const;
+const LOOK_UP_POSTGRES = namedStatement(lookUpSql('json_agg', (name) => POSTGRES_PARAMETERS[name]));
+/** SQLite's `?` are positional: the names in the order they appear, to bind each occurrence. */
+const SQLITE_ORDER: ('tenant' | 'provider' | 'external' | 'email')[] = [];
+// json_group_array gives '[]' for a user without registrations (never NULL).
+const LOOK_UP_SQLITE = lookUpSql('json_group_array', (name) => {
+  SQLITE_ORDER.push(name);
+  return '?';
+});
 
 /** A link with its user (undefined when the user is gone) and the user's registrations, oldest first. */
 export interface LinkWithUser {
   link: IdentityProviderLink;
   user: User | undefined;
   registrations: TenantRegistration[];
+}
+
+/** What `lookUp` found: the link, or without one (and asked for) the user with the email. */
+export interface LinkLookup {
+  linked: LinkWithUser | undefined;
+  /** Present when an email was given and there is no link: that user, or undefined for none. */
+  byEmail?: User | undefined;
 }
 
 
@@ -73,18 +88,30 @@ export class LinkRepository {
 
   /** The link of an external identity with its user and the user's registrations, in one statement. */
   async findWithUser(tenantId: string, identityProviderId: string, identityProviderUserId: string): Promise<LinkWithUser | undefined> {
-    const { rows } = await this.db.executeQuery<Selectable<IdentityProviderLinkRow> & { user_data: string | null; registrations: string[] | string | null }>(
-      CompiledQuery.raw(FIND_WITH_USER_SQL[this.dialect], [tenantId, identityProviderId, identityProviderUserId]),
+    return (await this.lookUp(tenantId, identityProviderId, identityProviderUserId)).linked;
+  }
+
+  /**
+   * `findWithUser`, and when the identity is not linked and `email` is given, the tenant's user
+   * with that email (compared lower-cased, as `users.findByEmail`) from the same statement.
+   */
+  async lookUp(tenantId: string, identityProviderId: string, identityProviderUserId: string, email?: string): Promise<LinkLookup> {
+    const values = { tenant: tenantId, provider: identityProviderId, external: identityProviderUserId, email: email === undefined ? null : email.toLowerCase() };
+    const { rows } = await this.db.executeQuery<Selectable<IdentityProviderLinkRow> & { user_data: string | null; registrations: string[] | string | null; email_user_data: string | null }>(
+      this.dialect === 'postgres'
+        ? CompiledQuery.raw(LOOK_UP_POSTGRES, [values.tenant, values.provider, values.external, values.email])
+        : CompiledQuery.raw(LOOK_UP_SQLITE, SQLITE_ORDER.map((name) => values[name])),
     );
     const row = rows[0];
-    if (!row) return undefined;
+    if (!row || row.user_id === null) {
+      const byEmail = row?.email_user_data ? (JSON.parse(row.email_user_data) as User) : undefined;
+      return { linked: undefined, ...(email !== undefined ? { byEmail } : {}) };
+    }
     // PostgreSQL's json_agg arrives parsed (NULL without rows); SQLite's json_group_array as its text.
     const documents = typeof row.registrations === 'string' ? (JSON.parse(row.registrations) as string[]) : (row.registrations ?? []);
     const user = row.user_data !== null ? (JSON.parse(row.user_data) as User) : undefined;
     return {
-      link: toLink(row),
-      user,
-      registrations: user ? sortRegistrations(documents.map((data) => JSON.parse(data) as TenantRegistration)) : [],
+      linked: { link: toLink(row), user, registrations: user ? sortRegistrations(documents.map((data) => JSON.parse(data) as TenantRegistration)) : [] },
     };
   }
 
