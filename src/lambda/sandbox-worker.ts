@@ -39,9 +39,11 @@ export class SandboxWorker {
   private watchdog: NodeJS.Timeout | undefined;
   private startedAt = 0;
   private cpu: CpuClock | undefined;
-  /** The worker's CPU time as of its last message: where the next call's CPU is counted from. */
+  /**
+   * The worker's CPU time as of its last message. Only the head's answer (and `ready`) moves it,
+   * and the call after it starts from there: the running call's CPU is counted from this mark.
+   */
   private cpuMark = 0;
-  private cpuAtStart = 0;
 
   constructor(
     private readonly limits: LambdaLimits,
@@ -121,7 +123,6 @@ export class SandboxWorker {
   /** The call at the head has started: it may run for its budget plus grace. */
   private arm(): void {
     this.startedAt = performance.now();
-    this.cpuAtStart = this.cpuMark;
     this.schedule(this.limits.timeoutMs + this.limits.watchdogGraceMs);
   }
 
@@ -137,7 +138,7 @@ export class SandboxWorker {
   private check(): void {
     const allowed = this.limits.timeoutMs + this.limits.watchdogGraceMs;
     if (this.cpu && performance.now() - this.startedAt < allowed * WALL_FACTOR) {
-      const used = this.cpu.read() - this.cpuAtStart;
+      const used = this.cpu.read() - this.cpuMark;
       if (used < allowed) return this.schedule(Math.max(1, allowed - used));
     }
     this.die('LAMBDA_TIMEOUT', `The lambda did not finish within ${this.limits.timeoutMs} ms.`);
