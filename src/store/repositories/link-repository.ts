@@ -78,7 +78,6 @@ export interface LinkLookup {
   byEmail?: User | undefined;
 }
 
-
 /** Links between external identities and users; the key is (tenant, provider, external id). */
 export class LinkRepository {
   constructor(

@@ -7,11 +7,12 @@ const UPDATE = namedStatement('update "users" set "data" = $1 where "id" = $2');
 const INSERT = namedStatement('insert into "refresh_tokens" ("token_hash", "user_id") values ($1, $2)');
 const RETURNING = namedStatement('insert into "replay" ("k") values ($1) on conflict do nothing returning "k"');
 
-/** A view over a recording connection: what reaches the server, in order. */
-function recording() {
+/** A view over a recording connection: what reaches the server, in order. `failCombined`: a combined statement fails as a duplicate key. */
+function recording(failCombined = false) {
   const sent: { text: string; values: unknown[] | undefined }[] = [];
   const writes = new DeferredWrites(async (text, values) => {
     sent.push({ text, values });
+    if (failCombined && text.startsWith('with')) throw Object.assign(new Error('duplicate key'), { code: '23505' });
     return { command: 'SELECT', rowCount: 1, rows: [] };
   });
   return { sent, writes };
@@ -104,12 +105,7 @@ describe('PostgreSQL deferred writes', () => {
   });
 
   it('a failing group fails COMMIT; the ROLLBACK after it is answered in place, and the next transaction starts clean', async () => {
-    const sent: string[] = [];
-    const writes = new DeferredWrites(async (text) => {
-      sent.push(text);
-      if (text.startsWith('with')) throw Object.assign(new Error('duplicate key'), { code: '23505' });
-      return { rows: [] };
-    });
+    const { sent, writes } = recording(true);
     await writes.query('begin', undefined);
     await writes.query(DEFER_WRITES, undefined);
     await writes.query(INSERT, ['h', 'u']);
@@ -119,22 +115,17 @@ describe('PostgreSQL deferred writes', () => {
     assert.equal(sent.length, 1, 'only the failing statement went out');
     await writes.query('begin', undefined);
     await writes.query('select 1', undefined);
-    assert.deepEqual(sent.slice(1), ['begin', 'select 1']);
+    assert.deepEqual(sent.slice(1).map((s) => s.text), ['begin', 'select 1']);
   });
 
   it('inside an open transaction a failing group fails where it is sent, and ROLLBACK goes to the server', async () => {
-    const sent: string[] = [];
-    const writes = new DeferredWrites(async (text) => {
-      sent.push(text);
-      if (text.startsWith('with')) throw Object.assign(new Error('duplicate key'), { code: '23505' });
-      return { rows: [] };
-    });
+    const { sent, writes } = recording(true);
     await writes.query('begin', undefined);
     await writes.query(DEFER_WRITES, undefined);
     await writes.query(INSERT, ['h', 'u']);
     await writes.query(UPDATE, ['{}', 'u']);
     await assert.rejects(writes.query('select 1', undefined), { code: '23505' });
     await writes.query('rollback', undefined);
-    assert.deepEqual(sent.map((text) => text.slice(0, 4)), ['begin', 'with', 'rollback'].map((text) => text.slice(0, 4)));
+    assert.deepEqual(sent.map((s) => s.text.split(' ')[0]), ['begin', 'with', 'rollback']);
   });
 });
